@@ -1,0 +1,106 @@
+package dev.xen2nitro.functions.core;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.stream.Collectors;
+import org.crac.Core;
+import org.crac.Resource;
+
+/**
+ * Base of every handler: JSON in, one action, JSON out.
+ *
+ * <p>Input is bound strictly to a record: an unknown or missing field is an {@link InvalidInputException}
+ * raised before the action runs, so nothing is changed on bad input. The Java runtime reports an
+ * uncaught exception with its fully-qualified class name as the error type, which is what the
+ * state machine's Retry and Catch match on.
+ *
+ * <p>Each handler registers itself as an org.crac {@link Resource}: before the SnapStart snapshot it
+ * runs {@link #prime()}, which touches its parsing and mapping code without calling AWS.
+ */
+public abstract class JsonHandler<I, O> implements RequestStreamHandler, Resource {
+
+    public static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
+            .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
+            .configure(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES, true)
+            .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false)
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL)
+            .findAndRegisterModules();
+
+    private final Class<I> inputType;
+
+    protected JsonHandler(Class<I> inputType) {
+        this.inputType = inputType;
+        Core.getGlobalContext().register(this);
+    }
+
+    /** The one action of this handler. */
+    protected abstract O handle(I input);
+
+    /** A representative input, used for priming; never sent to AWS. */
+    protected abstract I sampleInput();
+
+    @Override
+    public final void handleRequest(InputStream in, OutputStream out, Context context) throws IOException {
+        I input = parse(in.readAllBytes());
+        O output = handle(input);
+        JSON.writeValue(out, output);
+    }
+
+    I parse(byte[] bytes) {
+        try {
+            I input = JSON.readValue(bytes, inputType);
+            if (input == null) {
+                throw new InvalidInputException("the input is empty; expected a JSON object with the fields of "
+                        + inputType.getSimpleName());
+            }
+            if (input instanceof Validatable v) {
+                v.validate();
+            }
+            return input;
+        } catch (UnrecognizedPropertyException e) {
+            throw new InvalidInputException("unknown field '" + e.getPropertyName() + "' in the input; known fields: "
+                    + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")));
+        } catch (MismatchedInputException e) {
+            throw new InvalidInputException("input field '" + path(e) + "' is missing or has the wrong type: "
+                    + e.getOriginalMessage());
+        } catch (JsonMappingException e) {
+            throw new InvalidInputException("input field '" + path(e) + "' is invalid: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new InvalidInputException("the input is not valid JSON: " + e.getMessage());
+        }
+    }
+
+    private static String path(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining("."));
+    }
+
+    /** Runs the parse and serialise paths once, without calling AWS. */
+    public void prime() throws IOException {
+        I sample = sampleInput();
+        byte[] bytes = JSON.writeValueAsBytes(sample);
+        parse(bytes);
+    }
+
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) throws Exception {
+        prime();
+    }
+
+    @Override
+    public void afterRestore(org.crac.Context<? extends Resource> context) {
+        // Clients hold no connections across a snapshot: the URL connection client opens them per request.
+    }
+}

@@ -1,0 +1,21 @@
+package dev.xen2nitro.local.cloud;
+
+/** IPv4 CIDR arithmetic for security-group rules. */
+public final class Cidr {
+    private Cidr() {}
+
+    public static boolean contains(String cidr, String ip) {
+        String[] parts = cidr.split("/");
+        int bits = parts.length > 1 ? Integer.parseInt(parts[1]) : 32;
+        long mask = bits == 0 ? 0 : (0xFFFFFFFFL << (32 - bits)) & 0xFFFFFFFFL;
+        return (toLong(parts[0]) & mask) == (toLong(ip) & mask);
+    }
+
+    static long toLong(String ip) {
+        long v = 0;
+        for (String p : ip.split("\\.")) {
+            v = (v << 8) | Integer.parseInt(p);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,282 @@
+package dev.xen2nitro.local.cloud;
+
+import dev.xen2nitro.local.guest.WindowsGuest;
+import dev.xen2nitro.local.wire.AwsError;
+import dev.xen2nitro.local.world.WorldFile;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The state of the emulated account: every resource the functions can see, and the clock that
+ * moves them through their transitional states. All access is synchronised on the instance.
+ */
+public final class Cloud {
+
+    /** AWS durations in seconds, before the time factor. Sources in the comments of each use. */
+    public static final double STOP_SECONDS = 90, START_SECONDS = 30, STATUS_INIT_SECONDS = 120,
+            IMAGE_SECONDS = 300, REPLACE_ROOT_SECONDS = 20, REBOOT_SECONDS = 120, COMMAND_SECONDS = 10;
+
+    public final String region;
+    public final String accountId;
+    public final double timeFactor;
+    public final Catalogue catalogue = Catalogue.get();
+    public final long startedAt = System.currentTimeMillis();
+
+    public final Map<String, Vpc> vpcs = new LinkedHashMap<>();
+    public final Map<String, RouteTable> routeTables = new LinkedHashMap<>();
+    public final Map<String, Subnet> subnets = new LinkedHashMap<>();
+    public final Map<String, SecurityGroup> securityGroups = new LinkedHashMap<>();
+    public final Map<String, VpcEndpoint> vpcEndpoints = new LinkedHashMap<>();
+    public final Map<String, Instance> instances = new LinkedHashMap<>();
+    public final Map<String, Image> images = new LinkedHashMap<>();
+    public final Map<String, Snapshot> snapshots = new LinkedHashMap<>();
+    public final List<WorldFile.ReservedInstance> reservedInstances = new ArrayList<>();
+    public final Map<String, ReplaceRootTask> replaceRootTasks = new LinkedHashMap<>();
+    public final Map<String, List<Notification>> topics = new LinkedHashMap<>();
+    public final Map<String, Map<String, byte[]>> buckets = new LinkedHashMap<>();
+    public final List<Fault> faults = new ArrayList<>();
+    /** Every API call received, in order: service, operation, and the error code returned if any. */
+    public final List<Map<String, String>> calls = new ArrayList<>();
+    public final Commands commands = new Commands(this);
+    public final TaskTokens taskTokens = new TaskTokens();
+
+    Cloud(String region, String accountId, double timeFactor) {
+        this.region = region;
+        this.accountId = accountId;
+        this.timeFactor = timeFactor;
+    }
+
+    /** Milliseconds from now after which {@code awsSeconds} of AWS time have passed. */
+    public long after(double awsSeconds) {
+        return System.currentTimeMillis() + Math.round(awsSeconds * timeFactor * 1000);
+    }
+
+    public static String newId(String prefix) {
+        StringBuilder sb = new StringBuilder(prefix).append('-');
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        for (int i = 0; i < 17; i++) {
+            sb.append("0123456789abcdef".charAt(r.nextInt(16)));
+        }
+        return sb.toString();
+    }
+
+    /** Raises the injected fault for this operation, if one is armed. */
+    public synchronized void checkFault(String service, String operation, String instanceId) {
+        for (Fault f : faults) {
+            if (f.matches(service, operation, instanceId)) {
+                f.fire();
+                throw new AwsError(f.code, f.message, f.status);
+            }
+        }
+    }
+
+    public synchronized void recordCall(String service, String operation, String error) {
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("service", service);
+        c.put("operation", operation);
+        if (error != null) c.put("error", error);
+        calls.add(c);
+    }
+
+    /** Moves every resource through the transitions whose time has come. */
+    public synchronized void settle() {
+        long now = System.currentTimeMillis();
+        instances.values().forEach(i -> i.settle(now, this));
+        images.values().forEach(i -> i.settle(now));
+        replaceRootTasks.values().forEach(t -> t.settle(now, this));
+        commands.settle(now);
+    }
+
+    public Optional<Subnet> subnetOf(Instance i) {
+        return Optional.ofNullable(subnets.get(i.subnetId));
+    }
+
+    // ---------------------------------------------------------------- resources
+
+    public static final class Vpc {
+        public String id, cidrBlock;
+        public boolean enableDnsSupport = true, enableDnsHostnames = true;
+        public Map<String, String> tags = new LinkedHashMap<>();
+    }
+
+    public static final class RouteTable {
+        public String id, vpcId;
+        public List<WorldFile.Route> routes = new ArrayList<>();
+        public Map<String, String> tags = new LinkedHashMap<>();
+
+        public boolean routesToInternet() {
+            return routes.stream().anyMatch(r -> "0.0.0.0/0".equals(r.destinationCidrBlock())
+                    && ((r.gatewayId() != null && r.gatewayId().startsWith("igw-")) || r.natGatewayId() != null));
+        }
+    }
+
+    public static final class Subnet {
+        public String id, vpcId, availabilityZone, cidrBlock, routeTableId;
+        public Map<String, String> tags = new LinkedHashMap<>();
+    }
+
+    public static final class SecurityGroup {
+        public String id, vpcId, groupName, description;
+        public List<WorldFile.IngressRule> ingress = new ArrayList<>();
+        public Map<String, String> tags = new LinkedHashMap<>();
+    }
+
+    public static final class VpcEndpoint {
+        public String id, vpcId, serviceName, type, state = "available";
+        public List<String> subnetIds = new ArrayList<>(), routeTableIds = new ArrayList<>(), securityGroupIds = new ArrayList<>();
+        public boolean privateDnsEnabled;
+        public Instant created = Instant.now();
+        public Map<String, String> tags = new LinkedHashMap<>();
+
+        public String shortService() {
+            return serviceName.substring(serviceName.lastIndexOf('.') + 1);
+        }
+    }
+
+    public static final class Volume {
+        public String volumeId, deviceName;
+        public int sizeGiB;
+        public Instant attachTime = Instant.now();
+    }
+
+    public static final class Instance {
+        public String id, instanceType, state, subnetId, vpcId, privateIpAddress, platform, architecture,
+                lifecycle, imageId, availabilityZone;
+        public boolean enaSupport;
+        public List<String> securityGroupIds = new ArrayList<>();
+        public List<Volume> volumes = new ArrayList<>();
+        public Map<String, String> tags = new LinkedHashMap<>();
+        public WindowsGuest guest;
+        public Instant launchTime = Instant.now();
+        /** The state reached at {@link #transitionAt}, when in a transitional state. */
+        public String nextState;
+        public long transitionAt;
+        /** When the status checks finish initialising after the last start or reboot. */
+        public long statusReadyAt;
+        /** Why the instance status check fails after boot, or null when it passes. */
+        public String bootProblem;
+        public int stopCount, startCount;
+        public List<String> stateHistory = new ArrayList<>();
+
+        public boolean isWindows() {
+            return "windows".equals(platform);
+        }
+
+        void moveTo(String newState) {
+            state = newState;
+            stateHistory.add(newState);
+        }
+
+        void settle(long now, Cloud cloud) {
+            if (nextState != null && now >= transitionAt) {
+                String reached = nextState;
+                nextState = null;
+                moveTo(reached);
+                if ("running".equals(reached)) {
+                    boot(cloud);
+                }
+            }
+        }
+
+        /** The guest boots on the current type: status checks pass later, or fail for a reason. */
+        void boot(Cloud cloud) {
+            statusReadyAt = cloud.after(STATUS_INIT_SECONDS);
+            Catalogue.InstanceType t = cloud.catalogue.type(instanceType);
+            bootProblem = guest == null ? null : guest.bootProblem(t != null && t.nitro());
+            if (guest != null) {
+                guest.reboots++;
+            }
+        }
+
+        /** {@code initializing}, {@code ok} or {@code impaired}; {@code not-applicable} unless running. */
+        public String instanceStatus(long now) {
+            if (!"running".equals(state)) return "not-applicable";
+            if (now < statusReadyAt) return "initializing";
+            return bootProblem == null ? "ok" : "impaired";
+        }
+
+        public String systemStatus(long now) {
+            if (!"running".equals(state)) return "not-applicable";
+            return now < statusReadyAt ? "initializing" : "ok";
+        }
+    }
+
+    public static final class Snapshot {
+        public String id, volumeId, imageId;
+        public int sizeGiB;
+        public Instant started = Instant.now();
+        public Map<String, String> tags = new LinkedHashMap<>();
+    }
+
+    public static final class Image {
+        public String id, name, description, state = "available", architecture = "x86_64", platform, sourceInstanceId;
+        public boolean enaSupport;
+        public Instant created = Instant.now();
+        public long availableAt;
+        public List<String[]> blockDevices = new ArrayList<>(); // device, snapshotId, size
+        public Map<String, String> tags = new LinkedHashMap<>();
+        /** The guest as it was when the image was taken; a root volume restored from it brings it back. */
+        public WindowsGuest guest;
+
+        void settle(long now) {
+            if ("pending".equals(state) && now >= availableAt) {
+                state = "available";
+            }
+        }
+    }
+
+    public static final class ReplaceRootTask {
+        public String id, instanceId, imageId, state = "pending";
+        public boolean deleteReplacedRootVolume;
+        public Instant startTime = Instant.now(), completeTime;
+        public long doneAt;
+        public Map<String, String> tags = new LinkedHashMap<>();
+
+        void settle(long now, Cloud cloud) {
+            if (("pending".equals(state) || "in-progress".equals(state)) && now >= doneAt) {
+                Instance i = cloud.instances.get(instanceId);
+                Image image = imageId == null ? null : cloud.images.get(imageId);
+                // replace-root.html: the instance is rebooted onto the restored root; data volumes are kept.
+                if (i != null && "running".equals(i.state)) {
+                    if (image != null && image.guest != null) {
+                        i.guest = image.guest.copy();
+                    }
+                    Volume root = i.volumes.isEmpty() ? null : i.volumes.get(0);
+                    if (root != null) {
+                        root.volumeId = newId("vol");
+                        root.attachTime = Instant.now();
+                    }
+                    i.boot(cloud);
+                    state = "succeeded";
+                } else {
+                    // On failure the original root volume stays attached (replace-root.html).
+                    state = "failed";
+                }
+                completeTime = Instant.now();
+            } else if ("pending".equals(state)) {
+                state = "in-progress";
+            }
+        }
+    }
+
+    public record Notification(String topicArn, String subject, String message, Instant sent) {}
+
+    public static final class Fault {
+        public String service, operation, code, message, instanceId;
+        public int status, remaining;
+
+        boolean matches(String service, String operation, String instanceId) {
+            return remaining != 0 && this.service.equalsIgnoreCase(service) && this.operation.equals(operation)
+                    && (this.instanceId == null || this.instanceId.equals(instanceId));
+        }
+
+        void fire() {
+            if (remaining > 0) remaining--;
+        }
+    }
+}

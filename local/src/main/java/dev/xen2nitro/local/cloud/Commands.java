@@ -1,0 +1,200 @@
+package dev.xen2nitro.local.cloud;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.xen2nitro.local.guest.WindowsGuest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * SSM Run Command as the guest sees it: which instances the agent can be reached on, and what our
+ * own documents do to the guest model. PowerShell is never run: a document is recognised by name.
+ */
+public final class Commands {
+    /** Our documents, by the step name their SSM document name ends with. */
+    public static final List<String> STEPS = List.of("CaptureGuestFacts", "InstallPvDriver", "InstallEnaDriver",
+            "InstallNvmeDriver", "UpdateLaunchAgent", "SetPowerManagement", "RestoreNetworkConfig");
+
+    public static final class Invocation {
+        public String commandId, instanceId, documentName, status = "InProgress", output = "", error = "";
+        public Map<String, List<String>> parameters = new LinkedHashMap<>();
+        public Instant requested = Instant.now(), finished;
+        public long doneAt;
+        public int responseCode = -1;
+    }
+
+    public static final class Document {
+        public String name, content, documentType = "Command", documentFormat = "JSON";
+        public Instant created = Instant.now();
+    }
+
+    private final Cloud cloud;
+    public final Map<String, Invocation> invocations = new LinkedHashMap<>();
+    public final Map<String, Document> documents = new LinkedHashMap<>();
+
+    Commands(Cloud cloud) {
+        this.cloud = cloud;
+    }
+
+    /**
+     * The agent is online while the instance runs, its guest booted and is reachable, and its subnet
+     * reaches SSM: a route to the internet, or interface endpoints ssm and ec2messages with private DNS
+     * (which needs the VPC's enableDnsSupport and enableDnsHostnames) whose security group admits TCP 443
+     * from the instance (RUNBOOK, SSM in a private subnet).
+     */
+    public boolean online(Cloud.Instance i, long now) {
+        if (!"running".equals(i.state) || i.guest == null || i.bootProblem != null || now < i.statusReadyAt) {
+            return false;
+        }
+        return reachable(i);
+    }
+
+    public boolean reachable(Cloud.Instance i) {
+        Cloud.Subnet subnet = cloud.subnets.get(i.subnetId);
+        Cloud.RouteTable rt = subnet == null ? null : cloud.routeTables.get(subnet.routeTableId);
+        if (rt != null && rt.routesToInternet()) {
+            return true;
+        }
+        Cloud.Vpc vpc = cloud.vpcs.get(i.vpcId);
+        if (vpc == null || !vpc.enableDnsSupport || !vpc.enableDnsHostnames) {
+            return false;
+        }
+        return endpointServes(i, "ssm") && endpointServes(i, "ec2messages");
+    }
+
+    private boolean endpointServes(Cloud.Instance i, String service) {
+        return cloud.vpcEndpoints.values().stream().anyMatch(e -> e.vpcId.equals(i.vpcId)
+                && "Interface".equals(e.type) && "available".equals(e.state) && e.privateDnsEnabled
+                && e.shortService().equals(service)
+                && e.securityGroupIds.stream().map(cloud.securityGroups::get).anyMatch(sg -> sg != null
+                        && sg.ingress.stream().anyMatch(r -> admits443(r, i.privateIpAddress))));
+    }
+
+    static boolean admits443(dev.xen2nitro.local.world.WorldFile.IngressRule r, String ip) {
+        boolean port = "-1".equals(r.ipProtocol()) || ("tcp".equals(r.ipProtocol())
+                && r.fromPort() != null && r.toPort() != null && r.fromPort() <= 443 && r.toPort() >= 443);
+        return port && r.cidrBlocks() != null && r.cidrBlocks().stream().anyMatch(c -> Cidr.contains(c, ip));
+    }
+
+    public Invocation start(String commandId, Cloud.Instance i, String documentName, Map<String, List<String>> params) {
+        Invocation inv = new Invocation();
+        inv.commandId = commandId;
+        inv.instanceId = i.id;
+        inv.documentName = documentName;
+        inv.parameters.putAll(params);
+        inv.doneAt = cloud.after(Cloud.COMMAND_SECONDS);
+        invocations.put(commandId + "/" + i.id, inv);
+        return inv;
+    }
+
+    void settle(long now) {
+        for (Invocation inv : invocations.values()) {
+            if (!"InProgress".equals(inv.status) || now < inv.doneAt) {
+                continue;
+            }
+            Cloud.Instance i = cloud.instances.get(inv.instanceId);
+            if (i == null || !"running".equals(i.state)) {
+                finish(inv, "Failed", 1, "", "the instance stopped while the command ran");
+                continue;
+            }
+            if (!online(i, now)) {
+                // The command stays InProgress across a reboot and finishes when the agent is back (SSM docs,
+                // "Rebooting managed nodes from scripts"); an agent that never returns times the command out later.
+                continue;
+            }
+            run(inv, i);
+        }
+    }
+
+    private void run(Invocation inv, Cloud.Instance i) {
+        WindowsGuest g = i.guest;
+        String step = STEPS.stream().filter(inv.documentName::endsWith).findFirst().orElse(null);
+        if (step == null) {
+            finish(inv, "Success", 0, "", "");
+            return;
+        }
+        if (g.failures.contains(step)) {
+            finish(inv, "Failed", 1, "", step + " failed in the guest (injected by the world file)");
+            return;
+        }
+        String version = param(inv, "Version");
+        switch (step) {
+            case "CaptureGuestFacts" -> finish(inv, "Success", 0, json(g.facts()), "");
+            case "InstallPvDriver" -> {
+                // AWS PV driver history: not supported on Windows Server 2025.
+                if ("2025".equals(g.os)) {
+                    finish(inv, "Failed", 1603, "", "AWS PV drivers are not supported on Windows Server 2025");
+                } else if (!inv.output.contains("reboot")) {
+                    // The installer reboots Windows: the script exits 3010, the agent reboots the node and
+                    // runs the script again, which then finds the driver installed (SSM reboot docs).
+                    g.pvDriver = version;
+                    inv.output = "AWS PV driver " + version + " installed; reboot requested (exit 3010)\n";
+                    i.boot(cloud);
+                    inv.doneAt = cloud.after(Cloud.REBOOT_SECONDS);
+                } else {
+                    finish(inv, "Success", 0, inv.output + "AWS PV driver " + g.pvDriver + " present after reboot", "");
+                }
+            }
+            case "InstallEnaDriver" -> {
+                // ENA Windows driver releases: 2.7.0 removed 2012 and 2012 R2; installing it there fails.
+                if (("2012".equals(g.os) || "2012R2".equals(g.os) || "2008R2".equals(g.os))
+                        && version != null && Versions.compare(version, "2.7.0") >= 0) {
+                    finish(inv, "Failed", 1, "", "ENA driver " + version + " does not support Windows Server " + g.os);
+                } else {
+                    g.enaDriver = version;
+                    finish(inv, "Success", 0, "ENA driver " + version + " installation successful", "");
+                }
+            }
+            case "InstallNvmeDriver" -> {
+                g.nvmeDriver = version;
+                g.pnpGeneralized = true;
+                finish(inv, "Success", 0, "NVMe driver " + version + " installed; Sysprep_Generalize_Pnp done", "");
+            }
+            case "UpdateLaunchAgent" -> {
+                String before = g.launchAgentVersion;
+                g.launchAgentVersion = version;
+                finish(inv, "Success", 0, g.launchAgentName + " " + before + " -> " + version + "; configuration kept", "");
+            }
+            case "SetPowerManagement" -> {
+                g.powerManagementSet = true;
+                finish(inv, "Success", 0, "powercfg settings applied", "");
+            }
+            case "RestoreNetworkConfig" -> {
+                String ip = param(inv, "IpAddress");
+                String dns = param(inv, "DnsServers");
+                if (ip != null && !ip.isEmpty()) {
+                    g.dhcp = false;
+                    g.ipAddress = ip;
+                }
+                if (dns != null && !dns.isEmpty()) {
+                    g.dnsServers = new ArrayList<>(List.of(dns.split(",")));
+                }
+                finish(inv, "Success", 0, json(g.facts()), "");
+            }
+            default -> finish(inv, "Success", 0, "", "");
+        }
+    }
+
+    private static String param(Invocation inv, String name) {
+        List<String> v = inv.parameters.get(name);
+        return v == null || v.isEmpty() ? null : v.get(0);
+    }
+
+    private static void finish(Invocation inv, String status, int code, String output, String error) {
+        inv.status = status;
+        inv.responseCode = code;
+        inv.output = output;
+        inv.error = error;
+        inv.finished = Instant.now();
+    }
+
+    private static String json(Object o) {
+        try {
+            return new ObjectMapper().writeValueAsString(o);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

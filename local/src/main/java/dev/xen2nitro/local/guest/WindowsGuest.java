@@ -1,0 +1,108 @@
+package dev.xen2nitro.local.guest;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The Windows Server inside an instance, as far as this job can see it: OS version, AWS driver
+ * versions, launch agent, NIC configuration, roles and power settings. It does not run PowerShell:
+ * it recognises our own SSM documents by name and changes itself as the real scripts would.
+ */
+public final class WindowsGuest {
+    public static final Set<String> OS_VERSIONS = Set.of("2008R2", "2012", "2012R2", "2016", "2019", "2022", "2025");
+
+    public String os;
+    public String pvDriver;
+    public String enaDriver;
+    public String nvmeDriver;
+    /** Sysprep_Generalize_Pnp ran after the NVMe install: storage drivers are ready for a Nitro boot. */
+    public boolean pnpGeneralized;
+    public String launchAgentName;
+    public String launchAgentVersion;
+    public boolean dhcp = true;
+    public String ipAddress;
+    public List<String> dnsServers = new ArrayList<>();
+    public List<String> roles = new ArrayList<>();
+    public boolean powerManagementSet;
+    public String amiCreated;
+    public String ssmAgentVersion = "3.3.40.0";
+    /** Named guest failures injected by the world file (e.g. InstallPvDriver, EnaDriverBroken). */
+    public List<String> failures = new ArrayList<>();
+    public int reboots;
+
+    public WindowsGuest copy() {
+        WindowsGuest g = new WindowsGuest();
+        g.os = os;
+        g.pvDriver = pvDriver;
+        g.enaDriver = enaDriver;
+        g.nvmeDriver = nvmeDriver;
+        g.pnpGeneralized = pnpGeneralized;
+        g.launchAgentName = launchAgentName;
+        g.launchAgentVersion = launchAgentVersion;
+        g.dhcp = dhcp;
+        g.ipAddress = ipAddress;
+        g.dnsServers = new ArrayList<>(dnsServers);
+        g.roles = new ArrayList<>(roles);
+        g.powerManagementSet = powerManagementSet;
+        g.amiCreated = amiCreated;
+        g.ssmAgentVersion = ssmAgentVersion;
+        g.failures = new ArrayList<>(failures);
+        g.reboots = reboots;
+        return g;
+    }
+
+    /**
+     * Why this guest cannot boot or be reached on the given hypervisor, or null when it can.
+     * Nitro exposes EBS volumes as NVMe: without the AWS NVMe driver Windows cannot find its boot
+     * volume and the instance status check fails (RUNBOOK, "Facts from AWS documentation"). Its only
+     * network adapter is ENA: without the ENA driver the guest is unreachable. On Xen, 2008 R2 and 2012
+     * may no longer boot once Sysprep_Generalize_Pnp has run (RUNBOOK, rollback facts).
+     */
+    public String bootProblem(boolean nitro) {
+        if (nitro) {
+            if (nvmeDriver == null || failures.contains("NvmeDriverBroken")) {
+                return "INACCESSIBLE_BOOT_DEVICE: no AWS NVMe driver in the guest";
+            }
+            if (enaDriver == null || failures.contains("EnaDriverBroken")) {
+                return "guest unreachable: no working ENA driver for the Nitro network adapter";
+            }
+            return null;
+        }
+        if (pnpGeneralized && (os.equals("2008R2") || os.equals("2012"))) {
+            return "INACCESSIBLE_BOOT_DEVICE: storage drivers generalized for Nitro, Xen boot fails";
+        }
+        return null;
+    }
+
+    public boolean isDomainController() {
+        return roles.contains("DomainController");
+    }
+
+    public Map<String, Object> facts() {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("os", os);
+        Map<String, Object> drivers = new LinkedHashMap<>();
+        drivers.put("pv", pvDriver);
+        drivers.put("ena", enaDriver);
+        drivers.put("nvme", nvmeDriver);
+        f.put("drivers", drivers);
+        f.put("pnpGeneralized", pnpGeneralized);
+        f.put("launchAgent", Map.of("name", launchAgentName == null ? "" : launchAgentName,
+                "version", launchAgentVersion == null ? "" : launchAgentVersion));
+        Map<String, Object> nic = new LinkedHashMap<>();
+        nic.put("dhcp", dhcp);
+        nic.put("ipAddress", ipAddress);
+        nic.put("dnsServers", dnsServers);
+        f.put("network", nic);
+        f.put("roles", roles);
+        f.put("domainController", isDomainController());
+        f.put("powerManagementSet", powerManagementSet);
+        f.put("amiCreated", amiCreated);
+        f.put("ssmAgentVersion", ssmAgentVersion);
+        f.put("reboots", reboots);
+        return f;
+    }
+}

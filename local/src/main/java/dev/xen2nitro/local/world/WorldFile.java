@@ -1,0 +1,78 @@
+package dev.xen2nitro.local.world;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The world file: the account the local cloud starts from. Every field is documented in
+ * local/README.md ("World files"); unknown fields are refused.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record WorldFile(
+        String description,
+        String region,
+        String accountId,
+        Double timeFactor,
+        List<Vpc> vpcs,
+        List<RouteTable> routeTables,
+        List<Subnet> subnets,
+        List<SecurityGroup> securityGroups,
+        List<VpcEndpoint> vpcEndpoints,
+        List<Instance> instances,
+        List<Image> images,
+        List<ReservedInstance> reservedInstances,
+        List<String> topics,
+        List<Bucket> buckets,
+        List<Fault> faults) {
+
+    public record Vpc(String id, String cidrBlock, Boolean enableDnsSupport, Boolean enableDnsHostnames, Map<String, String> tags) {}
+
+    public record Route(String destinationCidrBlock, String gatewayId, String natGatewayId) {}
+
+    public record RouteTable(String id, String vpcId, List<Route> routes, Map<String, String> tags) {}
+
+    public record Subnet(String id, String vpcId, String availabilityZone, String cidrBlock, String routeTableId,
+                         Map<String, String> tags) {}
+
+    public record IngressRule(String ipProtocol, Integer fromPort, Integer toPort, List<String> cidrBlocks) {}
+
+    public record SecurityGroup(String id, String vpcId, String groupName, String description,
+                                List<IngressRule> ingress, Map<String, String> tags) {}
+
+    public record VpcEndpoint(String id, String vpcId, String serviceName, String vpcEndpointType,
+                              List<String> subnetIds, List<String> routeTableIds, List<String> securityGroupIds,
+                              Boolean privateDnsEnabled, Map<String, String> tags) {}
+
+    public record Volume(String deviceName, Integer sizeGiB, String volumeId) {}
+
+    public record Instance(String id, String instanceType, String state, String subnetId, String privateIpAddress,
+                           String platform, String architecture, Boolean enaSupport, String lifecycle,
+                           String imageId, List<String> securityGroupIds, List<Volume> volumes,
+                           Map<String, String> tags, Guest guest) {}
+
+    public record Drivers(String pv, String ena, String nvme) {}
+
+    public record LaunchAgent(String name, String version) {}
+
+    public record Network(Boolean dhcp, String ipAddress, List<String> dnsServers) {}
+
+    public record Guest(String os, Drivers drivers, LaunchAgent launchAgent, Network network, List<String> roles,
+                        Boolean powerManagementSet, String amiCreated, String ssmAgentVersion, List<String> failures) {}
+
+    public record Image(String id, String name, String architecture, Boolean enaSupport, String platform,
+                        Map<String, String> tags) {}
+
+    public record ReservedInstance(String id, String instanceType, String availabilityZone, Integer instanceCount,
+                                   String start, String end, String state, String offeringClass) {}
+
+    public record Bucket(String name, Map<String, String> objects) {}
+
+    /**
+     * Makes one operation fail: {@code service} (ec2, ssm, sns, s3, states), {@code operation} (the API
+     * action, e.g. StopInstances), the error {@code code}, optional {@code message} and HTTP {@code status},
+     * and {@code count}: how many calls fail before it clears (default 1; -1 for every call).
+     */
+    public record Fault(String service, String operation, String code, String message, Integer status, Integer count,
+                        String instanceId) {}
+}
