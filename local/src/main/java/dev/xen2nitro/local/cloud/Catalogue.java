@@ -93,7 +93,7 @@ public final class Catalogue {
                 throw new IllegalStateException("catalogue resource " + name + " is missing from the class path");
             }
             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            return r.lines().skip(1).filter(l -> !l.isBlank()).map(l -> l.split(",", -1)).toList();
+            return r.lines().skip(1).filter(l -> !l.isBlank()).map(l -> l.strip().split(",", -1)).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

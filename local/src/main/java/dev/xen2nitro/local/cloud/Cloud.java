@@ -161,6 +161,8 @@ public final class Cloud {
         /** Why the instance status check fails after boot, or null when it passes. */
         public String bootProblem;
         public int stopCount, startCount;
+        /** The SSM agent has registered at least once (so it is listed, Online or ConnectionLost). */
+        public boolean ssmRegistered;
         public List<String> stateHistory = new ArrayList<>();
 
         public boolean isWindows() {

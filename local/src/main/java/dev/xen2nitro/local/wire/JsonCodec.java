@@ -63,6 +63,21 @@ public final class JsonCodec {
         public String text() {
             return node.asText();
         }
+
+        @Override
+        public List<SdkShapes.Source> elements() {
+            List<SdkShapes.Source> out = new ArrayList<>();
+            if (node.isArray()) node.forEach(n -> out.add(new NodeSource(n)));
+            return out;
+        }
+
+        @Override
+        public Map<String, SdkShapes.Source> map(SdkField<?> field) {
+            JsonNode v = node.get(field.locationName());
+            Map<String, SdkShapes.Source> out = new java.util.LinkedHashMap<>();
+            if (v != null && v.isObject()) v.fields().forEachRemaining(e -> out.put(e.getKey(), new NodeSource(e.getValue())));
+            return out;
+        }
     }
 
     public static byte[] write(SdkPojo response) {

@@ -58,10 +58,8 @@ public final class QueryCodec {
 
         @Override
         public List<SdkShapes.Source> list(SdkField<?> field) {
-            String base = prefix + field.locationName() + ".";
-            if (params.keySet().stream().anyMatch(k -> k.startsWith(base + "member."))) {
-                base = base + "member.";
-            }
+            String flat = prefix + field.locationName() + ".";
+            String base = params.keySet().stream().anyMatch(k -> k.startsWith(flat + "member.")) ? flat + "member." : flat;
             List<SdkShapes.Source> out = new ArrayList<>();
             for (int i = 1; ; i++) {
                 String key = base + i;

@@ -49,6 +49,15 @@ public final class SdkShapes {
 
         /** The scalar text of this source itself (for list members that are scalars). */
         String text();
+
+        /** The entries of a map at this field (empty when absent or unsupported by the protocol). */
+        default List<Source> elements() {
+            return List.of();
+        }
+
+        default java.util.Map<String, Source> map(SdkField<?> field) {
+            return java.util.Map.of();
+        }
     }
 
     public static Object readField(SdkField<?> field, Source src) {
@@ -74,8 +83,28 @@ public final class SdkShapes {
             }
             return out;
         }
+        if (type == MarshallingType.MAP) {
+            java.util.Map<String, Source> entries = src.map(field);
+            if (entries.isEmpty()) {
+                return null;
+            }
+            SdkField<?> valueField = field.getRequiredTrait(MapTrait.class).valueFieldInfo();
+            java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+            entries.forEach((k, v) -> out.put(k, valueField.marshallingType() == MarshallingType.LIST
+                    ? readListMembers(valueField, v) : readMember(valueField, v)));
+            return out;
+        }
         String text = src.scalar(field);
         return text == null ? null : convert(type, text);
+    }
+
+    private static List<Object> readListMembers(SdkField<?> listField, Source listSource) {
+        SdkField<?> member = listField.getRequiredTrait(ListTrait.class).memberFieldInfo();
+        List<Object> out = new ArrayList<>();
+        for (Source m : listSource.elements()) {
+            out.add(readMember(member, m));
+        }
+        return out;
     }
 
     private static Object readMember(SdkField<?> member, Source m) {

@@ -1,0 +1,240 @@
+package dev.xen2nitro.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.xen2nitro.local.cloud.Cloud;
+import dev.xen2nitro.local.cloud.Ec2Api;
+import dev.xen2nitro.local.cloud.SfnApi;
+import dev.xen2nitro.local.cloud.SnsApi;
+import dev.xen2nitro.local.cloud.SsmApi;
+import dev.xen2nitro.local.cloud.TaskTokens;
+import dev.xen2nitro.local.wire.AwsError;
+import dev.xen2nitro.local.wire.JsonCodec;
+import dev.xen2nitro.local.wire.QueryCodec;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.core.SdkPojo;
+
+/**
+ * The local cloud on 127.0.0.1: one HTTP endpoint speaking EC2 and SNS (Query), SSM and Step
+ * Functions (JSON), and S3 (REST), routed by the SigV4 credential scope as AWS routes by host name.
+ * Unmodified SDK clients and the AWS CLI reach it through {@code --endpoint-url} or
+ * {@code AWS_ENDPOINT_URL}. Paths under {@code /_local/} serve the runner and tests.
+ */
+public final class Emulator implements AutoCloseable {
+    private static final Pattern SCOPE = Pattern.compile("Credential=[^/]+/[0-9]+/([^/]+)/([^/]+)/aws4_request");
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).findAndRegisterModules();
+
+    private final Cloud cloud;
+    private final HttpServer server;
+    private final Map<String, Object> apis = new LinkedHashMap<>();
+    private final S3Rest s3;
+
+    public Emulator(Cloud cloud, int port) throws IOException {
+        this.cloud = cloud;
+        apis.put("ec2", new Ec2Api(cloud));
+        apis.put("ssm", new SsmApi(cloud));
+        apis.put("sns", new SnsApi(cloud));
+        apis.put("states", new SfnApi(cloud));
+        this.s3 = new S3Rest(cloud);
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+        server.setExecutor(Executors.newFixedThreadPool(8, r -> {
+            Thread t = new Thread(r, "emulator");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    public Cloud cloud() {
+        return cloud;
+    }
+
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            byte[] body = ex.getRequestBody().readAllBytes();
+            String path = ex.getRequestURI().getPath();
+            if (path.startsWith("/_local/")) {
+                local(ex, path, body);
+                return;
+            }
+            String auth = Optional.ofNullable(ex.getRequestHeaders().getFirst("Authorization")).orElse("");
+            Matcher m = SCOPE.matcher(auth);
+            String service = m.find() ? m.group(2) : guessService(ex, body);
+            String target = ex.getRequestHeaders().getFirst("X-Amz-Target");
+            switch (service) {
+                case "ec2", "sns" -> query(ex, service, body);
+                case "ssm", "states" -> json(ex, service, target, body);
+                case "s3" -> s3.handle(ex, body);
+                default -> send(ex, 400, "text/plain", ("This local cloud does not serve '" + service + "'").getBytes(StandardCharsets.UTF_8), Map.of());
+            }
+        } catch (RuntimeException e) {
+            e.printStackTrace();
+            send(ex, 500, "text/plain", String.valueOf(e).getBytes(StandardCharsets.UTF_8), Map.of());
+        }
+    }
+
+    private static String guessService(HttpExchange ex, byte[] body) {
+        String target = ex.getRequestHeaders().getFirst("X-Amz-Target");
+        if (target != null) return target.startsWith("AmazonSSM") ? "ssm" : "states";
+        String b = new String(body, StandardCharsets.UTF_8);
+        return b.contains("Action=Publish") ? "sns" : b.contains("Action=") ? "ec2" : "s3";
+    }
+
+    private void query(HttpExchange ex, String service, byte[] body) throws IOException {
+        Map<String, String> params = QueryCodec.parseForm(new String(body, StandardCharsets.UTF_8));
+        String action = params.getOrDefault("Action", "");
+        String requestId = UUID.randomUUID().toString();
+        boolean ec2 = service.equals("ec2");
+        try {
+            SdkPojo response = invoke(service, action, m -> QueryCodec.read(m.getParameterTypes()[0], params),
+                    params.get("InstanceId.1") != null ? params.get("InstanceId.1") : params.get("InstanceId"));
+            String xml = ec2 ? QueryCodec.ec2Response(action, response, requestId)
+                    : QueryCodec.queryResponse(action, "http://sns.amazonaws.com/doc/2010-03-31/", response, requestId);
+            send(ex, 200, "text/xml", xml.getBytes(StandardCharsets.UTF_8), Map.of());
+        } catch (AwsError e) {
+            String xml = ec2 ? QueryCodec.ec2Error(e, requestId) : QueryCodec.queryError(e, requestId);
+            send(ex, e.status(), "text/xml", xml.getBytes(StandardCharsets.UTF_8), Map.of());
+        }
+    }
+
+    private void json(HttpExchange ex, String service, String target, byte[] body) throws IOException {
+        String action = target == null ? "" : target.substring(target.indexOf('.') + 1);
+        String contentType = service.equals("ssm") ? "application/x-amz-json-1.1" : "application/x-amz-json-1.0";
+        try {
+            SdkPojo response = invoke(service, action, m -> JsonCodec.read(m.getParameterTypes()[0], body), instanceOf(body));
+            send(ex, 200, contentType, JsonCodec.write(response), Map.of());
+        } catch (AwsError e) {
+            send(ex, e.status(), contentType, JsonCodec.error(e), Map.of("X-Amzn-ErrorType", e.code()));
+        }
+    }
+
+    private static String instanceOf(byte[] body) {
+        Matcher m = Pattern.compile("\"InstanceIds?\"\\s*:\\s*\\[?\\s*\"(i-[0-9a-f]+)\"").matcher(new String(body, StandardCharsets.UTF_8));
+        return m.find() ? m.group(1) : null;
+    }
+
+    interface RequestReader {
+        Object read(Method m);
+    }
+
+    private SdkPojo invoke(String service, String action, RequestReader reader, String instanceId) {
+        Object api = apis.get(service);
+        String name = action.isEmpty() ? "" : Character.toLowerCase(action.charAt(0)) + action.substring(1);
+        Method method = null;
+        for (Method m : api.getClass().getMethods()) {
+            if (m.getName().equals(name) && m.getParameterCount() == 1) method = m;
+        }
+        try {
+            if (method == null) {
+                throw new AwsError("InvalidAction", "The action " + action + " is not valid for this web service (this local cloud models "
+                        + service + " actions the functions use).");
+            }
+            Object request = reader.read(method);
+            synchronized (cloud) {
+                cloud.settle();
+                cloud.checkFault(service, action, instanceId);
+                SdkPojo out = (SdkPojo) method.invoke(api, request);
+                cloud.recordCall(service, action, null);
+                return out;
+            }
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof AwsError err) {
+                cloud.recordCall(service, action, err.code());
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (AwsError e) {
+            cloud.recordCall(service, action, e.code());
+            throw e;
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runner and test paths: the world's state and the task tokens of .waitForTaskToken states. */
+    private void local(HttpExchange ex, String path, byte[] body) throws IOException {
+        if (path.equals("/_local/world")) {
+            Map<String, Object> world;
+            synchronized (cloud) {
+                cloud.settle();
+                world = WorldSnapshot.of(cloud);
+            }
+            send(ex, 200, "application/json", JSON.writeValueAsBytes(world), Map.of());
+            return;
+        }
+        Matcher m = Pattern.compile("/_local/tasks/([^/]+)(/open|/expire)?").matcher(path);
+        if (m.matches()) {
+            String token = m.group(1);
+            String verb = m.group(2);
+            TaskTokens.Task task;
+            if ("/open".equals(verb)) {
+                task = cloud.taskTokens.open(token, new String(body, StandardCharsets.UTF_8));
+            } else if ("/expire".equals(verb)) {
+                cloud.taskTokens.expire(token);
+                task = cloud.taskTokens.get(token);
+            } else {
+                String q = Optional.ofNullable(ex.getRequestURI().getQuery()).orElse("");
+                long wait = q.startsWith("wait=") ? Long.parseLong(q.substring(5)) : 0;
+                try {
+                    task = cloud.taskTokens.await(token, wait);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    task = cloud.taskTokens.get(token);
+                }
+            }
+            if (task == null) {
+                send(ex, 404, "application/json", "{\"status\":\"unknown\"}".getBytes(StandardCharsets.UTF_8), Map.of());
+                return;
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("token", task.token);
+            out.put("status", task.status);
+            out.put("output", task.output);
+            out.put("error", task.error);
+            out.put("cause", task.cause);
+            send(ex, 200, "application/json", JSON.writeValueAsBytes(out), Map.of());
+            return;
+        }
+        send(ex, 404, "text/plain", ("no such local path " + path).getBytes(StandardCharsets.UTF_8), Map.of());
+    }
+
+    static void send(HttpExchange ex, int status, String contentType, byte[] body, Map<String, String> headers) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", contentType);
+        ex.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
+        headers.forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+        if ("HEAD".equals(ex.getRequestMethod())) {
+            ex.getResponseHeaders().set("Content-Length", String.valueOf(body.length));
+            ex.sendResponseHeaders(status, -1);
+            return;
+        }
+        ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(body);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.xen2nitro.local.cloud;
+
+import dev.xen2nitro.local.wire.AwsError;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import software.amazon.awssdk.services.ssm.model.*;
+
+/** The slice of SSM the functions use: managed-node information, Run Command and our own documents. */
+public final class SsmApi {
+    private final Cloud cloud;
+
+    public SsmApi(Cloud cloud) {
+        this.cloud = cloud;
+    }
+
+    public DescribeInstanceInformationResponse describeInstanceInformation(DescribeInstanceInformationRequest r) {
+        long now = System.currentTimeMillis();
+        List<String> wanted = new ArrayList<>();
+        r.instanceInformationFilterList().stream().filter(f -> "InstanceIds".equals(f.keyAsString()))
+                .forEach(f -> wanted.addAll(f.valueSet()));
+        r.filters().stream().filter(f -> "InstanceIds".equals(f.key())).forEach(f -> wanted.addAll(f.values()));
+        List<InstanceInformation> out = new ArrayList<>();
+        for (Cloud.Instance i : cloud.instances.values()) {
+            if (i.guest == null || (!wanted.isEmpty() && !wanted.contains(i.id))) continue;
+            boolean online = cloud.commands.online(i, now);
+            if (online) i.ssmRegistered = true;
+            // A node that never reached SSM is not listed; one that did and is gone is ConnectionLost.
+            if (!online && !i.ssmRegistered) continue;
+            out.add(InstanceInformation.builder().instanceId(i.id).pingStatus(online ? "Online" : "ConnectionLost")
+                    .platformType("Windows").platformName("Microsoft Windows Server " + i.guest.os)
+                    .agentVersion(i.guest.ssmAgentVersion).ipAddress(i.privateIpAddress)
+                    .lastPingDateTime(Instant.now()).resourceType("EC2Instance").build());
+        }
+        return DescribeInstanceInformationResponse.builder().instanceInformationList(out).build();
+    }
+
+    public SendCommandResponse sendCommand(SendCommandRequest r) {
+        String doc = r.documentName();
+        boolean ours = Commands.STEPS.stream().anyMatch(doc::endsWith);
+        if (!doc.startsWith("AWS-") && !cloud.commands.documents.containsKey(doc) && !ours) {
+            throw new AwsError("InvalidDocument", "Document " + doc + " does not exist in your account");
+        }
+        long now = System.currentTimeMillis();
+        List<Cloud.Instance> targets = new ArrayList<>();
+        for (String id : r.instanceIds()) {
+            Cloud.Instance i = cloud.instances.get(id);
+            // SendCommand to a node that is not online: InvalidInstanceId (SSM API reference).
+            if (i == null || !cloud.commands.online(i, now)) {
+                throw new AwsError("InvalidInstanceId", "Instances [[" + id + "]] not in a valid state for account " + cloud.accountId);
+            }
+            targets.add(i);
+        }
+        String commandId = UUID.randomUUID().toString();
+        Map<String, List<String>> params = r.hasParameters() ? r.parameters() : Map.of();
+        targets.forEach(i -> cloud.commands.start(commandId, i, doc, params));
+        return SendCommandResponse.builder().command(Command.builder().commandId(commandId).documentName(doc)
+                .instanceIds(r.instanceIds()).parameters(params).status("Pending").comment(r.comment())
+                .requestedDateTime(Instant.now()).targetCount(targets.size()).build()).build();
+    }
+
+    private Commands.Invocation invocation(String commandId, String instanceId) {
+        Commands.Invocation inv = cloud.commands.invocations.get(commandId + "/" + instanceId);
+        if (inv == null) {
+            throw new AwsError("InvocationDoesNotExist", "An invocation of command " + commandId + " on " + instanceId + " does not exist");
+        }
+        return inv;
+    }
+
+    public GetCommandInvocationResponse getCommandInvocation(GetCommandInvocationRequest r) {
+        Commands.Invocation inv = invocation(r.commandId(), r.instanceId());
+        return GetCommandInvocationResponse.builder().commandId(inv.commandId).instanceId(inv.instanceId)
+                .documentName(inv.documentName).status(inv.status).statusDetails(inv.status)
+                .responseCode(inv.responseCode).standardOutputContent(inv.output).standardErrorContent(inv.error)
+                .executionStartDateTime(inv.requested.toString())
+                .executionEndDateTime(inv.finished == null ? null : inv.finished.toString()).build();
+    }
+
+    public ListCommandInvocationsResponse listCommandInvocations(ListCommandInvocationsRequest r) {
+        List<CommandInvocation> out = new ArrayList<>();
+        for (Commands.Invocation inv : cloud.commands.invocations.values()) {
+            if (r.commandId() != null && !r.commandId().equals(inv.commandId)) continue;
+            if (r.instanceId() != null && !r.instanceId().equals(inv.instanceId)) continue;
+            var b = CommandInvocation.builder().commandId(inv.commandId).instanceId(inv.instanceId)
+                    .documentName(inv.documentName).status(inv.status).statusDetails(inv.status).requestedDateTime(inv.requested);
+            if (Boolean.TRUE.equals(r.details())) {
+                b.commandPlugins(CommandPlugin.builder().name("aws:runPowerShellScript").status(inv.status)
+                        .responseCode(inv.responseCode).output(inv.output + inv.error).build());
+            }
+            out.add(b.build());
+        }
+        return ListCommandInvocationsResponse.builder().commandInvocations(out).build();
+    }
+
+    public CreateDocumentResponse createDocument(CreateDocumentRequest r) {
+        if (cloud.commands.documents.containsKey(r.name())) {
+            throw new AwsError("DocumentAlreadyExists", "Document with same name " + r.name() + " already exists");
+        }
+        Commands.Document d = new Commands.Document();
+        d.name = r.name();
+        d.content = r.content();
+        if (r.documentTypeAsString() != null) d.documentType = r.documentTypeAsString();
+        if (r.documentFormatAsString() != null) d.documentFormat = r.documentFormatAsString();
+        cloud.commands.documents.put(d.name, d);
+        return CreateDocumentResponse.builder().documentDescription(DocumentDescription.builder().name(d.name)
+                .documentType(d.documentType).documentFormat(d.documentFormat).status("Active").createdDate(d.created).build()).build();
+    }
+
+    public GetDocumentResponse getDocument(GetDocumentRequest r) {
+        Commands.Document d = cloud.commands.documents.get(r.name());
+        if (d == null) {
+            throw new AwsError("InvalidDocument", "Document " + r.name() + " does not exist in your account");
+        }
+        return GetDocumentResponse.builder().name(d.name).content(d.content).documentType(d.documentType)
+                .documentFormat(d.documentFormat).status("Active").createdDate(d.created).build();
+    }
+}
