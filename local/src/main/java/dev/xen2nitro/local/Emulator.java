@@ -39,18 +39,13 @@ public final class Emulator implements AutoCloseable {
     private static final Pattern SCOPE = Pattern.compile("Credential=[^/]+/[0-9]+/([^/]+)/([^/]+)/aws4_request");
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).findAndRegisterModules();
 
-    private final Cloud cloud;
+    private volatile Cloud cloud;
     private final HttpServer server;
-    private final Map<String, Object> apis = new LinkedHashMap<>();
-    private final S3Rest s3;
+    private volatile Map<String, Object> apis;
+    private volatile S3Rest s3;
 
     public Emulator(Cloud cloud, int port) throws IOException {
-        this.cloud = cloud;
-        apis.put("ec2", new Ec2Api(cloud));
-        apis.put("ssm", new SsmApi(cloud));
-        apis.put("sns", new SnsApi(cloud));
-        apis.put("states", new SfnApi(cloud));
-        this.s3 = new S3Rest(cloud);
+        load(cloud);
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
         server.setExecutor(Executors.newFixedThreadPool(8, r -> {
             Thread t = new Thread(r, "emulator");
@@ -59,6 +54,27 @@ public final class Emulator implements AutoCloseable {
         }));
         server.createContext("/", this::handle);
         server.start();
+    }
+
+    /** Serves {@code next} from now on, in place of the current world. */
+    public synchronized void load(Cloud next) {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("ec2", new Ec2Api(next));
+        a.put("ssm", new SsmApi(next));
+        a.put("sns", new SnsApi(next));
+        a.put("states", new SfnApi(next));
+        this.apis = a;
+        this.s3 = new S3Rest(next);
+        this.cloud = next;
+    }
+
+    /** The world as it is now (what world.json holds). */
+    public Map<String, Object> snapshot() {
+        Cloud c = cloud;
+        synchronized (c) {
+            c.settle();
+            return WorldSnapshot.of(c);
+        }
     }
 
     public Cloud cloud() {
@@ -143,6 +159,7 @@ public final class Emulator implements AutoCloseable {
     }
 
     private SdkPojo invoke(String service, String action, RequestReader reader, String instanceId) {
+        Cloud cloud = this.cloud;
         Object api = apis.get(service);
         String name = action.isEmpty() ? "" : Character.toLowerCase(action.charAt(0)) + action.substring(1);
         Method method = null;
@@ -178,13 +195,9 @@ public final class Emulator implements AutoCloseable {
 
     /** Runner and test paths: the world's state and the task tokens of .waitForTaskToken states. */
     private void local(HttpExchange ex, String path, byte[] body) throws IOException {
+        Cloud cloud = this.cloud;
         if (path.equals("/_local/world")) {
-            Map<String, Object> world;
-            synchronized (cloud) {
-                cloud.settle();
-                world = WorldSnapshot.of(cloud);
-            }
-            send(ex, 200, "application/json", JSON.writeValueAsBytes(world), Map.of());
+            send(ex, 200, "application/json", JSON.writeValueAsBytes(snapshot()), Map.of());
             return;
         }
         Matcher m = Pattern.compile("/_local/tasks/([^/]+)(/open|/expire)?").matcher(path);

@@ -1,0 +1,154 @@
+// Runs one execution of a real state machine with aws-local-stepfunctions against the local cloud.
+// Lambda tasks go to the local Lambda host (AWS_ENDPOINT_URL_LAMBDA). The optimized integration
+// arn:aws:states:::lambda:invoke[.waitForTaskToken], which the package does not implement, is run
+// here: the task token is opened on the emulator, the function invoked, and the outcome awaited
+// from the emulator's task-token API (SendTaskSuccess / SendTaskFailure), as in AWS.
+// Prints one JSON object per line: the execution's events, then {"type":"Result"}.
+//
+// Usage: node run.mjs --definition FILE --input FILE --emulator URL --approval auto|reject|manual
+//                     [--time-factor F] [--name NAME]
+
+// aws-local-stepfunctions 3 uses Promise.withResolvers (Node 22); this polyfill lets it run on Node 20.
+if (!Promise.withResolvers) {
+  Promise.withResolvers = function () {
+    let resolve, reject;
+    const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
+    return { promise, resolve, reject };
+  };
+}
+
+import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { StateMachine } from 'aws-local-stepfunctions';
+
+const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
+  if (a.startsWith('--')) acc.push([a.slice(2), all[i + 1]]);
+  return acc;
+}, []));
+const definition = JSON.parse(readFileSync(args.definition, 'utf8'));
+const input = JSON.parse(readFileSync(args.input, 'utf8'));
+const emulator = args.emulator;
+const lambdaEndpoint = process.env.AWS_ENDPOINT_URL_LAMBDA;
+const approval = args.approval || 'auto';
+const timeFactor = Number(args['time-factor'] || '0.001');
+const executionName = args.name || randomUUID();
+const TOKEN_PLACEHOLDER = '__XEN2NITRO_LOCAL_TASK_TOKEN__';
+
+const emit = (o) => process.stdout.write(JSON.stringify(o) + '\n');
+
+// Every Wait and Retry pause is scaled by the local cloud's time factor, so waits keep their
+// proportion to the emulated AWS durations.
+const waitTimeOverrides = {};
+const retryIntervalOverrides = {};
+const taskResourceLocalHandlers = {};
+const scaled = (seconds) => Math.max(1, Math.round(seconds * 1000 * timeFactor));
+
+function visit(states) {
+  for (const [name, state] of Object.entries(states)) {
+    if (state.Type === 'Wait') {
+      waitTimeOverrides[name] = scaled(state.Seconds ?? 15);
+    }
+    if (Array.isArray(state.Retry)) {
+      retryIntervalOverrides[name] = state.Retry.map((r) => scaled((r.IntervalSeconds ?? 1) * (r.BackoffRate ?? 2)));
+    }
+    if (state.Type === 'Task' && typeof state.Resource === 'string' && state.Resource.startsWith('arn:aws:states:::lambda:invoke')) {
+      taskResourceLocalHandlers[name] = optimizedLambda(name, state);
+    }
+    if (state.Type === 'Map') visit((state.ItemProcessor ?? state.Iterator).States);
+    if (state.Type === 'Parallel') state.Branches.forEach((b) => visit(b.States));
+  }
+}
+
+class TaskError extends Error {
+  constructor(name, message) {
+    super(message);
+    this.name = name;
+  }
+}
+
+async function invoke(functionName, payload) {
+  const url = `${lambdaEndpoint}/2015-03-31/functions/${encodeURIComponent(functionName)}/invocations`;
+  const res = await fetch(url, { method: 'POST', body: JSON.stringify(payload ?? {}) });
+  const text = await res.text();
+  const body = text ? JSON.parse(text) : null;
+  if (res.status !== 200) throw new TaskError('Lambda.ResourceNotFoundException', text);
+  if (res.headers.get('x-amz-function-error')) throw new TaskError(body.errorType, `${body.errorType}: ${body.errorMessage}`);
+  return body;
+}
+
+async function sfn(action, body) {
+  const res = await fetch(emulator + '/', {
+    method: 'POST',
+    headers: { 'X-Amz-Target': `AWSStepFunctions.${action}`, 'Content-Type': 'application/x-amz-json-1.0' },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 200) throw new Error(`${action}: ${await res.text()}`);
+}
+
+function optimizedLambda(stateName, state) {
+  const waitForToken = state.Resource.endsWith('.waitForTaskToken');
+  return async (params) => {
+    if (!waitForToken) {
+      // The optimized integration returns the invocation's metadata with the result under Payload.
+      const payload = await invoke(params.FunctionName, params.Payload);
+      return { ExecutedVersion: '$LATEST', Payload: payload, StatusCode: 200 };
+    }
+    const token = `${executionName}/${stateName}/${randomUUID()}`;
+    const payload = JSON.parse(JSON.stringify(params.Payload ?? {}).replaceAll(TOKEN_PLACEHOLDER, token));
+    await fetch(`${emulator}/_local/tasks/${encodeURIComponent(token)}/open`, { method: 'POST', body: stateName });
+    await invoke(params.FunctionName, payload);
+    emit({ type: 'TaskTokenWaiting', state: stateName, token, approval, timestamp: Date.now() });
+    if (approval === 'auto') {
+      await sfn('SendTaskSuccess', { taskToken: token, output: JSON.stringify({ approved: true, approver: 'local-runner (auto)' }) });
+    } else if (approval === 'reject') {
+      await sfn('SendTaskFailure', { taskToken: token, error: 'Xen2Nitro.ApprovalRejected', cause: 'rejected by local-runner (reject)' });
+    }
+    const timeoutMs = state.TimeoutSeconds ? scaled(state.TimeoutSeconds) : Infinity;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const left = Math.min(1000, deadline - Date.now());
+      if (left <= 0) {
+        await fetch(`${emulator}/_local/tasks/${encodeURIComponent(token)}/expire`, { method: 'POST' });
+        throw new TaskError('States.Timeout', `no answer for ${stateName} within TimeoutSeconds`);
+      }
+      const res = await fetch(`${emulator}/_local/tasks/${encodeURIComponent(token)}?wait=${left}`);
+      const task = await res.json();
+      if (task.status === 'succeeded') return task.output ? JSON.parse(task.output) : {};
+      if (task.status === 'failed') throw new TaskError(task.error ?? 'States.TaskFailed', task.cause ?? '');
+      if (task.status === 'timed-out') throw new TaskError('States.Timeout', 'task token expired');
+    }
+  };
+}
+
+visit(definition.States);
+
+const machine = new StateMachine(definition, { validationOptions: { checkArn: false } });
+const startTime = new Date().toISOString();
+const execution = machine.run(input, {
+  overrides: { taskResourceLocalHandlers, waitTimeOverrides, retryIntervalOverrides },
+  context: {
+    Execution: { Id: `arn:aws:states:local:000000000000:execution:local:${executionName}`, Name: executionName, Input: input, StartTime: startTime },
+    StateMachine: { Id: 'arn:aws:states:local:000000000000:stateMachine:local', Name: 'local' },
+    Task: { Token: TOKEN_PLACEHOLDER },
+  },
+});
+
+const events = (async () => {
+  for await (const e of execution.eventLogs) {
+    const out = { type: e.type, timestamp: e.timestamp };
+    if (e.state) out.state = e.state.name;
+    if (e.Error !== undefined) { out.error = e.Error; out.cause = typeof e.Cause === 'string' ? e.Cause : JSON.stringify(e.Cause); }
+    if (e.retry) out.attempt = e.retry.attempt;
+    if (e.index !== undefined) out.index = e.index;
+    emit(out);
+  }
+})();
+
+try {
+  const output = await execution.result;
+  await events;
+  emit({ type: 'Result', status: 'SUCCEEDED', output });
+} catch (err) {
+  await events.catch(() => {});
+  emit({ type: 'Result', status: 'FAILED', error: err.name, cause: err.message });
+}

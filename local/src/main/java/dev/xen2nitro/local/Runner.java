@@ -1,0 +1,143 @@
+package dev.xen2nitro.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.xen2nitro.local.host.LambdaHost;
+import dev.xen2nitro.local.host.Template;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Executes one state machine of template.yaml with aws-local-stepfunctions (local/runner/run.mjs),
+ * its Lambda tasks served by the {@link LambdaHost} and its AWS calls by the {@link Emulator};
+ * prints each state as it enters and leaves, and returns the report.
+ */
+public final class Runner {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public record Report(String status, String error, String cause, JsonNode output, List<Map<String, Object>> states,
+                         long durationMillis) {
+        public List<String> visited() {
+            return states.stream().map(s -> (String) s.get("name")).toList();
+        }
+
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("status", status);
+            m.put("error", error);
+            m.put("cause", cause);
+            m.put("durationMillis", durationMillis);
+            m.put("statesVisited", visited());
+            m.put("states", states);
+            m.put("output", output);
+            return m;
+        }
+    }
+
+    private final Path projectRoot;
+    private final Template template;
+    private final Emulator emulator;
+    private final LambdaHost host;
+    private final PrintStream progress;
+
+    public Runner(Path projectRoot, Template template, Emulator emulator, LambdaHost host, PrintStream progress) {
+        this.projectRoot = projectRoot;
+        this.template = template;
+        this.emulator = emulator;
+        this.host = host;
+        this.progress = progress;
+    }
+
+    public Report run(String stateMachine, String inputJson, String approval) throws IOException, InterruptedException {
+        var cloud = emulator.cloud();
+        Path work = Files.createTempDirectory("xen2nitro-run");
+        Path definition = work.resolve("definition.asl.json");
+        Files.writeString(definition, template.definition(template.stateMachine(stateMachine), cloud.region, cloud.accountId));
+        Path input = work.resolve("input.json");
+        Files.writeString(input, inputJson);
+        Path runnerDir = projectRoot.resolve("local/runner");
+        if (!Files.isDirectory(runnerDir.resolve("node_modules/aws-local-stepfunctions"))) {
+            throw new IllegalStateException("the runner's npm packages are missing: run (cd local/runner && npm ci), or ./mvnw package");
+        }
+        ProcessBuilder pb = new ProcessBuilder("node", "run.mjs", "--definition", definition.toString(), "--input", input.toString(),
+                "--emulator", emulator.endpoint().toString(), "--approval", approval,
+                "--time-factor", String.valueOf(cloud.timeFactor), "--name", UUID.randomUUID().toString())
+                .directory(runnerDir.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
+        Map<String, String> env = pb.environment();
+        env.put("AWS_ENDPOINT_URL_LAMBDA", host.endpoint().toString());
+        env.put("AWS_REGION", cloud.region);
+        env.put("AWS_ACCESS_KEY_ID", "AKIALOCAL");
+        env.put("AWS_SECRET_ACCESS_KEY", "local-secret");
+        env.remove("AWS_PROFILE");
+        long started = System.currentTimeMillis();
+        Process p = pb.start();
+        List<Map<String, Object>> states = new ArrayList<>();
+        Map<String, Map<String, Object>> open = new LinkedHashMap<>();
+        JsonNode result = null;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                JsonNode e;
+                try {
+                    e = JSON.readTree(line);
+                } catch (IOException notJson) {
+                    progress.println(line);
+                    continue;
+                }
+                String type = e.path("type").asText();
+                String name = e.path("state").asText(null);
+                long t = e.path("timestamp").asLong(System.currentTimeMillis());
+                switch (type) {
+                    case "StateEntered" -> {
+                        Map<String, Object> s = new LinkedHashMap<>();
+                        s.put("name", name);
+                        s.put("enteredAt", t - started);
+                        open.put(name, s);
+                        states.add(s);
+                        progress.printf("%8.3fs  > %s%n", (t - started) / 1000.0, name);
+                    }
+                    case "StateExited" -> close(open.remove(name), t, "succeeded", null, started);
+                    case "StateFailed" -> close(open.remove(name), t, "failed", e.path("error").asText() + ": " + e.path("cause").asText(), started);
+                    case "StateRetried" -> progress.printf("%8.3fs    %s retried (attempt %d)%n", (t - started) / 1000.0, name, e.path("attempt").asInt());
+                    case "StateCaught" -> progress.printf("%8.3fs    %s error caught%n", (t - started) / 1000.0, name);
+                    case "TaskTokenWaiting" -> progress.printf("%8.3fs    %s waits for approval (%s): aws stepfunctions send-task-success --task-token '%s' --task-output '{}' --endpoint-url %s%n",
+                            (t - started) / 1000.0, name, e.path("approval").asText(), e.path("token").asText(), emulator.endpoint());
+                    case "Result" -> result = e;
+                    default -> { }
+                }
+            }
+        }
+        p.waitFor();
+        long duration = System.currentTimeMillis() - started;
+        if (result == null) {
+            return new Report("FAILED", "Xen2Nitro.RunnerFailed", "the runner exited with " + p.exitValue() + " and no result",
+                    null, states, duration);
+        }
+        String status = result.path("status").asText();
+        // aws-local-stepfunctions prefixes a failed execution's cause with its error name.
+        String error = result.path("error").isMissingNode() || result.path("error").isNull() ? null : result.path("error").asText();
+        String cause = result.path("cause").isMissingNode() || result.path("cause").isNull() ? null : result.path("cause").asText();
+        progress.printf("%8.3fs  execution %s%s%n", duration / 1000.0, status, error == null ? "" : " (" + error + ": " + cause + ")");
+        return new Report(status, error, cause, result.get("output"), states, duration);
+    }
+
+    private void close(Map<String, Object> s, long t, String outcome, String error, long started) {
+        if (s == null) return;
+        long entered = (Long) s.get("enteredAt");
+        s.put("durationMillis", t - started - entered);
+        s.put("outcome", outcome);
+        if (error != null) s.put("error", error);
+        progress.printf("%8.3fs  < %s %s in %d ms%s%n", (t - started) / 1000.0, s.get("name"), outcome, t - started - entered,
+                error == null ? "" : " (" + error + ")");
+    }
+}

@@ -1,0 +1,93 @@
+package dev.xen2nitro.local.host;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What the local cloud takes from template.yaml, so the template stays the single source: each
+ * function's handler and timeout, and each state machine's definition file and substitutions.
+ */
+public final class Template {
+
+    public record Function(String logicalId, String handlerClass, int timeoutSeconds) {}
+
+    public record StateMachine(String logicalId, Path definition, Map<String, String> substitutions) {}
+
+    private final Map<String, Function> functions = new LinkedHashMap<>();
+    private final Map<String, StateMachine> stateMachines = new LinkedHashMap<>();
+
+    public Template(Path projectRoot) throws IOException {
+        Path file = projectRoot.resolve("template.yaml");
+        // CloudFormation short-form tags (!Ref, !Sub) are read as their plain scalar text.
+        JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
+        int globalTimeout = root.path("Globals").path("Function").path("Timeout").asInt(3);
+        root.path("Resources").fields().forEachRemaining(e -> {
+            JsonNode r = e.getValue();
+            String type = r.path("Type").asText();
+            JsonNode p = r.path("Properties");
+            if (type.equals("AWS::Serverless::Function")) {
+                String handler = p.path("Handler").asText();
+                functions.put(e.getKey(), new Function(e.getKey(), handler.split("::")[0],
+                        p.path("Timeout").asInt(globalTimeout)));
+            } else if (type.equals("AWS::Serverless::StateMachine")) {
+                Map<String, String> subs = new LinkedHashMap<>();
+                p.path("DefinitionSubstitutions").fields().forEachRemaining(s -> subs.put(s.getKey(), s.getValue().asText()));
+                stateMachines.put(e.getKey(), new StateMachine(e.getKey(),
+                        projectRoot.resolve(p.path("DefinitionUri").asText()), subs));
+            }
+        });
+    }
+
+    public Map<String, Function> functions() {
+        return functions;
+    }
+
+    public Map<String, StateMachine> stateMachines() {
+        return stateMachines;
+    }
+
+    public StateMachine stateMachine(String logicalId) {
+        StateMachine sm = stateMachines.get(logicalId);
+        if (sm == null) {
+            throw new IllegalArgumentException("template.yaml declares no state machine " + logicalId
+                    + "; it declares " + stateMachines.keySet());
+        }
+        return sm;
+    }
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9]+)}");
+
+    /**
+     * The definition with every {@code ${Placeholder}} filled: a function reference ({@code Fn.Alias},
+     * {@code Fn.Arn} or {@code Fn}) becomes that function's local ARN; anything else its literal value.
+     * A placeholder the template does not define is an error, as it is for CloudFormation.
+     */
+    public String definition(StateMachine sm, String region, String accountId) throws IOException {
+        String asl = Files.readString(sm.definition());
+        Matcher m = PLACEHOLDER.matcher(asl);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String key = m.group(1);
+            String value = sm.substitutions().get(key);
+            if (value == null) {
+                throw new IllegalStateException(sm.definition() + " uses ${" + key + "}, which " + sm.logicalId()
+                        + "'s DefinitionSubstitutions in template.yaml does not define");
+            }
+            String fn = value.replaceAll("\\.(Alias|Arn)$", "");
+            if (functions.containsKey(fn)) {
+                value = "arn:aws:lambda:" + region + ":" + accountId + ":function:" + fn + (value.endsWith(".Alias") ? ":live" : "");
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+}
