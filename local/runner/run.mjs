@@ -133,8 +133,10 @@ const execution = machine.run(input, {
   },
 });
 
+let executionFailed = null;
 const events = (async () => {
   for await (const e of execution.eventLogs) {
+    if (e.type === 'ExecutionFailed') executionFailed = e;
     const out = { type: e.type, timestamp: e.timestamp };
     if (e.state) out.state = e.state.name;
     if (e.Error !== undefined) { out.error = e.Error; out.cause = typeof e.Cause === 'string' ? e.Cause : JSON.stringify(e.Cause); }
@@ -150,5 +152,8 @@ try {
   emit({ type: 'Result', status: 'SUCCEEDED', output });
 } catch (err) {
   await events.catch(() => {});
-  emit({ type: 'Result', status: 'FAILED', error: err.name, cause: err.message });
+  // The execution's own error and cause are those of its ExecutionFailed event (the rejection wraps them).
+  const error = executionFailed ? executionFailed.Error : err.name;
+  const cause = executionFailed ? executionFailed.Cause : err.message;
+  emit({ type: 'Result', status: 'FAILED', error, cause: typeof cause === 'string' ? cause : JSON.stringify(cause) });
 }

@@ -69,7 +69,9 @@ public final class Runner {
         if (!Files.isDirectory(runnerDir.resolve("node_modules/aws-local-stepfunctions"))) {
             throw new IllegalStateException("the runner's npm packages are missing: run (cd local/runner && npm ci), or ./mvnw package");
         }
-        ProcessBuilder pb = new ProcessBuilder("node", "run.mjs", "--definition", definition.toString(), "--input", input.toString(),
+        ProcessBuilder pb = new ProcessBuilder("node",
+                // The SDK for JavaScript warns that its 2027 releases need Node 22; the runner pins its version.
+                "--disable-warning=NodeVersionSupportWarning", "run.mjs", "--definition", definition.toString(), "--input", input.toString(),
                 "--emulator", emulator.endpoint().toString(), "--approval", approval,
                 "--time-factor", String.valueOf(cloud.timeFactor), "--name", UUID.randomUUID().toString())
                 .directory(runnerDir.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
