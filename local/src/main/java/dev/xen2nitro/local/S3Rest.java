@@ -68,6 +68,10 @@ final class S3Rest {
             }
             switch (method) {
                 case "PUT" -> {
+                    String sha = Optional.ofNullable(ex.getRequestHeaders().getFirst("x-amz-content-sha256")).orElse("");
+                    if (sha.startsWith("STREAMING-")) {
+                        body = dechunk(body);
+                    }
                     objects.put(key, body);
                     cloud.recordCall("s3", "PutObject", null);
                     Emulator.send(ex, 200, "application/xml", new byte[0], Map.of("ETag", "\"" + md5(body) + "\""));
@@ -85,6 +89,23 @@ final class S3Rest {
                 default -> error(ex, 405, "MethodNotAllowed", "The specified method is not allowed against this resource.", key);
             }
         }
+    }
+
+    /** The aws-chunked body of a streaming SigV4 upload: "hex-size;chunk-signature=...\r\n" data "\r\n", ending with size 0. */
+    static byte[] dechunk(byte[] body) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int i = 0;
+        while (i < body.length) {
+            int lineEnd = i;
+            while (lineEnd + 1 < body.length && !(body[lineEnd] == '\r' && body[lineEnd + 1] == '\n')) lineEnd++;
+            String header = new String(body, i, lineEnd - i, StandardCharsets.US_ASCII);
+            int semi = header.indexOf(';');
+            int size = Integer.parseInt((semi < 0 ? header : header.substring(0, semi)).trim(), 16);
+            if (size == 0) break;
+            out.write(body, lineEnd + 2, size);
+            i = lineEnd + 2 + size + 2;
+        }
+        return out.toByteArray();
     }
 
     private static void error(HttpExchange ex, int status, String code, String message, String resource) throws IOException {

@@ -1,0 +1,176 @@
+package dev.xen2nitro.local;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.InvalidTokenException;
+import software.amazon.awssdk.services.sfn.model.TaskTimedOutException;
+import software.amazon.awssdk.services.sns.model.NotFoundException;
+import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.model.CommandInvocationStatus;
+import software.amazon.awssdk.services.ssm.model.InvalidInstanceIdException;
+import software.amazon.awssdk.services.ssm.model.PingStatus;
+
+/** SSM with the Windows guest model, SNS, S3 and the task-token API, through the real SDK clients. */
+class GuestAndServicesTest {
+    static final String SEED = "i-0a1b2c3d4e5f60001";
+    static final String FLEET_2012 = "i-0f1e2d3c4b5a60002";
+
+    static CommandInvocationStatus await(SsmClient ssm, String commandId, String instanceId) throws InterruptedException {
+        CommandInvocationStatus[] last = new CommandInvocationStatus[1];
+        assertTrue(Worlds.eventually(10, () -> {
+            last[0] = ssm.getCommandInvocation(r -> r.commandId(commandId).instanceId(instanceId)).status();
+            return last[0] != CommandInvocationStatus.IN_PROGRESS && last[0] != CommandInvocationStatus.PENDING;
+        }), "command still " + last[0]);
+        return last[0];
+    }
+
+    @Test
+    void aPrivateSubnetWithoutEndpointsCannotReachSsm() throws Exception {
+        try (Emulator e = Worlds.start("seed-2012r2-private"); SsmClient ssm = Worlds.ssm(e)) {
+            assertTrue(ssm.describeInstanceInformation(r -> r.filters(f -> f.key("InstanceIds").values(SEED))).instanceInformationList().isEmpty());
+            InvalidInstanceIdException refused = assertThrows(InvalidInstanceIdException.class,
+                    () -> ssm.sendCommand(r -> r.instanceIds(SEED).documentName("AWS-RunPowerShellScript")
+                            .parameters(Map.of("commands", List.of("hostname")))));
+            assertTrue(refused.getMessage().contains("not in a valid state"));
+        }
+    }
+
+    @Test
+    void endpointsWithPrivateDnsAndA443RuleBringTheAgentOnline() throws Exception {
+        try (Emulator e = Worlds.start("seed-2012r2-private"); SsmClient ssm = Worlds.ssm(e); Ec2Client ec2 = Worlds.ec2(e)) {
+            String sg = ec2.createSecurityGroup(r -> r.vpcId("vpc-0a1b2c3d4e5f60001").groupName("ep").description("443")).groupId();
+            for (String svc : List.of("ssm", "ec2messages")) {
+                ec2.createVpcEndpoint(r -> r.vpcId("vpc-0a1b2c3d4e5f60001").vpcEndpointType("Interface").privateDnsEnabled(true)
+                        .serviceName("com.amazonaws.us-east-1." + svc).subnetIds("subnet-0a1b2c3d4e5f60001").securityGroupIds(sg));
+            }
+            // No ingress rule yet: the endpoints exist but the agent cannot reach them.
+            assertTrue(ssm.describeInstanceInformation(r -> r.filters(f -> f.key("InstanceIds").values(SEED))).instanceInformationList().isEmpty());
+            ec2.authorizeSecurityGroupIngress(r -> r.groupId(sg).ipPermissions(p -> p.ipProtocol("tcp").fromPort(443).toPort(443)
+                    .ipRanges(ip -> ip.cidrIp("10.20.1.0/24"))));
+            var info = ssm.describeInstanceInformation(r -> r.filters(f -> f.key("InstanceIds").values(SEED))).instanceInformationList();
+            assertEquals(1, info.size());
+            assertEquals(PingStatus.ONLINE, info.get(0).pingStatus());
+            assertEquals("Microsoft Windows Server 2012R2", info.get(0).platformName());
+        }
+    }
+
+    @Test
+    void ourDocumentsChangeTheGuestAndThePvInstallRebootsIt() throws Exception {
+        try (Emulator e = Worlds.start("mixed-fleet"); SsmClient ssm = Worlds.ssm(e)) {
+            String facts = ssm.sendCommand(r -> r.instanceIds(FLEET_2012).documentName("xen2nitro-CaptureGuestFacts")).command().commandId();
+            assertEquals(CommandInvocationStatus.SUCCESS, await(ssm, facts, FLEET_2012));
+            String out = ssm.getCommandInvocation(r -> r.commandId(facts).instanceId(FLEET_2012)).standardOutputContent();
+            assertTrue(out.contains("\"os\":\"2012R2\"") && out.contains("\"pv\":\"8.4.3\""), out);
+
+            String ena = ssm.sendCommand(r -> r.instanceIds(FLEET_2012).documentName("xen2nitro-InstallEnaDriver")
+                    .parameters(Map.of("Version", List.of("2.6.0")))).command().commandId();
+            assertEquals(CommandInvocationStatus.SUCCESS, await(ssm, ena, FLEET_2012));
+
+            // ENA 2.7.0 dropped Windows Server 2012 R2: installing it there fails.
+            String tooNew = ssm.sendCommand(r -> r.instanceIds(FLEET_2012).documentName("xen2nitro-InstallEnaDriver")
+                    .parameters(Map.of("Version", List.of("2.7.0")))).command().commandId();
+            assertEquals(CommandInvocationStatus.FAILED, await(ssm, tooNew, FLEET_2012));
+
+            String legacy = "i-0f1e2d3c4b5a60001";
+            String pv = ssm.sendCommand(r -> r.instanceIds(legacy).documentName("xen2nitro-InstallPvDriver")
+                    .parameters(Map.of("Version", List.of("8.3.5")))).command().commandId();
+            assertEquals(CommandInvocationStatus.SUCCESS, await(ssm, pv, legacy));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> guest = (Map<String, Object>) instance(e, legacy).get("guest");
+            assertEquals("8.3.5", ((Map<?, ?>) guest.get("drivers")).get("pv"));
+            assertEquals(1, guest.get("reboots"), "the PV install reboots Windows once");
+            assertTrue(ssm.listCommandInvocations(r -> r.commandId(pv).details(true)).commandInvocations().get(0)
+                    .commandPlugins().get(0).output().contains("present after reboot"));
+        }
+    }
+
+    @Test
+    void anInjectedGuestFailureFailsItsCommand() throws Exception {
+        try (Emulator e = Worlds.start("mixed-fleet", s -> s.replace("\"amiCreated\": \"2019-02-01\"",
+                "\"amiCreated\": \"2019-02-01\", \"failures\": [\"InstallNvmeDriver\"]")); SsmClient ssm = Worlds.ssm(e)) {
+            String nvme = ssm.sendCommand(r -> r.instanceIds(FLEET_2012).documentName("xen2nitro-InstallNvmeDriver")
+                    .parameters(Map.of("Version", List.of("1.5.1")))).command().commandId();
+            assertEquals(CommandInvocationStatus.FAILED, await(ssm, nvme, FLEET_2012));
+            assertTrue(ssm.getCommandInvocation(r -> r.commandId(nvme).instanceId(FLEET_2012)).standardErrorContent().contains("InstallNvmeDriver"));
+            assertNull(((Map<?, ?>) ((Map<?, ?>) instance(e, FLEET_2012).get("guest")).get("drivers")).get("nvme"));
+        }
+    }
+
+    @Test
+    void theAgentGoesOfflineWhileTheInstanceIsStopped() throws Exception {
+        try (Emulator e = Worlds.start("mixed-fleet"); SsmClient ssm = Worlds.ssm(e); Ec2Client ec2 = Worlds.ec2(e)) {
+            assertEquals(PingStatus.ONLINE, ssm.describeInstanceInformation(r -> r.filters(f -> f.key("InstanceIds").values(FLEET_2012)))
+                    .instanceInformationList().get(0).pingStatus());
+            ec2.stopInstances(r -> r.instanceIds(FLEET_2012));
+            assertTrue(Worlds.eventually(5, () -> ec2.describeInstances(r -> r.instanceIds(FLEET_2012)).reservations().get(0)
+                    .instances().get(0).state().name() == InstanceStateName.STOPPED));
+            assertEquals(PingStatus.CONNECTION_LOST, ssm.describeInstanceInformation(r -> r.filters(f -> f.key("InstanceIds").values(FLEET_2012)))
+                    .instanceInformationList().get(0).pingStatus());
+        }
+    }
+
+    @Test
+    void documentsAreCreatedAndRead() throws Exception {
+        try (Emulator e = Worlds.start("seed-2012r2-private"); SsmClient ssm = Worlds.ssm(e)) {
+            ssm.createDocument(r -> r.name("xen2nitro-CaptureGuestFacts").content("{\"schemaVersion\":\"2.2\"}").documentType("Command"));
+            assertEquals("{\"schemaVersion\":\"2.2\"}", ssm.getDocument(r -> r.name("xen2nitro-CaptureGuestFacts")).content());
+            assertThrows(software.amazon.awssdk.services.ssm.model.DocumentAlreadyExistsException.class,
+                    () -> ssm.createDocument(r -> r.name("xen2nitro-CaptureGuestFacts").content("{}").documentType("Command")));
+        }
+    }
+
+    @Test
+    void snsKeepsPublishedMessagesAndRefusesUnknownTopics() throws Exception {
+        try (Emulator e = Worlds.start("seed-2012r2-private"); var sns = Worlds.sns(e)) {
+            String topic = "arn:aws:sns:us-east-1:123456789012:xen2nitro-notifications";
+            assertNotNull(sns.publish(r -> r.topicArn(topic).subject("approve?").message("plan")).messageId());
+            assertThrows(NotFoundException.class, () -> sns.publish(r -> r.topicArn(topic + "-nope").message("x")));
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> sent = (List<Map<String, Object>>) e.snapshot().get("notifications");
+            assertEquals(1, sent.size());
+            assertEquals("approve?", sent.get(0).get("subject"));
+        }
+    }
+
+    @Test
+    void s3StoresDriverPackages() throws Exception {
+        try (Emulator e = Worlds.start("seed-2012r2-private");
+             S3Client s3 = S3Client.builder().endpointOverride(e.endpoint()).region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                     .credentialsProvider(Worlds.CREDS).forcePathStyle(true)
+                     .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build()) {
+            String bucket = "xen2nitro-drivers-123456789012";
+            s3.putObject(r -> r.bucket(bucket).key("2012R2/AWSNVMe.zip"), RequestBody.fromString("zip-bytes"));
+            assertEquals("zip-bytes", s3.getObjectAsBytes(r -> r.bucket(bucket).key("2012R2/AWSNVMe.zip")).asUtf8String());
+            assertEquals(9L, s3.headObject(r -> r.bucket(bucket).key("2012R2/AWSNVMe.zip")).contentLength());
+            assertEquals(1, s3.listObjectsV2(r -> r.bucket(bucket).prefix("2012R2/")).contents().size());
+            assertThrows(software.amazon.awssdk.services.s3.model.NoSuchKeyException.class,
+                    () -> s3.getObjectAsBytes(r -> r.bucket(bucket).key("missing.zip")));
+        }
+    }
+
+    @Test
+    void taskTokensAreAnsweredOnceAndMalformedOnesRefused() throws Exception {
+        try (Emulator e = Worlds.start("seed-2012r2-private"); SfnClient sfn = Worlds.sfn(e)) {
+            e.cloud().taskTokens.open("tok-1", "WaitForApproval");
+            sfn.sendTaskHeartbeat(r -> r.taskToken("tok-1"));
+            sfn.sendTaskSuccess(r -> r.taskToken("tok-1").output("{\"approved\":true}"));
+            assertEquals("succeeded", e.cloud().taskTokens.get("tok-1").status);
+            assertEquals("{\"approved\":true}", e.cloud().taskTokens.get("tok-1").output);
+            assertThrows(TaskTimedOutException.class, () -> sfn.sendTaskFailure(r -> r.taskToken("tok-1").error("Rejected")));
+            assertThrows(InvalidTokenException.class, () -> sfn.sendTaskSuccess(r -> r.taskToken("nope").output("{}")));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> instance(Emulator e, String id) {
+        return ((List<Map<String, Object>>) e.snapshot().get("instances")).stream().filter(i -> id.equals(i.get("id"))).findFirst().orElseThrow();
+    }
+}
