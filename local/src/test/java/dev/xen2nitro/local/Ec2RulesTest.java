@@ -47,7 +47,7 @@ class Ec2RulesTest {
         assertEquals(16, i.state().code());
         // DescribeInstances reports "windows" in lower case, which the SDK keeps as a string.
         assertEquals("windows", i.platformAsString());
-        assertFalse(i.enaSupport());
+        assertNull(i.enaSupport(), "omitted while not enabled");
         assertEquals("us-east-1a", i.placement().availabilityZone());
         assertEquals("erp-app-01", i.tags().stream().filter(t -> t.key().equals("Name")).findFirst().orElseThrow().value());
         assertEquals(2, i.blockDeviceMappings().size());

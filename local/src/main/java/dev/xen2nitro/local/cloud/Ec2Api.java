@@ -72,7 +72,9 @@ public final class Ec2Api {
                 .instanceId(i.id).instanceType(i.instanceType).imageId(i.imageId)
                 .state(state(i.state)).placement(p -> p.availabilityZone(i.availabilityZone))
                 .subnetId(i.subnetId).vpcId(i.vpcId).privateIpAddress(i.privateIpAddress)
-                .architecture(i.architecture).launchTime(i.launchTime).enaSupport(i.enaSupport)
+                .architecture(i.architecture).launchTime(i.launchTime)
+                // DescribeInstances omits enaSupport unless it is enabled (RUNBOOK step 4: "empty when not enabled").
+                .enaSupport(i.enaSupport ? Boolean.TRUE : null)
                 .rootDeviceType("ebs").rootDeviceName(i.volumes.isEmpty() ? "/dev/sda1" : i.volumes.get(0).deviceName)
                 .virtualizationType("hvm").hypervisor("xen")
                 .securityGroups(i.securityGroupIds.stream().map(id -> GroupIdentifier.builder().groupId(id)
