@@ -1,0 +1,87 @@
+package dev.xen2nitro.functions;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import dev.xen2nitro.functions.core.InvalidInputException;
+import dev.xen2nitro.functions.core.JsonHandler;
+import dev.xen2nitro.functions.typechange.ChangeInstanceType;
+import dev.xen2nitro.functions.typechange.CheckInstanceState;
+import dev.xen2nitro.functions.typechange.EnableEnaSupport;
+import dev.xen2nitro.functions.typechange.InstanceRef;
+import dev.xen2nitro.functions.typechange.StartInstance;
+import dev.xen2nitro.functions.typechange.StopInstance;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Input handling of every handler, without AWS: each events/ sample binds, and bad input is an
+ * {@link InvalidInputException} that says what is wrong, raised before any AWS call (there is no
+ * endpoint here, so a call would fail differently). Priming touches the same paths.
+ */
+class HandlerInputTest {
+
+    static Stream<Arguments> handlers() {
+        return Stream.of(
+                Arguments.of(new StopInstance(), "StopInstance"),
+                Arguments.of(new StartInstance(), "StartInstance"),
+                Arguments.of(new EnableEnaSupport(), "EnableEnaSupport"),
+                Arguments.of(new ChangeInstanceType(), "ChangeInstanceType"),
+                Arguments.of(new CheckInstanceState(), "CheckInstanceState"));
+    }
+
+    static InvalidInputException refused(JsonHandler<?, ?> handler, String input) {
+        return assertThrows(InvalidInputException.class, () -> handler.handleRequest(
+                new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("handlers")
+    void theEventsSampleBindsAndPrimingRuns(JsonHandler<?, ?> handler, String name) throws Exception {
+        assertNotNull(EventLoader.loadEvent("../events/" + name + ".json", java.util.Map.class));
+        handler.prime();
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("handlers")
+    void aMalformedInstanceIdIsRefusedWithAnExample(JsonHandler<?, ?> handler, String name) {
+        String input = name.equals("ChangeInstanceType") ? "{\"instanceId\":\"i-12\",\"targetType\":\"m5.xlarge\"}" : "{\"instanceId\":\"i-12\"}";
+        InvalidInputException e = refused(handler, input);
+        assertTrue(e.getMessage().contains("'instanceId' is \"i-12\", which is not an EC2 instance ID"), e.getMessage());
+        assertTrue(e.getMessage().contains("e.g. i-0abc123def4567890"), e.getMessage());
+    }
+
+    @Test
+    void unknownFieldsAreNamedWithTheKnownOnes() {
+        InvalidInputException e = refused(new StopInstance(), "{\"instanceId\":\"i-0a1b2c3d4e5f60001\",\"force\":true}");
+        assertEquals("unknown field 'force' in the input; known fields: instanceId", e.getMessage());
+    }
+
+    @Test
+    void missingAndMistypedFieldsAreNamed() {
+        assertTrue(refused(new StopInstance(), "{}").getMessage().contains("'instanceId' is required"));
+        assertTrue(refused(new StopInstance(), "{\"instanceId\":[1]}").getMessage().contains("instanceId"));
+        assertTrue(refused(new StopInstance(), "not json").getMessage().startsWith("the input is not valid JSON"));
+        assertTrue(refused(new StopInstance(), "null").getMessage().startsWith("the input is empty"));
+    }
+
+    @Test
+    void aTargetTypeMustLookLikeAnInstanceType() {
+        InvalidInputException e = refused(new ChangeInstanceType(), "{\"instanceId\":\"i-0a1b2c3d4e5f60001\",\"targetType\":\"M5 XLarge\"}");
+        assertTrue(e.getMessage().contains("'targetType' is \"M5 XLarge\", which is not an instance type name"), e.getMessage());
+        assertTrue(refused(new ChangeInstanceType(), "{\"instanceId\":\"i-0a1b2c3d4e5f60001\"}").getMessage().contains("'targetType' is required"));
+    }
+
+    @Test
+    void instanceRefAcceptsBothIdLengths() {
+        new InstanceRef("i-0a1b2c3d").validate();
+        new InstanceRef("i-0a1b2c3d4e5f60001").validate();
+        assertThrows(InvalidInputException.class, () -> new InstanceRef("i-0A1B2C3D").validate());
+    }
+}
