@@ -93,7 +93,7 @@ function optimizedLambda(stateName, state) {
       const payload = await invoke(params.FunctionName, params.Payload);
       return { ExecutedVersion: '$LATEST', Payload: payload, StatusCode: 200 };
     }
-    const token = `${executionName}/${stateName}/${randomUUID()}`;
+    const token = Buffer.from(`${executionName}:${stateName}:${randomUUID()}`).toString('base64url');
     const payload = JSON.parse(JSON.stringify(params.Payload ?? {}).replaceAll(TOKEN_PLACEHOLDER, token));
     await fetch(`${emulator}/_local/tasks/${encodeURIComponent(token)}/open`, { method: 'POST', body: stateName });
     await invoke(params.FunctionName, payload);

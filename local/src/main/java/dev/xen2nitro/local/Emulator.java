@@ -95,7 +95,7 @@ public final class Emulator implements AutoCloseable {
             byte[] body = ex.getRequestBody().readAllBytes();
             String path = ex.getRequestURI().getPath();
             if (path.startsWith("/_local/")) {
-                local(ex, path, body);
+                local(ex, ex.getRequestURI().getRawPath(), body);
                 return;
             }
             String auth = Optional.ofNullable(ex.getRequestHeaders().getFirst("Authorization")).orElse("");
@@ -202,7 +202,7 @@ public final class Emulator implements AutoCloseable {
         }
         Matcher m = Pattern.compile("/_local/tasks/([^/]+)(/open|/expire)?").matcher(path);
         if (m.matches()) {
-            String token = m.group(1);
+            String token = java.net.URLDecoder.decode(m.group(1), StandardCharsets.UTF_8);
             String verb = m.group(2);
             TaskTokens.Task task;
             if ("/open".equals(verb)) {

@@ -62,6 +62,11 @@ public final class LocalCloud implements AutoCloseable {
         return new Runner(projectRoot, template, emulator, host, progress).run(stateMachine, inputJson, approval);
     }
 
+    public Runner.Report runDefinition(String asl, String inputJson, String approval, PrintStream progress)
+            throws IOException, InterruptedException {
+        return new Runner(projectRoot, template, emulator, host, progress).runDefinition(asl, inputJson, approval);
+    }
+
     public Map<String, Object> world() {
         return emulator.snapshot();
     }

@@ -58,11 +58,18 @@ public final class Runner {
         this.progress = progress;
     }
 
+    /** Runs the state machine {@code stateMachine} of template.yaml, its placeholders filled from the template. */
     public Report run(String stateMachine, String inputJson, String approval) throws IOException, InterruptedException {
+        var cloud = emulator.cloud();
+        return runDefinition(template.definition(template.stateMachine(stateMachine), cloud.region, cloud.accountId), inputJson, approval);
+    }
+
+    /** Runs a definition whose placeholders are already filled. */
+    public Report runDefinition(String asl, String inputJson, String approval) throws IOException, InterruptedException {
         var cloud = emulator.cloud();
         Path work = Files.createTempDirectory("xen2nitro-run");
         Path definition = work.resolve("definition.asl.json");
-        Files.writeString(definition, template.definition(template.stateMachine(stateMachine), cloud.region, cloud.accountId));
+        Files.writeString(definition, asl);
         Path input = work.resolve("input.json");
         Files.writeString(input, inputJson);
         Path runnerDir = projectRoot.resolve("local/runner");
