@@ -5,6 +5,9 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * SDK clients, built once per container on first use.
@@ -29,5 +32,42 @@ public final class Aws {
 
     public static Ec2Client ec2() {
         return Ec2Holder.EC2;
+    }
+
+    private static final class SsmHolder {
+        static final SsmClient SSM = SsmClient.builder().httpClient(HTTP).region(region()).build();
+    }
+
+    public static SsmClient ssm() {
+        return SsmHolder.SSM;
+    }
+
+    private static final class SnsHolder {
+        static final SnsClient SNS = SnsClient.builder().httpClient(HTTP).region(region()).build();
+    }
+
+    public static SnsClient sns() {
+        return SnsHolder.SNS;
+    }
+
+    private static final class S3Holder {
+        // Path-style keeps bucket names with dots valid over TLS; it works for every bucket.
+        static final S3Client S3 = S3Client.builder().httpClient(HTTP).region(region()).forcePathStyle(true).build();
+    }
+
+    public static S3Client s3() {
+        return S3Holder.S3;
+    }
+
+    /** A setting of the stack (template.yaml Environment), or an error that names it. */
+    public static String setting(String name) {
+        String v = System.getenv(name);
+        if (v == null || v.isBlank()) {
+            v = System.getProperty(name);
+        }
+        if (v == null || v.isBlank()) {
+            throw new IllegalStateException("environment variable " + name + " is not set; template.yaml sets it for every function that needs it");
+        }
+        return v;
     }
 }

@@ -140,7 +140,7 @@ public final class Commands {
             case "InstallEnaDriver" -> {
                 // ENA Windows driver releases: 2.7.0 removed 2012 and 2012 R2; installing it there fails.
                 if (("2012".equals(g.os) || "2012R2".equals(g.os) || "2008R2".equals(g.os))
-                        && version != null && Versions.compare(version, "2.7.0") >= 0) {
+                        && version != null && dev.xen2nitro.functions.rules.Versions.compare(version, "2.7.0") >= 0) {
                     finish(inv, "Failed", 1, "", "ENA driver " + version + " does not support Windows Server " + g.os);
                 } else {
                     g.enaDriver = version;
