@@ -1,0 +1,59 @@
+package dev.xen2nitro.functions.backup;
+
+import dev.xen2nitro.functions.core.Aws;
+import dev.xen2nitro.functions.core.Ec2Calls;
+import dev.xen2nitro.functions.core.ExecutionRef;
+import dev.xen2nitro.functions.core.JsonHandler;
+import dev.xen2nitro.functions.core.Tags;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import software.amazon.awssdk.services.ec2.model.Image;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.TagSpecification;
+
+/**
+ * Starts the backup AMI of the instance (runbook step 0), tagged with the instance, the execution
+ * and the date, and tags the instance with it. The image and its snapshots are kept after the
+ * migration: they are the way back. One image per execution: a retried call finds the first by name.
+ * CreateImage reboots the instance (NoReboot false) so the file systems are consistent.
+ */
+public class CreateBackupImage extends JsonHandler<ExecutionRef, CreateBackupImage.Result> {
+
+    public record Result(String imageId, String name) {}
+
+    public CreateBackupImage() {
+        super(ExecutionRef.class);
+    }
+
+    @Override
+    protected Result handle(ExecutionRef in) {
+        String name = ("xen2nitro-" + in.instanceId() + "-" + in.execution());
+        String imageName = name.length() > 128 ? name.substring(0, 128) : name;
+        List<Image> existing = Ec2Calls.call("DescribeImages " + imageName, () -> Aws.ec2().describeImages(r -> r.owners("self")
+                .filters(f -> f.name("name").values(imageName)))).images();
+        String imageId;
+        if (!existing.isEmpty()) {
+            imageId = existing.get(0).imageId();
+        } else {
+            List<Tag> tags = List.of(Tag.builder().key(Tags.INSTANCE).value(in.instanceId()).build(),
+                    Tag.builder().key(Tags.EXECUTION).value(in.execution()).build(),
+                    Tag.builder().key(Tags.DATE).value(LocalDate.now(ZoneOffset.UTC).toString()).build(),
+                    Tag.builder().key("Name").value("xen2nitro backup of " + in.instanceId()).build());
+            imageId = Ec2Calls.call("CreateImage of " + in.instanceId(), () -> Aws.ec2().createImage(r -> r.instanceId(in.instanceId())
+                    .name(imageName).description("xen2nitro backup before the Xen to Nitro migration (execution " + in.execution() + ")")
+                    .noReboot(false)
+                    .tagSpecifications(TagSpecification.builder().resourceType(ResourceType.IMAGE).tags(tags).build(),
+                            TagSpecification.builder().resourceType(ResourceType.SNAPSHOT).tags(tags).build()))).imageId();
+        }
+        Ec2Calls.call("CreateTags " + Tags.BACKUP_IMAGE + " on " + in.instanceId(), () -> Aws.ec2().createTags(r -> r.resources(in.instanceId())
+                .tags(Tag.builder().key(Tags.BACKUP_IMAGE).value(imageId).build())));
+        return new Result(imageId, imageName);
+    }
+
+    @Override
+    protected ExecutionRef sampleInput() {
+        return new ExecutionRef("i-0123456789abcdef0", "sample");
+    }
+}

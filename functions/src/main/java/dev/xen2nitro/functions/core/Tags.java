@@ -1,0 +1,21 @@
+package dev.xen2nitro.functions.core;
+
+/** The tags this workflow writes; an operator finds every resource of an execution by them. */
+public final class Tags {
+    private Tags() {}
+
+    /** On the instance while an execution holds it: the execution's name. */
+    public static final String LOCK = "xen2nitro:lock";
+    /** On the instance afterwards: migrated, refused, rejected, approval-timed-out, failed, needs-attention. */
+    public static final String STATUS = "xen2nitro:status";
+    /** The execution that created a resource, or last acted on the instance. */
+    public static final String EXECUTION = "xen2nitro:execution";
+    /** On the instance: the backup AMI. */
+    public static final String BACKUP_IMAGE = "xen2nitro:backup-image";
+    /** On a backup AMI: the instance it was taken from. */
+    public static final String INSTANCE = "xen2nitro:instance";
+    /** On a backup AMI: the UTC date it was taken. */
+    public static final String DATE = "xen2nitro:date";
+    /** On endpoints and security groups this workflow created (and will delete): "true". */
+    public static final String TEMPORARY = "xen2nitro:temporary";
+}

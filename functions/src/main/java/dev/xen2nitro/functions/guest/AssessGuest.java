@@ -1,0 +1,36 @@
+package dev.xen2nitro.functions.guest;
+
+import dev.xen2nitro.functions.core.InvalidInputException;
+import dev.xen2nitro.functions.core.JsonHandler;
+import dev.xen2nitro.functions.core.Validatable;
+
+/** Judges the captured guest facts ({@link GuestRules}): refusals, and the plan of guest steps. */
+public class AssessGuest extends JsonHandler<AssessGuest.Input, AssessGuest.Result> {
+
+    public record Input(String instanceId, String output) implements Validatable {
+        @Override
+        public void validate() {
+            if (output == null || output.isBlank()) {
+                throw new InvalidInputException("'output' is required: the output of the CaptureGuestFacts command");
+            }
+        }
+    }
+
+    public record Result(String instanceId, GuestFacts facts, GuestRules.Assessment assessment) {}
+
+    public AssessGuest() {
+        super(Input.class);
+    }
+
+    @Override
+    protected Result handle(Input in) {
+        GuestFacts facts = GuestFacts.parse(in.output());
+        return new Result(in.instanceId(), facts, GuestRules.assess(facts));
+    }
+
+    @Override
+    protected Input sampleInput() {
+        return new Input("i-0123456789abcdef0", "{\"os\":\"2012R2\",\"drivers\":{\"pv\":\"7.4.6\"},\"launchAgent\":{\"name\":\"EC2Config\",\"version\":\"4.9.4222\"},"
+                + "\"network\":{\"dhcp\":false,\"ipAddress\":\"10.0.1.25\",\"dnsServers\":[\"10.0.0.10\"]},\"roles\":[],\"amiCreated\":\"2017-03-15\"}");
+    }
+}

@@ -1,0 +1,23 @@
+package dev.xen2nitro.functions.guest;
+
+import dev.xen2nitro.functions.core.InvalidInputException;
+import dev.xen2nitro.functions.core.Validatable;
+import dev.xen2nitro.functions.rules.InstanceIds;
+
+/** Input of the driver steps: the version pinned for the guest's OS, and where the package comes from. */
+public record DriverInstall(String instanceId, boolean run, String version, String driverSource) implements Validatable {
+    @Override
+    public void validate() {
+        InstanceIds.require("instanceId", instanceId);
+        if (run && (version == null || !version.matches("[0-9]+(\\.[0-9]+){1,3}"))) {
+            throw new InvalidInputException("'version' is \"" + version + "\"; expected a driver version such as 8.4.3");
+        }
+        if (driverSource != null && !driverSource.equals("bucket") && !driverSource.equals("distributor")) {
+            throw new InvalidInputException("'driverSource' must be bucket or distributor");
+        }
+    }
+
+    String source() {
+        return driverSource == null ? "bucket" : driverSource;
+    }
+}

@@ -1,0 +1,39 @@
+package dev.xen2nitro.functions.guest;
+
+import dev.xen2nitro.functions.core.JsonHandler;
+import dev.xen2nitro.functions.core.Validatable;
+import dev.xen2nitro.functions.rules.InstanceIds;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Puts back on the ENA adapter the static IP and DNS servers the old adapter had. */
+public class RestoreNetworkConfig extends JsonHandler<RestoreNetworkConfig.Input, CommandSent> {
+
+    public record Input(String instanceId, boolean run, String ipAddress, List<String> dnsServers) implements Validatable {
+        @Override
+        public void validate() {
+            InstanceIds.require("instanceId", instanceId);
+        }
+    }
+
+    public RestoreNetworkConfig() {
+        super(Input.class);
+    }
+
+    @Override
+    protected CommandSent handle(Input in) {
+        if (!in.run()) {
+            return CommandSent.skipped(in.instanceId(), "RestoreNetworkConfig", "the network configuration was kept");
+        }
+        Map<String, List<String>> p = new LinkedHashMap<>();
+        p.put("IpAddress", List.of(in.ipAddress() == null ? "" : in.ipAddress()));
+        p.put("DnsServers", List.of(in.dnsServers() == null ? "" : String.join(",", in.dnsServers())));
+        return CommandSent.sent(in.instanceId(), GuestCommands.send(in.instanceId(), "RestoreNetworkConfig", p), "RestoreNetworkConfig");
+    }
+
+    @Override
+    protected Input sampleInput() {
+        return new Input("i-0123456789abcdef0", false, null, List.of());
+    }
+}

@@ -1,0 +1,52 @@
+package dev.xen2nitro.functions.lock;
+
+import dev.xen2nitro.functions.core.Aws;
+import dev.xen2nitro.functions.core.Ec2Calls;
+import dev.xen2nitro.functions.core.ExecutionRef;
+import dev.xen2nitro.functions.core.JsonHandler;
+import dev.xen2nitro.functions.core.Tags;
+import software.amazon.awssdk.services.ec2.model.Tag;
+
+/**
+ * Marks the instance as being migrated by this execution (tag xen2nitro:lock), or fails fast with
+ * {@link InstanceLockedException} when another execution holds it. Taking a lock this execution
+ * already holds succeeds, so a retried invocation is harmless.
+ */
+public class AcquireLock extends JsonHandler<ExecutionRef, AcquireLock.Result> {
+
+    public record Result(String instanceId, String holder) {}
+
+    public AcquireLock() {
+        super(ExecutionRef.class);
+    }
+
+    static String holder(String instanceId) {
+        return Ec2Calls.call("DescribeInstances " + instanceId, () -> Aws.ec2().describeInstances(r -> r.instanceIds(instanceId)))
+                .reservations().stream().flatMap(r -> r.instances().stream()).flatMap(i -> i.tags().stream())
+                .filter(t -> Tags.LOCK.equals(t.key())).map(Tag::value).findFirst().orElse(null);
+    }
+
+    @Override
+    protected Result handle(ExecutionRef in) {
+        String holder = holder(in.instanceId());
+        if (holder != null && !holder.equals(in.execution())) {
+            throw new InstanceLockedException("instance " + in.instanceId() + " is being migrated by execution " + holder
+                    + "; this execution changed nothing. Wait for that execution to end; if it is no longer running,"
+                    + " remove the tag " + Tags.LOCK + " from the instance and start again");
+        }
+        Ec2Calls.call("CreateTags " + Tags.LOCK + " on " + in.instanceId(), () -> Aws.ec2().createTags(r -> r.resources(in.instanceId())
+                .tags(Tag.builder().key(Tags.LOCK).value(in.execution()).build(),
+                        Tag.builder().key(Tags.EXECUTION).value(in.execution()).build())));
+        // Two executions that tag at the same moment: the later tag wins, and the earlier sees it here.
+        String now = holder(in.instanceId());
+        if (!in.execution().equals(now)) {
+            throw new InstanceLockedException("instance " + in.instanceId() + " was taken by execution " + now + " at the same moment; this execution changed nothing");
+        }
+        return new Result(in.instanceId(), in.execution());
+    }
+
+    @Override
+    protected ExecutionRef sampleInput() {
+        return new ExecutionRef("i-0123456789abcdef0", "sample");
+    }
+}

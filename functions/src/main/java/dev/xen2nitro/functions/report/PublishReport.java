@@ -1,0 +1,53 @@
+package dev.xen2nitro.functions.report;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.xen2nitro.functions.core.Aws;
+import dev.xen2nitro.functions.core.AwsCalls;
+import dev.xen2nitro.functions.core.InvalidInputException;
+import dev.xen2nitro.functions.core.JsonHandler;
+import dev.xen2nitro.functions.core.Validatable;
+
+/** The final notification of every execution: its outcome, why, and the whole migration document. */
+public class PublishReport extends JsonHandler<PublishReport.Input, PublishReport.Result> {
+
+    public record Input(String instanceId, String execution, JsonNode outcome, JsonNode document) implements Validatable {
+        @Override
+        public void validate() {
+            if (outcome == null || !outcome.hasNonNull("status")) {
+                throw new InvalidInputException("'outcome' with a 'status' is required");
+            }
+        }
+    }
+
+    public record Result(String messageId) {}
+
+    public PublishReport() {
+        super(Input.class);
+    }
+
+    @Override
+    protected Result handle(Input in) {
+        String topic = Aws.setting("TOPIC_ARN");
+        String status = in.outcome().get("status").asText();
+        String subject = "xen2nitro: " + in.instanceId() + " " + status;
+        String body;
+        try {
+            body = "Execution " + in.execution() + ": instance " + in.instanceId() + " is " + status + ".\n"
+                    + (in.outcome().hasNonNull("reason") ? in.outcome().get("reason").asText() + "\n" : "")
+                    + "\nOutcome:\n" + JSON.writerWithDefaultPrettyPrinter().writeValueAsString(in.outcome())
+                    + "\n\nMigration document:\n" + JSON.writerWithDefaultPrettyPrinter().writeValueAsString(in.document()) + "\n";
+        } catch (JsonProcessingException e) {
+            body = String.valueOf(in.outcome());
+        }
+        String message = body;
+        String id = AwsCalls.call("Publish to " + topic, () -> Aws.sns().publish(r -> r.topicArn(topic)
+                .subject(subject.length() > 100 ? subject.substring(0, 100) : subject).message(message))).messageId();
+        return new Result(id);
+    }
+
+    @Override
+    protected Input sampleInput() {
+        return new Input("i-0123456789abcdef0", "sample", JSON.createObjectNode().put("status", "migrated"), JSON.createObjectNode());
+    }
+}

@@ -1,0 +1,51 @@
+package dev.xen2nitro.functions.report;
+
+import dev.xen2nitro.functions.core.Aws;
+import dev.xen2nitro.functions.core.Ec2Calls;
+import dev.xen2nitro.functions.core.InvalidInputException;
+import dev.xen2nitro.functions.core.JsonHandler;
+import dev.xen2nitro.functions.core.Tags;
+import dev.xen2nitro.functions.core.Validatable;
+import dev.xen2nitro.functions.rules.InstanceIds;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import software.amazon.awssdk.services.ec2.model.Tag;
+
+/** Tags the instance with the outcome: xen2nitro:status, xen2nitro:execution and xen2nitro:backup-image. */
+public class RecordOutcome extends JsonHandler<RecordOutcome.Input, RecordOutcome.Result> {
+
+    static final Set<String> STATUSES = Set.of("migrated", "refused", "rejected", "approval-timed-out", "failed", "restored", "needs-attention", "dry-run");
+
+    public record Input(String instanceId, String execution, String status, String backupImageId) implements Validatable {
+        @Override
+        public void validate() {
+            InstanceIds.require("instanceId", instanceId);
+            if (status == null || !STATUSES.contains(status)) {
+                throw new InvalidInputException("'status' is \"" + status + "\"; one of " + STATUSES);
+            }
+        }
+    }
+
+    public record Result(String instanceId, String status) {}
+
+    public RecordOutcome() {
+        super(Input.class);
+    }
+
+    @Override
+    protected Result handle(Input in) {
+        List<Tag> tags = new ArrayList<>(List.of(Tag.builder().key(Tags.STATUS).value(in.status()).build(),
+                Tag.builder().key(Tags.EXECUTION).value(in.execution()).build()));
+        if (in.backupImageId() != null) {
+            tags.add(Tag.builder().key(Tags.BACKUP_IMAGE).value(in.backupImageId()).build());
+        }
+        Ec2Calls.call("CreateTags " + Tags.STATUS + " on " + in.instanceId(), () -> Aws.ec2().createTags(r -> r.resources(in.instanceId()).tags(tags)));
+        return new Result(in.instanceId(), in.status());
+    }
+
+    @Override
+    protected Input sampleInput() {
+        return new Input("i-0123456789abcdef0", "sample", "migrated", null);
+    }
+}
