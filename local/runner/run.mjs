@@ -52,7 +52,14 @@ function visit(states) {
       retryIntervalOverrides[name] = state.Retry.map((r) => scaled((r.IntervalSeconds ?? 1) * (r.BackoffRate ?? 2)));
     }
     if (state.Type === 'Task' && typeof state.Resource === 'string' && state.Resource.startsWith('arn:aws:states:::lambda:invoke')) {
-      taskResourceLocalHandlers[name] = optimizedLambda(name, state);
+      taskResourceLocalHandlers[name] = optimizedLambda(name, { ...state });
+      if (state.Resource.endsWith('.waitForTaskToken')) {
+        // aws-local-stepfunctions reads TimeoutSecondsPath from the Parameters' output (AWS reads it from
+        // the state input) and otherwise times tasks out after 60 real seconds: the runner enforces the
+        // scaled timeout itself, so the library gets a bound it never reaches.
+        delete state.TimeoutSecondsPath;
+        state.TimeoutSeconds = 20 * 86400; // setTimeout holds at most 24.8 days
+      }
     }
     if (state.Type === 'Map') visit((state.ItemProcessor ?? state.Iterator).States);
     if (state.Type === 'Parallel') state.Branches.forEach((b) => visit(b.States));
@@ -103,7 +110,11 @@ function optimizedLambda(stateName, state) {
     } else if (approval === 'reject') {
       await sfn('SendTaskFailure', { taskToken: token, error: 'Xen2Nitro.ApprovalRejected', cause: 'rejected by local-runner (reject)' });
     }
-    const timeoutMs = state.TimeoutSeconds ? scaled(state.TimeoutSeconds) : Infinity;
+    // TimeoutSecondsPath cannot be read here (the handler sees only Parameters): by convention the
+    // payload carries the same value under the path's last name (approvalTimeoutSeconds).
+    const pathName = state.TimeoutSecondsPath ? state.TimeoutSecondsPath.split('.').pop() : null;
+    const seconds = state.TimeoutSeconds ?? (pathName ? params.Payload?.[pathName] : undefined);
+    const timeoutMs = seconds ? scaled(seconds) : Infinity;
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const left = Math.min(1000, deadline - Date.now());

@@ -36,6 +36,10 @@ public final class LocalCloud implements AutoCloseable {
         System.setProperty("aws.region", cloud.region);
         System.setProperty("aws.accessKeyId", "AKIALOCAL");
         System.setProperty("aws.secretAccessKey", "local-secret");
+        // What template.yaml's Globals give every function (TOPIC_ARN, DRIVER_BUCKET, DOCUMENT_PREFIX).
+        template.environment(cloud.region, cloud.accountId).forEach((k, v) -> {
+            if (System.getenv(k) == null) System.setProperty(k, v);
+        });
         this.host = new LambdaHost(template, cloud.timeFactor);
     }
 

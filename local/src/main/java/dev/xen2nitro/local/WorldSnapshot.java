@@ -92,6 +92,16 @@ final class WorldSnapshot {
             notifications.add(m);
         }));
         w.put("notifications", notifications);
+        List<Object> commands = new ArrayList<>();
+        c.commands.invocations.values().forEach(inv -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("instanceId", inv.instanceId);
+            m.put("documentName", inv.documentName);
+            m.put("status", inv.status);
+            m.put("parameters", inv.parameters);
+            commands.add(m);
+        });
+        w.put("commands", commands);
         w.put("calls", c.calls);
         return w;
     }

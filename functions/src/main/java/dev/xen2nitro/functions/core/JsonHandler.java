@@ -33,7 +33,8 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler, Resourc
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
             .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
             .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false)
-            .setSerializationInclusion(JsonInclude.Include.NON_NULL)
+            // Nulls are written: the state machine's JSONPaths must find every field, even an empty one.
+            .setSerializationInclusion(JsonInclude.Include.ALWAYS)
             .findAndRegisterModules();
 
     private final Class<I> inputType;
@@ -56,7 +57,8 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler, Resourc
         JSON.writeValue(out, output);
     }
 
-    I parse(byte[] bytes) {
+    /** Binds and validates an input as the handler would, without acting on it. */
+    public I parse(byte[] bytes) {
         try {
             I input = JSON.readValue(bytes, inputType);
             if (input == null) {

@@ -18,7 +18,7 @@ public final class GuestRules {
     public record Step(String name, boolean run, String version, String reason) {}
 
     public record Assessment(boolean ready, List<Check> checks, Step pv, Step ena, Step nvme, Step launchAgent,
-                             Step powerManagement, GuestFacts.Network network) {}
+                             String launchAgentName, Step powerManagement, GuestFacts.Network network) {}
 
     /** AMIs older than this need the powercfg settings for a clean shutdown on Nitro (RUNBOOK step 7). */
     static final LocalDate POWER_SETTINGS_CUTOFF = LocalDate.of(2018, 11, 28);
@@ -34,7 +34,7 @@ public final class GuestRules {
                         + " (see README#domain-controllers): migrate it by hand with the AWS procedure for domain controllers")
                 : Check.pass("not-domain-controller", "not a domain controller"));
         if (!osKnown) {
-            return new Assessment(false, checks, null, null, null, null, null, g.network());
+            return new Assessment(false, checks, null, null, null, null, null, null, g.network());
         }
         DriverMatrix.Pinned pinned = DriverMatrix.forOs(g.os());
         GuestFacts.Drivers d = g.drivers() == null ? new GuestFacts.Drivers(null, null, null) : g.drivers();
@@ -60,7 +60,7 @@ public final class GuestRules {
                 : new Step("SetPowerManagement", false, null, "AMI from " + (g.amiCreated() == null ? "an unknown date" : g.amiCreated())
                         + " needs no power settings");
         boolean ready = checks.stream().allMatch(Check::passed);
-        return new Assessment(ready, checks, pv, ena, nvme, launch, power, g.network());
+        return new Assessment(ready, checks, pv, ena, nvme, launch, agent == null ? null : agent.name(), power, g.network());
     }
 
     static Step driver(String step, String label, String installed, String pinned) {

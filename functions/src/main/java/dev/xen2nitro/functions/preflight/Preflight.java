@@ -66,6 +66,7 @@ public class Preflight extends JsonHandler<Preflight.Input, Preflight.Result> {
         m.put("vpcId", f.vpcId());
         m.put("subnetId", f.subnetId());
         m.put("subnetCidr", f.subnetCidr());
+        m.put("routeTableIds", f.routeTableIds());
         m.put("enaSupport", f.enaSupport());
         m.put("volumes", f.volumes());
         m.put("internetRoute", f.internetRoute());
@@ -131,14 +132,15 @@ public class Preflight extends JsonHandler<Preflight.Input, Preflight.Result> {
                 inst.architectureAsString(), inst.instanceLifecycleAsString() == null ? "on-demand" : inst.instanceLifecycleAsString(),
                 tags, az, inst.subnetId(), inst.vpcId(), subnetCidr, inst.blockDeviceMappings().size(),
                 Math.max(1, inst.networkInterfaces().size()), Boolean.TRUE.equals(inst.enaSupport()),
-                current, req.targetType(), requested, requestedOffered, successors, internet, services, s3Gateway, online);
+                current, req.targetType(), requested, requestedOffered, successors, internet, tableIds, services, s3Gateway, online);
     }
 
     private static List<String> offeredIn(String az, String typePattern) {
+        // The paginator calls EC2 as it is read: read it inside the call so failures are named.
         return Ec2Calls.call("DescribeInstanceTypeOfferings in " + az, () -> Aws.ec2().describeInstanceTypeOfferingsPaginator(r -> r
                         .locationType(LocationType.AVAILABILITY_ZONE)
-                        .filters(f -> f.name("location").values(az), f -> f.name("instance-type").values(typePattern))))
-                .instanceTypeOfferings().stream().map(o -> o.instanceTypeAsString()).toList();
+                        .filters(f -> f.name("location").values(az), f -> f.name("instance-type").values(typePattern)))
+                .instanceTypeOfferings().stream().map(o -> o.instanceTypeAsString()).toList());
     }
 
     private static InstanceFacts.TypeFacts typeIfExists(String type) {
@@ -156,7 +158,7 @@ public class Preflight extends JsonHandler<Preflight.Input, Preflight.Result> {
 
     private static List<InstanceFacts.TypeFacts> types(List<String> names) {
         List<InstanceTypeInfo> infos = Ec2Calls.call("DescribeInstanceTypes " + names,
-                () -> Aws.ec2().describeInstanceTypesPaginator(r -> r.instanceTypesWithStrings(names))).instanceTypes().stream().toList();
+                () -> Aws.ec2().describeInstanceTypesPaginator(r -> r.instanceTypesWithStrings(names)).instanceTypes().stream().toList());
         return infos.stream().map(t -> new InstanceFacts.TypeFacts(t.instanceTypeAsString(), t.hypervisorAsString(),
                 t.vCpuInfo().defaultVCpus(), t.memoryInfo().sizeInMiB(), t.processorInfo().supportedArchitecturesAsStrings(),
                 Boolean.TRUE.equals(t.instanceStorageSupported()),

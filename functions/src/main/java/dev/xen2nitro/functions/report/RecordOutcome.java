@@ -17,7 +17,8 @@ public class RecordOutcome extends JsonHandler<RecordOutcome.Input, RecordOutcom
 
     static final Set<String> STATUSES = Set.of("migrated", "refused", "rejected", "approval-timed-out", "failed", "restored", "needs-attention", "dry-run");
 
-    public record Input(String instanceId, String execution, String status, String backupImageId) implements Validatable {
+    /** @param document the migration document; its backup.imageId, when a backup was taken, is recorded too */
+    public record Input(String instanceId, String execution, String status, com.fasterxml.jackson.databind.JsonNode document) implements Validatable {
         @Override
         public void validate() {
             InstanceIds.require("instanceId", instanceId);
@@ -37,8 +38,9 @@ public class RecordOutcome extends JsonHandler<RecordOutcome.Input, RecordOutcom
     protected Result handle(Input in) {
         List<Tag> tags = new ArrayList<>(List.of(Tag.builder().key(Tags.STATUS).value(in.status()).build(),
                 Tag.builder().key(Tags.EXECUTION).value(in.execution()).build()));
-        if (in.backupImageId() != null) {
-            tags.add(Tag.builder().key(Tags.BACKUP_IMAGE).value(in.backupImageId()).build());
+        String image = in.document() == null ? null : in.document().path("backup").path("imageId").asText(null);
+        if (image != null) {
+            tags.add(Tag.builder().key(Tags.BACKUP_IMAGE).value(image).build());
         }
         Ec2Calls.call("CreateTags " + Tags.STATUS + " on " + in.instanceId(), () -> Aws.ec2().createTags(r -> r.resources(in.instanceId()).tags(tags)));
         return new Result(in.instanceId(), in.status());
@@ -46,6 +48,6 @@ public class RecordOutcome extends JsonHandler<RecordOutcome.Input, RecordOutcom
 
     @Override
     protected Input sampleInput() {
-        return new Input("i-0123456789abcdef0", "sample", "migrated", null);
+        return new Input("i-0123456789abcdef0", "sample", "migrated", JSON.createObjectNode());
     }
 }

@@ -190,6 +190,11 @@ public final class Cloud {
             statusReadyAt = cloud.after(STATUS_INIT_SECONDS);
             Catalogue.InstanceType t = cloud.catalogue.type(instanceType);
             bootProblem = guest == null ? null : guest.bootProblem(t != null && t.nitro());
+            // RUNBOOK: when Windows first sees the ENA adapter, a static IP or custom DNS of the old adapter can be lost.
+            if (guest != null && t != null && t.nitro() && guest.failures.remove("LosesStaticIpOnEna")) {
+                guest.dhcp = true;
+                guest.dnsServers.clear();
+            }
             if (guest != null) {
                 guest.reboots++;
             }

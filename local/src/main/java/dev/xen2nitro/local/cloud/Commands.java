@@ -120,6 +120,13 @@ public final class Commands {
             return;
         }
         String version = param(inv, "Version");
+        if (step.startsWith("Install")) {
+            String problem = packageProblem(inv, i);
+            if (problem != null) {
+                finish(inv, "Failed", 1, "", problem);
+                return;
+            }
+        }
         switch (step) {
             case "CaptureGuestFacts" -> finish(inv, "Success", 0, json(g.facts()), "");
             case "InstallPvDriver" -> {
@@ -175,6 +182,45 @@ public final class Commands {
             }
             default -> finish(inv, "Success", 0, "", "");
         }
+    }
+
+    /**
+     * Why the driver package cannot be had, or null. From the stack's bucket the script downloads
+     * the zip through the S3 gateway endpoint and compares its SHA-256 with the Sha256 parameter;
+     * from Distributor it needs the AWS-owned regional buckets, also through S3 (RUNBOOK).
+     */
+    private String packageProblem(Invocation inv, Cloud.Instance i) {
+        if (!s3Reachable(i)) {
+            return "cannot reach Amazon S3 from " + i.subnetId + ": no internet route and no S3 gateway endpoint on its route table";
+        }
+        if (!"bucket".equals(param(inv, "Source"))) {
+            return null;
+        }
+        String bucket = param(inv, "PackageBucket");
+        String key = param(inv, "PackageKey");
+        java.util.Map<String, byte[]> objects = bucket == null ? null : cloud.buckets.get(bucket);
+        byte[] data = objects == null || key == null ? null : objects.get(key);
+        if (data == null) {
+            return "s3://" + bucket + "/" + key + " not found";
+        }
+        String sha;
+        try {
+            sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        if (!sha.equalsIgnoreCase(String.valueOf(param(inv, "Sha256")))) {
+            return "SHA-256 of s3://" + bucket + "/" + key + " is " + sha + ", expected " + param(inv, "Sha256") + "; not installed";
+        }
+        return null;
+    }
+
+    boolean s3Reachable(Cloud.Instance i) {
+        Cloud.Subnet subnet = cloud.subnets.get(i.subnetId);
+        Cloud.RouteTable rt = subnet == null ? null : cloud.routeTables.get(subnet.routeTableId);
+        if (rt == null) return false;
+        return rt.routesToInternet() || cloud.vpcEndpoints.values().stream().anyMatch(e -> "Gateway".equals(e.type)
+                && e.shortService().equals("s3") && e.routeTableIds.contains(rt.id) && "available".equals(e.state));
     }
 
     private static String param(Invocation inv, String name) {

@@ -482,8 +482,9 @@ public final class Ec2Api {
             Cloud.RouteTable rt = cloud.routeTables.get(id);
             if (rt == null) throw new AwsError("InvalidRouteTableID.NotFound", "The routeTable ID '" + id + "' does not exist");
             List<String> subnets = cloud.subnets.values().stream().filter(s -> rt.id.equals(s.routeTableId)).map(s -> s.id).toList();
-            if (!Filters.match(r.filters(), Set.of("vpc-id", "route-table-id", "association.subnet-id"), rt.tags, f -> switch (f) {
+            if (!Filters.match(r.filters(), Set.of("vpc-id", "route-table-id", "association.subnet-id", "association.main"), rt.tags, f -> switch (f) {
                 case "vpc-id" -> List.of(rt.vpcId);
+                case "association.main" -> List.of("false");
                 case "association.subnet-id" -> subnets;
                 default -> List.of(rt.id);
             })) continue;

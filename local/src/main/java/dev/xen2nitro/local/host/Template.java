@@ -21,7 +21,12 @@ public final class Template {
 
     public record StateMachine(String logicalId, Path definition, Map<String, String> substitutions) {}
 
+    /** The stack name the local cloud plays (names of the topic, bucket and documents derive from it). */
+    public static final String STACK_NAME = "xen2nitro";
+
     private final Map<String, Function> functions = new LinkedHashMap<>();
+    private final Map<String, JsonNode> resources = new LinkedHashMap<>();
+    private final Map<String, String> environment = new LinkedHashMap<>();
     private final Map<String, StateMachine> stateMachines = new LinkedHashMap<>();
 
     public Template(Path projectRoot) throws IOException {
@@ -29,8 +34,11 @@ public final class Template {
         // CloudFormation short-form tags (!Ref, !Sub) are read as their plain scalar text.
         JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
         int globalTimeout = root.path("Globals").path("Function").path("Timeout").asInt(3);
+        root.path("Globals").path("Function").path("Environment").path("Variables").fields()
+                .forEachRemaining(v -> environment.put(v.getKey(), v.getValue().asText()));
         root.path("Resources").fields().forEachRemaining(e -> {
             JsonNode r = e.getValue();
+            resources.put(e.getKey(), r);
             String type = r.path("Type").asText();
             JsonNode p = r.path("Properties");
             if (type.equals("AWS::Serverless::Function")) {
@@ -44,6 +52,32 @@ public final class Template {
                         projectRoot.resolve(p.path("DefinitionUri").asText()), subs));
             }
         });
+    }
+
+    /**
+     * The functions' environment as the stack would set it: a reference to the topic becomes its ARN,
+     * to the bucket its name; ${AWS::StackName}, ${AWS::Region} and ${AWS::AccountId} are filled.
+     */
+    public Map<String, String> environment(String region, String accountId) {
+        Map<String, String> out = new LinkedHashMap<>();
+        environment.forEach((k, v) -> {
+            JsonNode ref = resources.get(v);
+            String value = v;
+            if (ref != null) {
+                String type = ref.path("Type").asText();
+                if (type.equals("AWS::SNS::Topic")) {
+                    value = "arn:aws:sns:" + region + ":" + accountId + ":" + sub(ref.path("Properties").path("TopicName").asText(v), region, accountId);
+                } else if (type.equals("AWS::S3::Bucket")) {
+                    value = sub(ref.path("Properties").path("BucketName").asText(v), region, accountId);
+                }
+            }
+            out.put(k, sub(value, region, accountId));
+        });
+        return out;
+    }
+
+    private static String sub(String s, String region, String accountId) {
+        return s.replace("${AWS::StackName}", STACK_NAME).replace("${AWS::Region}", region).replace("${AWS::AccountId}", accountId);
     }
 
     public Map<String, Function> functions() {

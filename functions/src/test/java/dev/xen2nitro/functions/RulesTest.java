@@ -1,0 +1,137 @@
+package dev.xen2nitro.functions;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.xen2nitro.functions.guest.GuestFacts;
+import dev.xen2nitro.functions.guest.GuestRules;
+import dev.xen2nitro.functions.preflight.Check;
+import dev.xen2nitro.functions.preflight.InstanceFacts;
+import dev.xen2nitro.functions.preflight.PreflightRules;
+import dev.xen2nitro.functions.rules.DriverMatrix;
+import dev.xen2nitro.functions.rules.TargetTypes;
+import dev.xen2nitro.functions.rules.Versions;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The decisions, without AWS: driver versions, target types, preflight checks, the guest plan, the network comparison. */
+class RulesTest {
+    static final InstanceFacts.TypeFacts M4_XL = new InstanceFacts.TypeFacts("m4.xlarge", "xen", 4, 16384, List.of("x86_64"), false, 40, 4, "unsupported");
+    static final InstanceFacts.TypeFacts M5_XL = new InstanceFacts.TypeFacts("m5.xlarge", "nitro", 4, 16384, List.of("x86_64"), false, 27, 4, "required");
+    static final InstanceFacts.TypeFacts M5_2XL = new InstanceFacts.TypeFacts("m5.2xlarge", "nitro", 8, 32768, List.of("x86_64"), false, 27, 4, "required");
+    static final InstanceFacts.TypeFacts M3_L = new InstanceFacts.TypeFacts("m3.large", "xen", 2, 7680, List.of("x86_64"), true, 39, 3, "unsupported");
+    static final InstanceFacts.TypeFacts A1_XL = new InstanceFacts.TypeFacts("a1.xlarge", "nitro", 4, 8192, List.of("arm64"), false, 27, 4, "required");
+
+    static InstanceFacts facts(InstanceFacts.TypeFacts type, String target, InstanceFacts.TypeFacts targetType, boolean offered,
+                               Map<String, String> tags, String lifecycle, int volumes) {
+        return new InstanceFacts("i-0a1b2c3d4e5f60001", true, "running", "windows", "x86_64", lifecycle, tags, "us-east-1a",
+                "subnet-1", "vpc-1", "10.0.1.0/24", volumes, 1, false, type, target, targetType, offered,
+                List.of(M5_XL, M5_2XL), false, List.of("rtb-1"), List.of(), false, false);
+    }
+
+    static Check check(PreflightRules.Verdict v, String name) {
+        return v.checks().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void driverVersionsArePinnedPerOsNotLatest() {
+        assertEquals(new DriverMatrix.Pinned("8.4.3", "2.6.0", "1.5.1"), DriverMatrix.forOs("2012R2"));
+        assertEquals(new DriverMatrix.Pinned("8.3.5", "2.2.3", "1.3.2"), DriverMatrix.forOs("2008R2"));
+        assertNull(DriverMatrix.forOs("2025").pv(), "PV is not supported on 2025");
+        assertThrows(IllegalArgumentException.class, () -> DriverMatrix.forOs("2003"));
+        assertTrue(Versions.compare("8.10.0", "8.4.3") > 0);
+        assertTrue(Versions.atLeast("2.6.0", "2.6.0"));
+        assertFalse(Versions.atLeast(null, "2.6.0"));
+    }
+
+    @Test
+    void theTargetIsTheNextGenerationOfTheSameSizeOrTheSmallestThatFits() {
+        var offered = List.of(M5_XL.info(), M5_2XL.info(), A1_XL.info());
+        assertEquals("m5.xlarge", TargetTypes.choose(M4_XL.info(), offered, "x86_64").orElseThrow().type());
+        var m4_10xl = new TargetTypes.TypeInfo("m4.10xlarge", false, 40, 163840, List.of("x86_64"));
+        var m5_12xl = new TargetTypes.TypeInfo("m5.12xlarge", true, 48, 196608, List.of("x86_64"));
+        var m5_16xl = new TargetTypes.TypeInfo("m5.16xlarge", true, 64, 262144, List.of("x86_64"));
+        TargetTypes.Choice c = TargetTypes.choose(m4_10xl, List.of(m5_16xl, m5_12xl), "x86_64").orElseThrow();
+        assertEquals("m5.12xlarge", c.type());
+        assertTrue(c.reason().contains("no 10xlarge"), c.reason());
+        var t2 = new TargetTypes.TypeInfo("t2.medium", false, 2, 4096, List.of("i386", "x86_64"));
+        var t3 = new TargetTypes.TypeInfo("t3.medium", true, 2, 4096, List.of("x86_64"));
+        assertEquals("t3.medium", TargetTypes.choose(t2, List.of(t3), "x86_64").orElseThrow().type());
+        assertTrue(TargetTypes.choose(M4_XL.info(), List.of(), "x86_64").isEmpty());
+    }
+
+    @Test
+    void aSoundInstanceIsReadyAndItsMissingEndpointsAreListed() {
+        PreflightRules.Verdict v = PreflightRules.assess(facts(M4_XL, null, null, false, Map.of(), "on-demand", 2), false);
+        assertTrue(v.ready(), v.checks().toString());
+        assertEquals("m5.xlarge", v.targetType());
+        assertEquals(List.of("ssm", "ec2messages", "ssmmessages", "s3"), v.missingEndpoints());
+    }
+
+    @Test
+    void refusalsSayWhatToDo() {
+        var spot = PreflightRules.assess(facts(M4_XL, null, null, false, Map.of(), "spot", 1), false);
+        assertFalse(spot.ready());
+        assertTrue(check(spot, "not-spot").detail().contains("Spot"));
+        var asg = PreflightRules.assess(facts(M4_XL, null, null, false, Map.of("aws:autoscaling:groupName", "web"), "on-demand", 1), false);
+        assertFalse(check(asg, "not-in-auto-scaling-group").passed());
+        var store = PreflightRules.assess(facts(M3_L, null, null, false, Map.of(), "on-demand", 1), false);
+        assertTrue(check(store, "instance-store").detail().contains("\"allowInstanceStoreLoss\": true"));
+        assertTrue(PreflightRules.assess(facts(M3_L, null, null, false, Map.of(), "on-demand", 1), true).ready());
+        var nitro = PreflightRules.assess(facts(M5_XL, null, null, false, Map.of(), "on-demand", 1), false);
+        assertFalse(check(nitro, "current-type-xen").passed());
+        var tooMany = PreflightRules.assess(facts(M4_XL, "m5.xlarge", M5_XL, true, Map.of(), "on-demand", 30), false);
+        assertTrue(check(tooMany, "volume-limit").detail().contains("30 EBS volumes exceed the 27"));
+        assertFalse(PreflightRules.assess(InstanceFacts.notFound("i-0123456789abcdef0"), false).ready());
+    }
+
+    @Test
+    void anExplicitTargetMustBeNitroOfferedAndOfTheArchitecture() {
+        assertTrue(check(PreflightRules.assess(facts(M4_XL, "m4.2xlarge", M4_XL, true, Map.of(), "on-demand", 1), false), "target-type")
+                .detail().contains("Xen hypervisor"));
+        assertTrue(check(PreflightRules.assess(facts(M4_XL, "m5.xlarge", M5_XL, false, Map.of(), "on-demand", 1), false), "target-type")
+                .detail().contains("not offered in us-east-1a"));
+        assertTrue(check(PreflightRules.assess(facts(M4_XL, "a1.xlarge", A1_XL, true, Map.of(), "on-demand", 1), false), "target-type")
+                .detail().contains("arm64"));
+        assertTrue(check(PreflightRules.assess(facts(M4_XL, "m9.huge", null, false, Map.of(), "on-demand", 1), false), "target-type")
+                .detail().contains("does not exist"));
+    }
+
+    static GuestFacts guest(String os, String pv, String ena, String nvme, List<String> roles, String amiCreated) {
+        return new GuestFacts(os, new GuestFacts.Drivers(pv, ena, nvme), new GuestFacts.LaunchAgent("EC2Config", "4.9.4222"),
+                new GuestFacts.Network(false, "10.0.1.25", List.of("10.0.0.10")), roles, roles.contains("DomainController"), false, amiCreated, null);
+    }
+
+    @Test
+    void thePlanSkipsDriversAlreadyCurrentAndPowerSettingsForNewerAmis() {
+        GuestRules.Assessment a = GuestRules.assess(guest("2012R2", "8.4.3", null, null, List.of(), "2019-01-01"));
+        assertTrue(a.ready());
+        assertFalse(a.pv().run(), a.pv().reason());
+        assertTrue(a.ena().run());
+        assertEquals("2.6.0", a.ena().version());
+        assertEquals("1.5.1", a.nvme().version());
+        assertFalse(a.powerManagement().run());
+        assertTrue(a.launchAgent().run());
+        assertEquals("4.9.5777", a.launchAgent().version());
+        assertTrue(GuestRules.assess(guest("2012R2", "7.4.6", null, null, List.of(), "2017-03-15")).powerManagement().run());
+    }
+
+    @Test
+    void domainControllersAndUnknownSystemsAreRefused() {
+        GuestRules.Assessment dc = GuestRules.assess(guest("2012R2", null, null, null, List.of("DomainController"), "2016-01-01"));
+        assertFalse(dc.ready());
+        assertTrue(dc.checks().stream().anyMatch(c -> c.name().equals("not-domain-controller") && c.detail().contains("README#domain-controllers")));
+        assertFalse(GuestRules.assess(guest("2003", null, null, null, List.of(), "2010-01-01")).ready());
+    }
+
+    @Test
+    void aLostStaticIpOrDnsIsRestored() {
+        var before = new GuestFacts.Network(false, "10.0.1.25", List.of("10.0.0.10"));
+        var r = GuestRules.compareNetwork(before, new GuestFacts.Network(true, "10.0.1.25", List.of()));
+        assertTrue(r.needed());
+        assertEquals("10.0.1.25", r.ipAddress());
+        assertEquals(List.of("10.0.0.10"), r.dnsServers());
+        assertFalse(GuestRules.compareNetwork(before, before).needed());
+        assertFalse(GuestRules.compareNetwork(new GuestFacts.Network(true, "10.0.1.9", List.of()), new GuestFacts.Network(true, "10.0.1.9", List.of())).needed());
+    }
+}

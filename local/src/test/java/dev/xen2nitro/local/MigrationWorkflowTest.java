@@ -1,0 +1,265 @@
+package dev.xen2nitro.local;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.xen2nitro.local.world.WorldLoader;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sfn.SfnClient;
+
+/**
+ * The whole migration (statemachine/migrate-instance.asl.json) through the runner, the real
+ * handlers and the emulator; each test asserts on the world afterwards.
+ */
+class MigrationWorkflowTest {
+    static final String SEED = "i-0a1b2c3d4e5f60001";
+
+    record Outcome(Runner.Report report, Map<String, Object> world, Map<String, Object> before, String progress) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> instance(String id) {
+            return ((List<Map<String, Object>>) world.get("instances")).stream().filter(i -> id.equals(i.get("id"))).findFirst().orElseThrow();
+        }
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> guest(String id) {
+            return (Map<String, Object>) instance(id).get("guest");
+        }
+
+        @SuppressWarnings("unchecked")
+        Map<String, String> tags(String id) {
+            return (Map<String, String>) instance(id).get("tags");
+        }
+
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> list(String key) {
+            return (List<Map<String, Object>>) world.get(key);
+        }
+
+        long calls(String operation) {
+            return list("calls").stream().filter(c -> operation.equals(c.get("operation")) && c.get("error") == null).count();
+        }
+
+        /** Instances, endpoints, security groups and images as they were before the execution. */
+        void assertNothingChanged() {
+            for (String key : List.of("instances", "vpcEndpoints", "securityGroups", "images", "replaceRootVolumeTasks")) {
+                assertEquals(String.valueOf(before.get(key)), String.valueOf(world.get(key)), key + " changed:\n" + progress);
+            }
+        }
+    }
+
+    static Outcome run(String world, UnaryOperator<String> edit, String input, String approval) throws Exception {
+        LocalCloud local = LocalCloud.start(Worlds.root(), WorldLoader.load(edit.apply(Worlds.read(world)), world));
+        Map<String, Object> before = local.world();
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        Runner.Report report = local.run("MigrateInstanceStateMachine", input, approval, new PrintStream(progress, true, StandardCharsets.UTF_8));
+        return new Outcome(report, local.world(), before, progress.toString(StandardCharsets.UTF_8));
+    }
+
+    static Outcome run(String world, String input) throws Exception {
+        return run(world, s -> s, input, "auto");
+    }
+
+    static String input(String instanceId, String extra) {
+        return "{\"instanceId\":\"" + instanceId + "\"" + (extra.isEmpty() ? "" : "," + extra) + "}";
+    }
+
+    @Test
+    void theSeedIsMigratedWithEndpointsCreatedThenRemovedAndTheBackupKept() throws Exception {
+        Outcome o = run("seed-2012r2-private", input(SEED, "\"targetType\":\"m5.xlarge\""));
+        assertEquals("SUCCEEDED", o.report().status(), o.progress());
+        Map<String, Object> i = o.instance(SEED);
+        assertEquals("m5.xlarge", i.get("instanceType"));
+        assertEquals(true, i.get("enaSupport"));
+        assertEquals("running", i.get("state"));
+        assertEquals("ok", i.get("instanceStatus"));
+        assertEquals(1, i.get("stopCount"), "one stop/start cycle");
+        assertEquals(1, i.get("startCount"));
+        assertEquals(Map.of("pv", "8.4.3", "ena", "2.6.0", "nvme", "1.5.1"), o.guest(SEED).get("drivers"));
+        assertEquals(Map.of("name", "EC2Config", "version", "4.9.5777"), o.guest(SEED).get("launchAgent"));
+        assertEquals(true, o.guest(SEED).get("powerManagementSet"), "AMI from 2017 needs the power settings");
+        assertEquals(4, o.calls("CreateVpcEndpoint"), "ssm, ec2messages, ssmmessages and s3 were missing");
+        assertTrue(o.list("vpcEndpoints").isEmpty(), "temporary endpoints are gone");
+        assertEquals(List.of("app-servers"), o.list("securityGroups").stream().map(g -> g.get("groupName")).toList());
+        Map<String, String> tags = o.tags(SEED);
+        assertEquals("migrated", tags.get("xen2nitro:status"));
+        assertNull(tags.get("xen2nitro:lock"), "the lock is released");
+        String ami = tags.get("xen2nitro:backup-image");
+        Map<String, Object> image = o.list("images").stream().filter(im -> im.get("id").equals(ami)).findFirst().orElseThrow();
+        assertEquals("available", image.get("state"));
+        assertEquals(SEED, ((Map<?, ?>) image.get("tags")).get("xen2nitro:instance"));
+        assertNotNull(((Map<?, ?>) image.get("tags")).get("xen2nitro:date"));
+        List<String> subjects = o.list("notifications").stream().map(n -> (String) n.get("subject")).toList();
+        assertEquals(List.of("xen2nitro: approve " + SEED + " -> m5.xlarge?", "xen2nitro: " + SEED + " migrated"), subjects);
+        String approval = (String) o.list("notifications").get(0).get("message");
+        assertTrue(approval.contains("aws stepfunctions send-task-success") && approval.contains("aws stepfunctions send-task-failure"), approval);
+    }
+
+    @Test
+    void existingEndpointsAreReusedAndLeftInPlace() throws Exception {
+        String id = "i-0f1e2d3c4b5a60009";
+        Outcome o = run("mixed-fleet", input(id, "\"targetType\":\"m5.large\""));
+        assertEquals("SUCCEEDED", o.report().status(), o.progress());
+        assertEquals("m5.large", o.instance(id).get("instanceType"));
+        assertEquals(0, o.calls("CreateVpcEndpoint"));
+        assertEquals(0, o.calls("CreateSecurityGroup"));
+        assertEquals(String.valueOf(o.before().get("vpcEndpoints")), String.valueOf(o.world().get("vpcEndpoints")));
+        assertEquals(Map.of("pv", "8.6.0", "ena", "2.11.0", "nvme", "1.8.0"), o.guest(id).get("drivers"));
+        // The ENA adapter lost the static IP and DNS; they were put back.
+        Map<?, ?> nic = (Map<?, ?>) o.guest(id).get("network");
+        assertEquals(false, nic.get("dhcp"));
+        assertEquals("10.30.2.40", nic.get("ipAddress"));
+        assertEquals(List.of("10.30.0.2"), nic.get("dnsServers"));
+        assertTrue(o.report().visited().contains("RestoreNetworkConfig"));
+    }
+
+    @Test
+    void aCurrentPvDriverIsSkippedWithoutAnExtraReboot() throws Exception {
+        String id = "i-0f1e2d3c4b5a60002";
+        Outcome o = run("mixed-fleet", input(id, ""));
+        assertEquals("SUCCEEDED", o.report().status(), o.progress());
+        assertEquals("c5.xlarge", o.instance(id).get("instanceType"), "chosen automatically for c4.xlarge");
+        assertEquals("8.4.3", ((Map<?, ?>) o.guest(id).get("drivers")).get("pv"));
+        // Reboots: the backup AMI and the start on Nitro; none for PV.
+        assertEquals(2, o.guest(id).get("reboots"));
+        List<Object> documents = o.list("commands").stream().map(c -> c.get("documentName")).toList();
+        assertEquals(List.of("xen2nitro-CaptureGuestFacts", "xen2nitro-InstallEnaDriver", "xen2nitro-InstallNvmeDriver",
+                "xen2nitro-CaptureGuestFacts"), documents, "PV, EC2Config (current), power settings (2019 AMI) and network are skipped");
+    }
+
+    @Test
+    void theTargetIsChosenWhenAbsent() throws Exception {
+        Outcome o = run("seed-2012r2-drivers-staged", input(SEED, ""));
+        assertEquals("SUCCEEDED", o.report().status(), o.progress());
+        assertEquals("m5.xlarge", o.instance(SEED).get("instanceType"));
+        assertTrue(o.report().output().get("preflight").get("targetReason").asText().contains("m4.xlarge -> m5.xlarge"));
+        Outcome t2 = run("mixed-fleet", input("i-0f1e2d3c4b5a60003", ""));
+        assertEquals("SUCCEEDED", t2.report().status(), t2.progress());
+        assertEquals("t3.medium", t2.instance("i-0f1e2d3c4b5a60003").get("instanceType"));
+    }
+
+    @Test
+    void explicitTargetsThatAreXenNotOfferedOrOfAnotherArchitectureAreRefused() throws Exception {
+        for (String target : List.of("m4.2xlarge", "mac1.metal", "a1.xlarge", "m9.huge")) {
+            Outcome o = run("seed-2012r2-private", input(SEED, "\"targetType\":\"" + target + "\""));
+            assertEquals("Xen2Nitro.PreflightRefused", o.report().error(), target + ": " + o.progress());
+            o.assertNothingChanged();
+        }
+    }
+
+    @Test
+    void preflightRefusesWithNothingChanged() throws Exception {
+        for (String id : List.of("i-0f1e2d3c4b5a60007", "i-0f1e2d3c4b5a60005", "i-0f1e2d3c4b5a60004", "i-0f1e2d3c4b5a60008", "i-0123456789abcdef0")) {
+            Outcome o = run("mixed-fleet", input(id, ""));
+            assertEquals("FAILED", o.report().status(), id);
+            assertEquals("Xen2Nitro.PreflightRefused", o.report().error(), id + ": " + o.report().cause());
+            o.assertNothingChanged();
+        }
+        Outcome asg = run("mixed-fleet", s -> s.replace("\"Name\": \"batch-2012r2\"", "\"Name\": \"batch-2012r2\", \"aws:autoscaling:groupName\": \"batch\""),
+                input("i-0f1e2d3c4b5a60002", ""), "auto");
+        assertEquals("Xen2Nitro.PreflightRefused", asg.report().error());
+        asg.assertNothingChanged();
+    }
+
+    @Test
+    void aDomainControllerIsRefusedAfterItsFactsAreRead() throws Exception {
+        Outcome o = run("mixed-fleet", input("i-0f1e2d3c4b5a60006", ""));
+        assertEquals("Xen2Nitro.GuestRefused", o.report().error(), o.progress());
+        o.assertNothingChanged();
+        assertTrue(o.progress().contains("> MarkGuestRefused"));
+        assertTrue(o.report().cause().contains("guest"), o.report().cause());
+        assertEquals(List.of("xen2nitro-CaptureGuestFacts"), o.list("commands").stream().map(c -> c.get("documentName")).toList());
+    }
+
+    @Test
+    void instanceStoreWithConsentIsMigrated() throws Exception {
+        Outcome o = run("mixed-fleet", input("i-0f1e2d3c4b5a60005", "\"allowInstanceStoreLoss\":true"));
+        assertEquals("SUCCEEDED", o.report().status(), o.progress());
+        assertEquals("m5.large", o.instance("i-0f1e2d3c4b5a60005").get("instanceType"));
+    }
+
+    @Test
+    void rejectedApprovalLeavesTheOriginalTypeRunningAndNoEndpoints() throws Exception {
+        Outcome o = run("seed-2012r2-private", s -> s, input(SEED, ""), "reject");
+        assertEquals("Xen2Nitro.ApprovalRejected", o.report().error(), o.progress());
+        assertOriginalTypeRunningWithoutTemporaryResources(o, "rejected");
+    }
+
+    @Test
+    void anUnansweredApprovalTimesOutLikewise() throws Exception {
+        Outcome o = run("seed-2012r2-private", s -> s, input(SEED, "\"approvalTimeoutSeconds\":60"), "manual");
+        assertEquals("Xen2Nitro.ApprovalTimedOut", o.report().error(), o.progress());
+        assertOriginalTypeRunningWithoutTemporaryResources(o, "approval-timed-out");
+    }
+
+    static void assertOriginalTypeRunningWithoutTemporaryResources(Outcome o, String status) {
+        Map<String, Object> i = o.instance(SEED);
+        assertEquals("m4.xlarge", i.get("instanceType"));
+        assertEquals("running", i.get("state"));
+        assertEquals(0, i.get("stopCount"));
+        assertNull(((Map<?, ?>) o.guest(SEED).get("drivers")).get("nvme"), "NVMe and Sysprep run only after approval");
+        assertTrue(o.list("vpcEndpoints").isEmpty());
+        assertEquals(1, o.list("securityGroups").size());
+        assertEquals(status, o.tags(SEED).get("xen2nitro:status"));
+        assertNull(o.tags(SEED).get("xen2nitro:lock"));
+    }
+
+    @Test
+    void aDryRunReportsAndChangesNothing() throws Exception {
+        Outcome o = run("seed-2012r2-private", input(SEED, "\"dryRun\":true"));
+        assertEquals("SUCCEEDED", o.report().status(), o.progress());
+        o.assertNothingChanged();
+        var preflight = o.report().output().get("preflight");
+        assertTrue(preflight.get("ready").asBoolean());
+        assertEquals("m5.xlarge", preflight.get("targetType").asText());
+        assertEquals(4, preflight.get("missingEndpoints").size());
+        assertEquals("xen2nitro: " + SEED + " dry-run", o.list("notifications").get(0).get("subject"));
+    }
+
+    @Test
+    void aSecondExecutionForTheSameInstanceFailsFastAndTheFirstCompletes() throws Exception {
+        LocalCloud local = LocalCloud.start(Worlds.root(), WorldLoader.load(Worlds.read("seed-2012r2-private"), "seed"));
+        var tokens = local.emulator().cloud().taskTokens;
+        ByteArrayOutputStream firstProgress = new ByteArrayOutputStream();
+        CompletableFuture<Runner.Report> first = CompletableFuture.supplyAsync(() -> {
+            try {
+                return local.run("MigrateInstanceStateMachine", input(SEED, ""), "manual", new PrintStream(firstProgress, true, StandardCharsets.UTF_8));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertTrue(Worlds.eventually(60, () -> tokens.all().values().stream().anyMatch(t -> t.status.equals("waiting"))), firstProgress.toString());
+        ByteArrayOutputStream secondProgress = new ByteArrayOutputStream();
+        Runner.Report second = local.run("MigrateInstanceStateMachine", input(SEED, ""), "auto", new PrintStream(secondProgress, true, StandardCharsets.UTF_8));
+        assertEquals("dev.xen2nitro.functions.lock.InstanceLockedException", second.error(), secondProgress.toString());
+        assertFalse(second.visited().contains("CreateBackupImage"));
+        try (SfnClient sfn = Worlds.sfn(local.emulator())) {
+            String token = tokens.all().values().stream().filter(t -> t.status.equals("waiting")).findFirst().orElseThrow().token;
+            sfn.sendTaskSuccess(r -> r.taskToken(token).output("{\"approved\":true}"));
+        }
+        Runner.Report firstReport = first.get();
+        assertEquals("SUCCEEDED", firstReport.status(), firstProgress.toString());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> i = ((List<Map<String, Object>>) local.world().get("instances")).get(0);
+        assertEquals("m5.xlarge", i.get("instanceType"));
+    }
+
+    @Test
+    void localRunWritesTheReportAndTheWorld() throws Exception {
+        java.nio.file.Path out = Files.createTempDirectory("xen2nitro-out");
+        int rc = Main.run(new String[] {"--world", Worlds.world("seed-2012r2-private").toString(),
+                "--input", Worlds.root().resolve("events/MigrateInstance-seed.json").toString(), "--out", out.toString()});
+        assertEquals(0, rc);
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var report = json.readTree(out.resolve("report.json").toFile());
+        assertEquals("SUCCEEDED", report.get("status").asText());
+        var world = json.readTree(out.resolve("world.json").toFile());
+        assertEquals("m5.xlarge", world.get("instances").get(0).get("instanceType").asText());
+    }
+}
