@@ -26,7 +26,7 @@ class RulesTest {
                                Map<String, String> tags, String lifecycle, int volumes) {
         return new InstanceFacts("i-0a1b2c3d4e5f60001", true, "running", "windows", "x86_64", lifecycle, tags, "us-east-1a",
                 "subnet-1", "vpc-1", "10.0.1.0/24", volumes, 1, false, type, target, targetType, offered,
-                List.of(M5_XL, M5_2XL), false, List.of("rtb-1"), List.of(), false, false);
+                List.of(M5_XL, M5_2XL), false, List.of("rtb-1"), List.of(), false, false, true, true);
     }
 
     static Check check(PreflightRules.Verdict v, String name) {
@@ -83,6 +83,11 @@ class RulesTest {
         var tooMany = PreflightRules.assess(facts(M4_XL, "m5.xlarge", M5_XL, true, Map.of(), "on-demand", 30), false);
         assertTrue(check(tooMany, "volume-limit").detail().contains("30 EBS volumes exceed the 27"));
         assertFalse(PreflightRules.assess(InstanceFacts.notFound("i-0123456789abcdef0"), false).ready());
+        InstanceFacts f = facts(M4_XL, null, null, false, Map.of(), "on-demand", 1);
+        InstanceFacts noDns = new InstanceFacts(f.instanceId(), true, f.state(), f.platform(), f.architecture(), f.lifecycle(), f.tags(),
+                f.availabilityZone(), f.subnetId(), f.vpcId(), f.subnetCidr(), 1, 1, false, f.currentType(), null, null, false,
+                f.offeredNitroTypes(), false, f.routeTableIds(), List.of(), false, false, true, false);
+        assertTrue(check(PreflightRules.assess(noDns, false), "vpc-dns").detail().contains("--enable-dns-hostnames"));
     }
 
     @Test

@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.InstanceTypeInfo;
 import software.amazon.awssdk.services.ec2.model.LocationType;
 import software.amazon.awssdk.services.ec2.model.RouteTable;
+import software.amazon.awssdk.services.ec2.model.VpcAttributeName;
 import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 
 /**
@@ -73,6 +74,8 @@ public class Preflight extends JsonHandler<Preflight.Input, Preflight.Result> {
         m.put("endpointServices", f.endpointServices());
         m.put("s3GatewayOnRouteTable", f.s3GatewayOnRouteTable());
         m.put("ssmOnline", f.ssmOnline());
+        m.put("vpcDnsSupport", f.vpcDnsSupport());
+        m.put("vpcDnsHostnames", f.vpcDnsHostnames());
         return m;
     }
 
@@ -126,13 +129,18 @@ public class Preflight extends JsonHandler<Preflight.Input, Preflight.Result> {
         boolean online = AwsCalls.call("DescribeInstanceInformation " + id, () -> Aws.ssm().describeInstanceInformation(
                 r -> r.filters(f -> f.key("InstanceIds").values(id)))).instanceInformationList().stream()
                 .anyMatch(x -> "Online".equals(x.pingStatusAsString()));
+        boolean dnsSupport = Boolean.TRUE.equals(Ec2Calls.call("DescribeVpcAttribute enableDnsSupport of " + inst.vpcId(), () -> Aws.ec2()
+                .describeVpcAttribute(r -> r.vpcId(inst.vpcId()).attribute(VpcAttributeName.ENABLE_DNS_SUPPORT))).enableDnsSupport().value());
+        boolean dnsHostnames = Boolean.TRUE.equals(Ec2Calls.call("DescribeVpcAttribute enableDnsHostnames of " + inst.vpcId(), () -> Aws.ec2()
+                .describeVpcAttribute(r -> r.vpcId(inst.vpcId()).attribute(VpcAttributeName.ENABLE_DNS_HOSTNAMES))).enableDnsHostnames().value());
         Map<String, String> tags = new LinkedHashMap<>();
         inst.tags().forEach(t -> tags.put(t.key(), t.value()));
         return new InstanceFacts(id, true, inst.state().nameAsString(), inst.platformAsString() == null ? "linux" : inst.platformAsString().toLowerCase(),
                 inst.architectureAsString(), inst.instanceLifecycleAsString() == null ? "on-demand" : inst.instanceLifecycleAsString(),
                 tags, az, inst.subnetId(), inst.vpcId(), subnetCidr, inst.blockDeviceMappings().size(),
                 Math.max(1, inst.networkInterfaces().size()), Boolean.TRUE.equals(inst.enaSupport()),
-                current, req.targetType(), requested, requestedOffered, successors, internet, tableIds, services, s3Gateway, online);
+                current, req.targetType(), requested, requestedOffered, successors, internet, tableIds, services, s3Gateway, online,
+                dnsSupport, dnsHostnames);
     }
 
     private static List<String> offeredIn(String az, String typePattern) {

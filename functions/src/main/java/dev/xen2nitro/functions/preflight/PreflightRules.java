@@ -106,6 +106,12 @@ public final class PreflightRules {
             }
             if (!f.s3GatewayOnRouteTable()) missing.add("s3");
         }
+        if (missing.stream().anyMatch(INTERFACE_SERVICES::contains) && !(f.vpcDnsSupport() && f.vpcDnsHostnames())) {
+            // Private DNS on interface endpoints needs both VPC attributes (VPC User Guide, "DNS attributes").
+            checks.add(Check.fail("vpc-dns", "VPC " + f.vpcId() + " has enableDnsSupport=" + f.vpcDnsSupport() + " and enableDnsHostnames="
+                    + f.vpcDnsHostnames() + "; the SSM endpoints this migration must create need both true:"
+                    + " aws ec2 modify-vpc-attribute --vpc-id " + f.vpcId() + " --enable-dns-hostnames"));
+        }
         checks.add(Check.pass("ssm-reachable", f.ssmOnline() ? "the SSM agent is online"
                 : f.internetRoute() ? "the subnet routes to the internet; the agent is not online yet"
                 : "the subnet has no internet route; SSM becomes reachable once endpoints exist (missing: "
