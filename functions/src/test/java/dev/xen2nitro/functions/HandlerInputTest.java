@@ -41,7 +41,9 @@ class HandlerInputTest {
             new ChangeInstanceType(), new StartInstance(), new CheckInstanceState(),
             new dev.xen2nitro.functions.guest.UpdateLaunchAgent(), new dev.xen2nitro.functions.guest.SetPowerManagement(),
             new dev.xen2nitro.functions.guest.CheckNetworkConfig(), new dev.xen2nitro.functions.guest.RestoreNetworkConfig(),
-            new dev.xen2nitro.functions.verify.VerifyMigration(), new dev.xen2nitro.functions.report.RecordOutcome(),
+            new dev.xen2nitro.functions.verify.VerifyMigration(), new dev.xen2nitro.functions.rollback.RestoreEnaSupport(),
+            new dev.xen2nitro.functions.rollback.ReplaceRootVolume(), new dev.xen2nitro.functions.rollback.CheckRootVolumeReplacement(),
+            new dev.xen2nitro.functions.report.RecordOutcome(),
             new dev.xen2nitro.functions.report.PublishReport());
 
     static Stream<Arguments> everyHandler() {

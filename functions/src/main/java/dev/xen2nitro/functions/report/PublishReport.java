@@ -35,6 +35,7 @@ public class PublishReport extends JsonHandler<PublishReport.Input, PublishRepor
         try {
             body = "Execution " + in.execution() + ": instance " + in.instanceId() + " is " + status + ".\n"
                     + (in.outcome().hasNonNull("reason") ? in.outcome().get("reason").asText() + "\n" : "")
+                    + (in.document() != null && in.document().hasNonNull("recorded") ? "Now: " + in.document().get("recorded") + "\n" : "")
                     + "\nOutcome:\n" + JSON.writerWithDefaultPrettyPrinter().writeValueAsString(in.outcome())
                     + "\n\nMigration document:\n" + JSON.writerWithDefaultPrettyPrinter().writeValueAsString(in.document()) + "\n";
         } catch (JsonProcessingException e) {

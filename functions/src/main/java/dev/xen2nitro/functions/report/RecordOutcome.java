@@ -28,7 +28,8 @@ public class RecordOutcome extends JsonHandler<RecordOutcome.Input, RecordOutcom
         }
     }
 
-    public record Result(String instanceId, String status) {}
+    /** The tags written, and the instance as it is now: what the report tells the operator. */
+    public record Result(String instanceId, String status, String state, String instanceType, boolean enaSupport, String rootVolumeId) {}
 
     public RecordOutcome() {
         super(Input.class);
@@ -43,7 +44,12 @@ public class RecordOutcome extends JsonHandler<RecordOutcome.Input, RecordOutcom
             tags.add(Tag.builder().key(Tags.BACKUP_IMAGE).value(image).build());
         }
         Ec2Calls.call("CreateTags " + Tags.STATUS + " on " + in.instanceId(), () -> Aws.ec2().createTags(r -> r.resources(in.instanceId()).tags(tags)));
-        return new Result(in.instanceId(), in.status());
+        var i = Ec2Calls.call("DescribeInstances " + in.instanceId(), () -> Aws.ec2().describeInstances(r -> r.instanceIds(in.instanceId())))
+                .reservations().get(0).instances().get(0);
+        String root = i.blockDeviceMappings().stream().filter(b -> b.deviceName().equals(i.rootDeviceName())).map(b -> b.ebs().volumeId())
+                .findFirst().orElse(null);
+        return new Result(in.instanceId(), in.status(), i.state().nameAsString(), i.instanceTypeAsString(),
+                Boolean.TRUE.equals(i.enaSupport()), root);
     }
 
     @Override
