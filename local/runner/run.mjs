@@ -51,6 +51,11 @@ function visit(states) {
     if (Array.isArray(state.Retry)) {
       retryIntervalOverrides[name] = state.Retry.map((r) => scaled((r.IntervalSeconds ?? 1) * (r.BackoffRate ?? 2)));
     }
+    if (state.Type === 'Task' && typeof state.Resource === 'string' && state.Resource.startsWith('arn:aws:lambda:')) {
+      // Invoked here rather than by the package, so that Lambda service errors get Step Functions' names.
+      const resource = state.Resource;
+      taskResourceLocalHandlers[name] = (input) => invoke(resource, input);
+    }
     if (state.Type === 'Task' && typeof state.Resource === 'string' && state.Resource.startsWith('arn:aws:states:::lambda:invoke')) {
       taskResourceLocalHandlers[name] = optimizedLambda(name, { ...state });
       if (state.Resource.endsWith('.waitForTaskToken')) {
@@ -78,7 +83,11 @@ async function invoke(functionName, payload) {
   const res = await fetch(url, { method: 'POST', body: JSON.stringify(payload ?? {}) });
   const text = await res.text();
   const body = text ? JSON.parse(text) : null;
-  if (res.status !== 200) throw new TaskError('Lambda.ResourceNotFoundException', text);
+  // Step Functions names a failed Invoke call "Lambda." and the Lambda API's exception name.
+  if (res.status === 404) throw new TaskError('Lambda.ResourceNotFoundException', text);
+  if (res.status === 429) throw new TaskError('Lambda.TooManyRequestsException', text);
+  if (res.status >= 500) throw new TaskError('Lambda.ServiceException', text);
+  if (res.status !== 200) throw new TaskError('Lambda.AWSLambdaException', text);
   if (res.headers.get('x-amz-function-error')) throw new TaskError(body.errorType, `${body.errorType}: ${body.errorMessage}`);
   return body;
 }

@@ -40,7 +40,7 @@ public final class LocalCloud implements AutoCloseable {
         template.environment(cloud.region, cloud.accountId).forEach((k, v) -> {
             if (System.getenv(k) == null) System.setProperty(k, v);
         });
-        this.host = new LambdaHost(template, cloud.timeFactor);
+        this.host = new LambdaHost(template, cloud.timeFactor, emulator::cloud);
     }
 
     /** Starts the local cloud on {@code cloud}, or loads {@code cloud} into the one this JVM already runs. */

@@ -82,6 +82,7 @@ final class WorldSnapshot {
         c.replaceRootTasks.values().forEach(t -> tasks.add(Map.of("id", t.id, "instanceId", t.instanceId,
                 "imageId", String.valueOf(t.imageId), "state", t.state)));
         w.put("replaceRootVolumeTasks", tasks);
+        w.put("detachedVolumes", c.detachedVolumes);
         List<Object> notifications = new ArrayList<>();
         c.topics.values().forEach(list -> list.forEach(n -> {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -1,7 +1,9 @@
 package dev.xen2nitro.functions.guest;
 
+import dev.xen2nitro.functions.core.InvalidInputException;
 import dev.xen2nitro.functions.core.JsonHandler;
-import dev.xen2nitro.functions.typechange.InstanceRef;
+import dev.xen2nitro.functions.core.Validatable;
+import dev.xen2nitro.functions.rules.InstanceIds;
 import java.util.Map;
 
 /**
@@ -9,19 +11,31 @@ import java.util.Map;
  * domain-controller role, power settings) as JSON; read with {@link CheckGuestCommand}, judged by
  * {@link AssessGuest}. Changes nothing.
  */
-public class CaptureGuestFacts extends JsonHandler<InstanceRef, CommandSent> {
+public class CaptureGuestFacts extends JsonHandler<CaptureGuestFacts.Input, CommandSent> {
+
+    /** @param label which capture this is (before or after the move): one command per label and execution */
+    public record Input(String instanceId, String execution, String label) implements Validatable {
+        @Override
+        public void validate() {
+            InstanceIds.require("instanceId", instanceId);
+            if (execution == null || execution.isBlank()) {
+                throw new InvalidInputException("'execution' is required: the execution's name ($$.Execution.Name)");
+            }
+        }
+    }
 
     public CaptureGuestFacts() {
-        super(InstanceRef.class);
+        super(Input.class);
     }
 
     @Override
-    protected CommandSent handle(InstanceRef in) {
-        return CommandSent.sent(in.instanceId(), GuestCommands.send(in.instanceId(), "CaptureGuestFacts", Map.of()), "CaptureGuestFacts");
+    protected CommandSent handle(Input in) {
+        String label = in.label() == null ? "CaptureGuestFacts" : in.label();
+        return CommandSent.sent(in.instanceId(), GuestCommands.send(in.instanceId(), in.execution() + " " + label, "CaptureGuestFacts", Map.of()), label);
     }
 
     @Override
-    protected InstanceRef sampleInput() {
-        return new InstanceRef("i-0123456789abcdef0");
+    protected Input sampleInput() {
+        return new Input("i-0123456789abcdef0", "sample", null);
     }
 }

@@ -5,10 +5,13 @@ import dev.xen2nitro.functions.core.Validatable;
 import dev.xen2nitro.functions.rules.InstanceIds;
 
 /** Input of the driver steps: the version pinned for the guest's OS, and where the package comes from. */
-public record DriverInstall(String instanceId, boolean run, String version, String driverSource) implements Validatable {
+public record DriverInstall(String instanceId, String execution, boolean run, String version, String driverSource) implements Validatable {
     @Override
     public void validate() {
         InstanceIds.require("instanceId", instanceId);
+        if (execution == null || execution.isBlank()) {
+            throw new InvalidInputException("'execution' is required: the execution's name ($$.Execution.Name)");
+        }
         if (run && (version == null || !version.matches("[0-9]+(\\.[0-9]+){1,3}"))) {
             throw new InvalidInputException("'version' is \"" + version + "\"; expected a driver version such as 8.4.3");
         }

@@ -12,10 +12,25 @@ import java.util.Map;
 final class GuestCommands {
     private GuestCommands() {}
 
-    static String send(String instanceId, String step, Map<String, List<String>> parameters) {
+    /**
+     * Sends the step's document once per execution: a retried invocation (say, after a Lambda timeout
+     * that came after SendCommand) finds the command by its comment and returns it instead of running
+     * the step twice; a PV install that is rebooting the guest could not even be sent again.
+     */
+    static String send(String instanceId, String execution, String step, Map<String, List<String>> parameters) {
         String document = Aws.setting("DOCUMENT_PREFIX") + step;
+        String full = "xen2nitro " + step + " " + execution;
+        // SSM limits a command's comment to 100 characters.
+        String comment = full.length() > 100 ? full.substring(0, 100) : full;
+        String existing = AwsCalls.call("ListCommandInvocations " + instanceId, () -> Aws.ssm()
+                .listCommandInvocationsPaginator(r -> r.instanceId(instanceId)).commandInvocations().stream()
+                .filter(c -> document.equals(c.documentName()) && comment.equals(c.comment()))
+                .map(c -> c.commandId()).findFirst().orElse(null));
+        if (existing != null) {
+            return existing;
+        }
         return AwsCalls.call("SendCommand " + document + " to " + instanceId, () -> Aws.ssm().sendCommand(r -> r
                 .instanceIds(instanceId).documentName(document).parameters(parameters)
-                .comment("xen2nitro " + step).timeoutSeconds(600))).command().commandId();
+                .comment(comment).timeoutSeconds(600))).command().commandId();
     }
 }

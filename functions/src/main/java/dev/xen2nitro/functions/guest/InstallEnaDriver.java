@@ -18,12 +18,12 @@ public class InstallEnaDriver extends JsonHandler<DriverInstall, CommandSent> {
         if (!in.run()) {
             return CommandSent.skipped(in.instanceId(), "InstallEnaDriver", "the plan skips it");
         }
-        return CommandSent.sent(in.instanceId(), GuestCommands.send(in.instanceId(), "InstallEnaDriver",
+        return CommandSent.sent(in.instanceId(), GuestCommands.send(in.instanceId(), in.execution(), "InstallEnaDriver",
                 DriverPackages.parameters("AwsEnaNetworkDriver", in.version(), in.source())), "InstallEnaDriver");
     }
 
     @Override
     protected DriverInstall sampleInput() {
-        return new DriverInstall("i-0123456789abcdef0", false, "1.0.0", "bucket");
+        return new DriverInstall("i-0123456789abcdef0", "sample", false, "1.0.0", "bucket");
     }
 }

@@ -18,12 +18,12 @@ public class InstallNvmeDriver extends JsonHandler<DriverInstall, CommandSent> {
         if (!in.run()) {
             return CommandSent.skipped(in.instanceId(), "InstallNvmeDriver", "the plan skips it");
         }
-        return CommandSent.sent(in.instanceId(), GuestCommands.send(in.instanceId(), "InstallNvmeDriver",
+        return CommandSent.sent(in.instanceId(), GuestCommands.send(in.instanceId(), in.execution(), "InstallNvmeDriver",
                 DriverPackages.parameters("AWSNVMe", in.version(), in.source())), "InstallNvmeDriver");
     }
 
     @Override
     protected DriverInstall sampleInput() {
-        return new DriverInstall("i-0123456789abcdef0", false, "1.0.0", "bucket");
+        return new DriverInstall("i-0123456789abcdef0", "sample", false, "1.0.0", "bucket");
     }
 }

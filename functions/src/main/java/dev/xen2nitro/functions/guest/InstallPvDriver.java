@@ -18,12 +18,12 @@ public class InstallPvDriver extends JsonHandler<DriverInstall, CommandSent> {
         if (!in.run()) {
             return CommandSent.skipped(in.instanceId(), "InstallPvDriver", "the plan skips it");
         }
-        return CommandSent.sent(in.instanceId(), GuestCommands.send(in.instanceId(), "InstallPvDriver",
+        return CommandSent.sent(in.instanceId(), GuestCommands.send(in.instanceId(), in.execution(), "InstallPvDriver",
                 DriverPackages.parameters("AWSPVDriver", in.version(), in.source())), "InstallPvDriver");
     }
 
     @Override
     protected DriverInstall sampleInput() {
-        return new DriverInstall("i-0123456789abcdef0", false, "1.0.0", "bucket");
+        return new DriverInstall("i-0123456789abcdef0", "sample", false, "1.0.0", "bucket");
     }
 }

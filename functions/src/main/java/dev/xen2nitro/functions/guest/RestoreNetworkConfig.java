@@ -10,7 +10,7 @@ import java.util.Map;
 /** Puts back on the ENA adapter the static IP and DNS servers the old adapter had. */
 public class RestoreNetworkConfig extends JsonHandler<RestoreNetworkConfig.Input, CommandSent> {
 
-    public record Input(String instanceId, boolean run, String ipAddress, List<String> dnsServers) implements Validatable {
+    public record Input(String instanceId, String execution, boolean run, String ipAddress, List<String> dnsServers) implements Validatable {
         @Override
         public void validate() {
             InstanceIds.require("instanceId", instanceId);
@@ -29,11 +29,11 @@ public class RestoreNetworkConfig extends JsonHandler<RestoreNetworkConfig.Input
         Map<String, List<String>> p = new LinkedHashMap<>();
         p.put("IpAddress", List.of(in.ipAddress() == null ? "" : in.ipAddress()));
         p.put("DnsServers", List.of(in.dnsServers() == null ? "" : String.join(",", in.dnsServers())));
-        return CommandSent.sent(in.instanceId(), GuestCommands.send(in.instanceId(), "RestoreNetworkConfig", p), "RestoreNetworkConfig");
+        return CommandSent.sent(in.instanceId(), GuestCommands.send(in.instanceId(), in.execution(), "RestoreNetworkConfig", p), "RestoreNetworkConfig");
     }
 
     @Override
     protected Input sampleInput() {
-        return new Input("i-0123456789abcdef0", false, null, List.of());
+        return new Input("i-0123456789abcdef0", "sample", false, null, List.of());
     }
 }

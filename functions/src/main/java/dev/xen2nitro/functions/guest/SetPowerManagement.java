@@ -8,7 +8,7 @@ import java.util.Map;
 /** Sets the powercfg values that let Nitro shut Windows down cleanly, for AMIs older than 2018-11-28 (runbook step 7). */
 public class SetPowerManagement extends JsonHandler<SetPowerManagement.Input, CommandSent> {
 
-    public record Input(String instanceId, boolean run) implements Validatable {
+    public record Input(String instanceId, String execution, boolean run) implements Validatable {
         @Override
         public void validate() {
             InstanceIds.require("instanceId", instanceId);
@@ -24,11 +24,11 @@ public class SetPowerManagement extends JsonHandler<SetPowerManagement.Input, Co
         if (!in.run()) {
             return CommandSent.skipped(in.instanceId(), "SetPowerManagement", "not needed for this AMI");
         }
-        return CommandSent.sent(in.instanceId(), GuestCommands.send(in.instanceId(), "SetPowerManagement", Map.of()), "SetPowerManagement");
+        return CommandSent.sent(in.instanceId(), GuestCommands.send(in.instanceId(), in.execution(), "SetPowerManagement", Map.of()), "SetPowerManagement");
     }
 
     @Override
     protected Input sampleInput() {
-        return new Input("i-0123456789abcdef0", false);
+        return new Input("i-0123456789abcdef0", "sample", false);
     }
 }

@@ -13,7 +13,7 @@ import java.util.Map;
  */
 public class UpdateLaunchAgent extends JsonHandler<UpdateLaunchAgent.Input, CommandSent> {
 
-    public record Input(String instanceId, boolean run, String agent, String version) implements Validatable {
+    public record Input(String instanceId, String execution, boolean run, String agent, String version) implements Validatable {
         @Override
         public void validate() {
             InstanceIds.require("instanceId", instanceId);
@@ -32,12 +32,12 @@ public class UpdateLaunchAgent extends JsonHandler<UpdateLaunchAgent.Input, Comm
         if (!in.run()) {
             return CommandSent.skipped(in.instanceId(), "UpdateLaunchAgent", "the launch agent is current");
         }
-        return CommandSent.sent(in.instanceId(), GuestCommands.send(in.instanceId(), "UpdateLaunchAgent",
+        return CommandSent.sent(in.instanceId(), GuestCommands.send(in.instanceId(), in.execution(), "UpdateLaunchAgent",
                 Map.of("Agent", List.of(in.agent()), "Version", List.of(in.version()))), "UpdateLaunchAgent");
     }
 
     @Override
     protected Input sampleInput() {
-        return new Input("i-0123456789abcdef0", false, "EC2Config", "4.9.5777");
+        return new Input("i-0123456789abcdef0", "sample", false, "EC2Config", "4.9.5777");
     }
 }

@@ -40,6 +40,8 @@ public final class Cloud {
     public final Map<String, List<Notification>> topics = new LinkedHashMap<>();
     public final Map<String, Map<String, byte[]>> buckets = new LinkedHashMap<>();
     public final List<Fault> faults = new ArrayList<>();
+    /** Root volumes detached by a root-volume replacement that kept them (DeleteReplacedRootVolume false). */
+    public final List<Map<String, String>> detachedVolumes = new ArrayList<>();
     /** Every API call received, in order: service, operation, and the error code returned if any. */
     public final List<Map<String, String>> calls = new ArrayList<>();
     public final Commands commands = new Commands(this);
@@ -73,6 +75,17 @@ public final class Cloud {
                 throw new AwsError(f.code, f.message, f.status);
             }
         }
+    }
+
+    /** The armed fault for this operation, consumed once, or null: for callers that fail in their own way (the Lambda host). */
+    public synchronized Fault takeFault(String service, String operation) {
+        for (Fault f : faults) {
+            if (f.matches(service, operation, null)) {
+                f.fire();
+                return f;
+            }
+        }
+        return null;
     }
 
     public synchronized void recordCall(String service, String operation, String error) {
@@ -255,6 +268,9 @@ public final class Cloud {
                     }
                     Volume root = i.volumes.isEmpty() ? null : i.volumes.get(0);
                     if (root != null) {
+                        if (!deleteReplacedRootVolume) {
+                            cloud.detachedVolumes.add(Map.of("volumeId", root.volumeId, "instanceId", i.id, "state", "available"));
+                        }
                         root.volumeId = newId("vol");
                         root.attachTime = Instant.now();
                     }

@@ -18,7 +18,7 @@ public final class Commands {
             "InstallNvmeDriver", "UpdateLaunchAgent", "SetPowerManagement", "RestoreNetworkConfig");
 
     public static final class Invocation {
-        public String commandId, instanceId, documentName, status = "InProgress", output = "", error = "";
+        public String commandId, instanceId, documentName, comment, status = "InProgress", output = "", error = "";
         public Map<String, List<String>> parameters = new LinkedHashMap<>();
         public Instant requested = Instant.now(), finished;
         public long doneAt;
@@ -78,8 +78,9 @@ public final class Commands {
         return port && r.cidrBlocks() != null && r.cidrBlocks().stream().anyMatch(c -> Cidr.contains(c, ip));
     }
 
-    public Invocation start(String commandId, Cloud.Instance i, String documentName, Map<String, List<String>> params) {
+    public Invocation start(String commandId, Cloud.Instance i, String documentName, String comment, Map<String, List<String>> params) {
         Invocation inv = new Invocation();
+        inv.comment = comment;
         inv.commandId = commandId;
         inv.instanceId = i.id;
         inv.documentName = documentName;

@@ -55,7 +55,7 @@ public final class SsmApi {
         }
         String commandId = UUID.randomUUID().toString();
         Map<String, List<String>> params = r.hasParameters() ? r.parameters() : Map.of();
-        targets.forEach(i -> cloud.commands.start(commandId, i, doc, params));
+        targets.forEach(i -> cloud.commands.start(commandId, i, doc, r.comment(), params));
         return SendCommandResponse.builder().command(Command.builder().commandId(commandId).documentName(doc)
                 .instanceIds(r.instanceIds()).parameters(params).status("Pending").comment(r.comment())
                 .requestedDateTime(Instant.now()).targetCount(targets.size()).build()).build();
@@ -84,7 +84,8 @@ public final class SsmApi {
             if (r.commandId() != null && !r.commandId().equals(inv.commandId)) continue;
             if (r.instanceId() != null && !r.instanceId().equals(inv.instanceId)) continue;
             var b = CommandInvocation.builder().commandId(inv.commandId).instanceId(inv.instanceId)
-                    .documentName(inv.documentName).status(inv.status).statusDetails(inv.status).requestedDateTime(inv.requested);
+                    .documentName(inv.documentName).comment(inv.comment).status(inv.status).statusDetails(inv.status)
+                    .requestedDateTime(inv.requested);
             if (Boolean.TRUE.equals(r.details())) {
                 b.commandPlugins(CommandPlugin.builder().name("aws:runPowerShellScript").status(inv.status)
                         .responseCode(inv.responseCode).output(inv.output + inv.error).build());

@@ -52,12 +52,14 @@ public final class LambdaHost implements AutoCloseable {
         return t;
     });
     private final double timeFactor;
+    private final java.util.function.Supplier<dev.xen2nitro.local.cloud.Cloud> faults;
     public final List<Invocation> invocations = new CopyOnWriteArrayList<>();
 
     /** @param timeFactor scales each function's Timeout, as the local cloud scales AWS durations (never below 5 s) */
-    public LambdaHost(Template template, double timeFactor) throws IOException {
+    public LambdaHost(Template template, double timeFactor, java.util.function.Supplier<dev.xen2nitro.local.cloud.Cloud> faults) throws IOException {
         this.template = template;
         this.timeFactor = timeFactor;
+        this.faults = faults;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         server.setExecutor(Executors.newFixedThreadPool(8, r -> {
             Thread t = new Thread(r, "lambda-host");
@@ -104,8 +106,24 @@ public final class LambdaHost implements AutoCloseable {
                 return;
             }
             byte[] payload = ex.getRequestBody().readAllBytes();
+            dev.xen2nitro.local.cloud.Cloud cloud = faults.get();
+            dev.xen2nitro.local.cloud.Cloud.Fault fault = cloud.takeFault("lambda", name);
+            if (fault != null && !fault.code.equals("Sandbox.Timedout")) {
+                // A Lambda service error: the function never ran (Step Functions names it Lambda.ServiceException etc.).
+                cloud.recordCall("lambda", name, fault.code);
+                String type = fault.code.substring("Lambda.".length());
+                reply(ex, fault.code.endsWith("TooManyRequestsException") ? 429 : 500, Map.of("X-Amzn-ErrorType", type),
+                        error(type, fault.message).getBytes(StandardCharsets.UTF_8));
+                return;
+            }
             long start = System.nanoTime();
             Result r = invoke(fn, payload);
+            if (fault != null) {
+                // The function ran to its end (its effects are real) but the invocation timed out.
+                cloud.recordCall("lambda", name, fault.code);
+                r = new Result(error("Sandbox.Timedout", "Task timed out after " + fn.timeoutSeconds() + ".00 seconds")
+                        .getBytes(StandardCharsets.UTF_8), "Sandbox.Timedout");
+            }
             invocations.add(new Invocation(name, (System.nanoTime() - start) / 1_000_000, r.errorType));
             Map<String, String> headers = r.errorType == null ? Map.of() : Map.of("X-Amz-Function-Error", "Unhandled");
             reply(ex, 200, headers, r.body);

@@ -82,7 +82,7 @@ public final class WorldLoader {
     private static final Set<String> GUEST_FAILURES = Set.of("CaptureGuestFacts", "InstallPvDriver", "InstallEnaDriver",
             "InstallNvmeDriver", "UpdateLaunchAgent", "SetPowerManagement", "RestoreNetworkConfig",
             "EnaDriverBroken", "NvmeDriverBroken", "LosesStaticIpOnEna");
-    private static final Set<String> SERVICES = Set.of("ec2", "ssm", "sns", "s3", "states");
+    private static final Set<String> SERVICES = Set.of("ec2", "ssm", "sns", "s3", "states", "lambda");
 
     /** Every problem found, each naming its field; empty when the world is sound. */
     public static List<String> validate(WorldFile w) {
@@ -222,6 +222,10 @@ public final class WorldLoader {
             }
             if (fault.status() != null && (fault.status() < 400 || fault.status() > 599)) {
                 p.add(f + ".status: " + fault.status() + " is not an HTTP error status (400-599)");
+            }
+            if ("lambda".equals(fault.service()) && fault.code() != null
+                    && !Set.of("Lambda.ServiceException", "Lambda.TooManyRequestsException", "Sandbox.Timedout").contains(fault.code())) {
+                p.add(f + ".code: a lambda fault is Lambda.ServiceException, Lambda.TooManyRequestsException or Sandbox.Timedout (the function runs, then times out)");
             }
             if (fault.count() != null && fault.count() < -1) {
                 p.add(f + ".count: must be -1 (always) or a number of calls");
