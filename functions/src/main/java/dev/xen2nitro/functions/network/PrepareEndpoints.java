@@ -66,17 +66,20 @@ public class PrepareEndpoints extends JsonHandler<PrepareEndpoints.Input, Prepar
             String groupName = "xen2nitro-endpoints-" + in.execution();
             List<SecurityGroup> existing = Ec2Calls.call("DescribeSecurityGroups " + groupName, () -> Aws.ec2().describeSecurityGroups(r -> r.filters(
                     f -> f.name("vpc-id").values(in.vpcId()), f -> f.name("group-name").values(groupName)))).securityGroups();
-            if (!existing.isEmpty()) {
-                sg = existing.get(0).groupId();
-            } else {
-                String id = Ec2Calls.call("CreateSecurityGroup " + groupName, () -> Aws.ec2().createSecurityGroup(r -> r.vpcId(in.vpcId())
+            String id = existing.isEmpty()
+                    ? Ec2Calls.call("CreateSecurityGroup " + groupName, () -> Aws.ec2().createSecurityGroup(r -> r.vpcId(in.vpcId())
                         .groupName(groupName).description("xen2nitro: HTTPS from " + in.subnetId() + " to the SSM endpoints (temporary)")
-                        .tagSpecifications(tags(ResourceType.SECURITY_GROUP, in.execution(), groupName)))).groupId();
+                        .tagSpecifications(tags(ResourceType.SECURITY_GROUP, in.execution(), groupName)))).groupId()
+                    : existing.get(0).groupId();
+            // A retried call may find the group created but not yet opened.
+            boolean open = !existing.isEmpty() && existing.get(0).ipPermissions().stream().anyMatch(p -> "tcp".equals(p.ipProtocol())
+                    && p.fromPort() != null && p.fromPort() == 443 && p.ipRanges().stream().anyMatch(r -> in.subnetCidr().equals(r.cidrIp())));
+            if (!open) {
                 Ec2Calls.call("AuthorizeSecurityGroupIngress " + id, () -> Aws.ec2().authorizeSecurityGroupIngress(r -> r.groupId(id)
                         .ipPermissions(p -> p.ipProtocol("tcp").fromPort(443).toPort(443)
                                 .ipRanges(ip -> ip.cidrIp(in.subnetCidr()).description("SSM agent of " + in.subnetId())))));
-                sg = id;
             }
+            sg = id;
         }
         String group = sg;
         for (String service : in.missing()) {

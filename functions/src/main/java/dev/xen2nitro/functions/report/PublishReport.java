@@ -11,7 +11,8 @@ import dev.xen2nitro.functions.core.Validatable;
 /** The final notification of every execution: its outcome, why, and the whole migration document. */
 public class PublishReport extends JsonHandler<PublishReport.Input, PublishReport.Result> {
 
-    public record Input(String instanceId, String execution, JsonNode outcome, JsonNode document) implements Validatable {
+    /** @param document the migration document, whose instanceId may be absent when the input itself was wrong */
+    public record Input(String execution, JsonNode outcome, JsonNode document) implements Validatable {
         @Override
         public void validate() {
             if (outcome == null || !outcome.hasNonNull("status")) {
@@ -30,10 +31,12 @@ public class PublishReport extends JsonHandler<PublishReport.Input, PublishRepor
     protected Result handle(Input in) {
         String topic = Aws.setting("TOPIC_ARN");
         String status = in.outcome().get("status").asText();
-        String subject = "xen2nitro: " + in.instanceId() + " " + status;
+        String instanceId = in.document() == null ? null : in.document().path("instanceId").asText(null);
+        String instance = instanceId == null ? "(no instance ID in the input)" : instanceId;
+        String subject = "xen2nitro: " + instance + " " + status;
         String body;
         try {
-            body = "Execution " + in.execution() + ": instance " + in.instanceId() + " is " + status + ".\n"
+            body = "Execution " + in.execution() + ": instance " + instance + " is " + status + ".\n"
                     + (in.outcome().hasNonNull("reason") ? in.outcome().get("reason").asText() + "\n" : "")
                     + (in.document() != null && in.document().hasNonNull("recorded") ? "Now: " + in.document().get("recorded") + "\n" : "")
                     + "\nOutcome:\n" + JSON.writerWithDefaultPrettyPrinter().writeValueAsString(in.outcome())
@@ -49,6 +52,6 @@ public class PublishReport extends JsonHandler<PublishReport.Input, PublishRepor
 
     @Override
     protected Input sampleInput() {
-        return new Input("i-0123456789abcdef0", "sample", JSON.createObjectNode().put("status", "migrated"), JSON.createObjectNode());
+        return new Input("sample", JSON.createObjectNode().put("status", "migrated"), JSON.createObjectNode().put("instanceId", "i-0123456789abcdef0"));
     }
 }

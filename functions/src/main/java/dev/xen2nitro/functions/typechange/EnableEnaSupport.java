@@ -1,9 +1,7 @@
 package dev.xen2nitro.functions.typechange;
 
-import dev.xen2nitro.functions.core.Aws;
-import dev.xen2nitro.functions.core.Ec2Calls;
+import dev.xen2nitro.functions.core.EnaAttribute;
 import dev.xen2nitro.functions.core.JsonHandler;
-import software.amazon.awssdk.services.ec2.model.InstanceAttributeName;
 
 /**
  * Sets the instance's enaSupport attribute and reads it back. A Nitro type cannot start without it
@@ -20,13 +18,7 @@ public class EnableEnaSupport extends JsonHandler<InstanceRef, EnableEnaSupport.
 
     @Override
     protected Result handle(InstanceRef input) {
-        String id = input.instanceId();
-        Ec2Calls.call("ModifyInstanceAttribute enaSupport on " + id,
-                () -> Aws.ec2().modifyInstanceAttribute(r -> r.instanceId(id).enaSupport(v -> v.value(true))));
-        Boolean ena = Ec2Calls.call("DescribeInstanceAttribute enaSupport of " + id,
-                () -> Aws.ec2().describeInstanceAttribute(r -> r.instanceId(id).attribute(InstanceAttributeName.ENA_SUPPORT)))
-                .enaSupport().value();
-        return new Result(id, Boolean.TRUE.equals(ena));
+        return new Result(input.instanceId(), EnaAttribute.set(input.instanceId(), true));
     }
 
     @Override

@@ -70,17 +70,21 @@ public final class Cloud {
     /** Raises the injected fault for this operation, if one is armed. */
     public synchronized void checkFault(String service, String operation, String instanceId) {
         for (Fault f : faults) {
-            if (f.matches(service, operation, instanceId)) {
+            if (f.matches(service, operation, instanceId) && !BEHAVIOURS.contains(f.code)) {
                 f.fire();
                 throw new AwsError(f.code, f.message, f.status);
             }
         }
     }
 
+    /** Fault codes that change what a call does instead of failing it. */
+    static final java.util.Set<String> BEHAVIOURS = java.util.Set.of("ImageStuckPending");
+
     /** The armed fault for this operation, consumed once, or null: for callers that fail in their own way (the Lambda host). */
     public synchronized Fault takeFault(String service, String operation) {
         for (Fault f : faults) {
-            if (f.matches(service, operation, null)) {
+            if (f.matches(service, operation, null) || (operation.contains(":") && f.remaining != 0 && f.service.equalsIgnoreCase(service)
+                    && operation.equals(f.operation + ":" + f.code))) {
                 f.fire();
                 return f;
             }

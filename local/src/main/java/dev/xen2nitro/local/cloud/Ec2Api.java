@@ -311,6 +311,10 @@ public final class Ec2Api {
         image.sourceInstanceId = i.id;
         // CreateImage: "several minutes (sometimes up to 24 hours)".
         image.availableAt = cloud.after(Cloud.IMAGE_SECONDS);
+        // World fault "ImageStuckPending": the call succeeds but the image never becomes available.
+        if (cloud.takeFault("ec2", "CreateImage:ImageStuckPending") != null) {
+            image.availableAt = Long.MAX_VALUE;
+        }
         image.guest = i.guest == null ? null : i.guest.copy();
         for (Cloud.Volume v : i.volumes) {
             Cloud.Snapshot s = new Cloud.Snapshot();

@@ -1,0 +1,32 @@
+package dev.xen2nitro.functions.guest;
+
+import dev.xen2nitro.functions.core.JsonHandler;
+
+/**
+ * A driver step: sends its install document with the package pinned for the guest's OS, from the
+ * stack's bucket (SHA-256 checked in the guest) or from Distributor; skipped when the plan says so.
+ */
+abstract class DriverInstallStep extends JsonHandler<DriverInstall, CommandSent> {
+    private final String step;
+    private final String pkg;
+
+    DriverInstallStep(String step, String pkg) {
+        super(DriverInstall.class);
+        this.step = step;
+        this.pkg = pkg;
+    }
+
+    @Override
+    protected CommandSent handle(DriverInstall in) {
+        if (!in.run()) {
+            return CommandSent.skipped(in.instanceId(), step, "the plan skips it");
+        }
+        return CommandSent.sent(in.instanceId(), GuestCommands.send(in.instanceId(), in.execution(), step,
+                DriverPackages.parameters(pkg, in.version(), in.source())), step);
+    }
+
+    @Override
+    protected DriverInstall sampleInput() {
+        return new DriverInstall("i-0123456789abcdef0", "sample", false, "1.0.0", "bucket");
+    }
+}
