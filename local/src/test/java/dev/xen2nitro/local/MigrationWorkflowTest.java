@@ -223,6 +223,19 @@ class MigrationWorkflowTest {
     }
 
     @Test
+    void aDryRunReadsTheGuestWhenSsmAlreadyReachesIt() throws Exception {
+        Outcome ok = run("mixed-fleet", input("i-0f1e2d3c4b5a60002", "\"dryRun\":true"));
+        assertEquals("SUCCEEDED", ok.report().status(), ok.progress());
+        ok.assertNothingChanged();
+        var plan = ok.report().output().get("guest").get("assessment");
+        assertFalse(plan.get("pv").get("run").asBoolean(), "PV 8.4.3 is current on 2012 R2");
+        assertTrue(plan.get("ena").get("run").asBoolean());
+        Outcome dc = run("mixed-fleet", input("i-0f1e2d3c4b5a60006", "\"dryRun\":true"));
+        assertEquals("Xen2Nitro.GuestRefused", dc.report().error(), dc.progress());
+        dc.assertNothingChanged();
+    }
+
+    @Test
     void aSecondExecutionForTheSameInstanceFailsFastAndTheFirstCompletes() throws Exception {
         LocalCloud local = LocalCloud.start(Worlds.root(), WorldLoader.load(Worlds.read("seed-2012r2-private"), "seed"));
         var tokens = local.emulator().cloud().taskTokens;
