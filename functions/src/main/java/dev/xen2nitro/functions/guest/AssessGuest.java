@@ -28,6 +28,13 @@ public class AssessGuest extends JsonHandler<AssessGuest.Input, AssessGuest.Resu
         return new Result(in.instanceId(), facts, GuestRules.assess(facts));
     }
 
+    /** No AWS call here: priming runs the whole handler on its sample. */
+    @Override
+    public void prime() throws java.io.IOException {
+        super.prime();
+        handle(sampleInput());
+    }
+
     @Override
     protected Input sampleInput() {
         return new Input("i-0123456789abcdef0", "{\"os\":\"2012R2\",\"drivers\":{\"pv\":\"7.4.6\"},\"launchAgent\":{\"name\":\"EC2Config\",\"version\":\"4.9.4222\"},"

@@ -29,6 +29,13 @@ public class CheckNetworkConfig extends JsonHandler<CheckNetworkConfig.Input, Gu
         return GuestRules.compareNetwork(in.before(), after.network() == null ? new GuestFacts.Network(true, null, java.util.List.of()) : after.network());
     }
 
+    /** No AWS call here: priming runs the whole handler on its sample. */
+    @Override
+    public void prime() throws java.io.IOException {
+        super.prime();
+        handle(sampleInput());
+    }
+
     @Override
     protected Input sampleInput() {
         return new Input("i-0123456789abcdef0", new GuestFacts.Network(false, "10.0.1.25", java.util.List.of("10.0.0.10")),
