@@ -26,7 +26,8 @@ class RulesTest {
                                Map<String, String> tags, String lifecycle, int volumes) {
         return new InstanceFacts("i-0a1b2c3d4e5f60001", true, "running", "windows", "x86_64", lifecycle, tags, "us-east-1a",
                 "subnet-1", "vpc-1", "10.0.1.0/24", volumes, 1, false, type, target, targetType, offered,
-                List.of(M5_XL, M5_2XL), false, List.of("rtb-1"), List.of(), false, false, true, true);
+                List.of(M5_XL, M5_2XL), false, List.of("rtb-1"), List.of(), false, false, true, true,
+                tags.get("aws:autoscaling:groupName"), tags.get("lifecycle"));
     }
 
     static Check check(PreflightRules.Verdict v, String name) {
@@ -73,8 +74,10 @@ class RulesTest {
         var spot = PreflightRules.assess(facts(M4_XL, null, null, false, Map.of(), "spot", 1), false);
         assertFalse(spot.ready());
         assertTrue(check(spot, "not-spot").detail().contains("Spot"));
-        var asg = PreflightRules.assess(facts(M4_XL, null, null, false, Map.of("aws:autoscaling:groupName", "web"), "on-demand", 1), false);
-        assertFalse(check(asg, "not-in-auto-scaling-group").passed());
+        var asg = PreflightRules.assess(facts(M4_XL, null, null, false, Map.of("aws:autoscaling:groupName", "web", "lifecycle", "InService"), "on-demand", 1), false);
+        assertFalse(check(asg, "auto-scaling-standby").passed());
+        assertTrue(check(asg, "auto-scaling-standby").detail().contains("aws autoscaling enter-standby"));
+        assertTrue(PreflightRules.assess(facts(M4_XL, null, null, false, Map.of("aws:autoscaling:groupName", "web", "lifecycle", "Standby"), "on-demand", 1), false).ready());
         var store = PreflightRules.assess(facts(M3_L, null, null, false, Map.of(), "on-demand", 1), false);
         assertTrue(check(store, "instance-store").detail().contains("\"allowInstanceStoreLoss\": true"));
         assertTrue(PreflightRules.assess(facts(M3_L, null, null, false, Map.of(), "on-demand", 1), true).ready());
@@ -86,7 +89,7 @@ class RulesTest {
         InstanceFacts f = facts(M4_XL, null, null, false, Map.of(), "on-demand", 1);
         InstanceFacts noDns = new InstanceFacts(f.instanceId(), true, f.state(), f.platform(), f.architecture(), f.lifecycle(), f.tags(),
                 f.availabilityZone(), f.subnetId(), f.vpcId(), f.subnetCidr(), 1, 1, false, f.currentType(), null, null, false,
-                f.offeredNitroTypes(), false, f.routeTableIds(), List.of(), false, false, true, false);
+                f.offeredNitroTypes(), false, f.routeTableIds(), List.of(), false, false, true, false, null, null);
         assertTrue(check(PreflightRules.assess(noDns, false), "vpc-dns").detail().contains("--enable-dns-hostnames"));
     }
 

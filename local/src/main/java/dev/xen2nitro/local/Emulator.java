@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.xen2nitro.local.cloud.AutoScalingApi;
 import dev.xen2nitro.local.cloud.Cloud;
 import dev.xen2nitro.local.cloud.Ec2Api;
 import dev.xen2nitro.local.cloud.SfnApi;
@@ -63,6 +64,7 @@ public final class Emulator implements AutoCloseable {
         a.put("ssm", new SsmApi(next));
         a.put("sns", new SnsApi(next));
         a.put("states", new SfnApi(next));
+        a.put("autoscaling", new AutoScalingApi(next));
         this.apis = a;
         this.s3 = new S3Rest(next);
         this.cloud = next;
@@ -103,7 +105,7 @@ public final class Emulator implements AutoCloseable {
             String service = m.find() ? m.group(2) : guessService(ex, body);
             String target = ex.getRequestHeaders().getFirst("X-Amz-Target");
             switch (service) {
-                case "ec2", "sns" -> query(ex, service, body);
+                case "ec2", "sns", "autoscaling" -> query(ex, service, body);
                 case "ssm", "states" -> json(ex, service, target, body);
                 case "s3" -> s3.handle(ex, body);
                 default -> send(ex, 400, "text/plain", ("This local cloud does not serve '" + service + "'").getBytes(StandardCharsets.UTF_8), Map.of());
@@ -130,7 +132,8 @@ public final class Emulator implements AutoCloseable {
             SdkPojo response = invoke(service, action, m -> QueryCodec.read(m.getParameterTypes()[0], params),
                     params.get("InstanceId.1") != null ? params.get("InstanceId.1") : params.get("InstanceId"));
             String xml = ec2 ? QueryCodec.ec2Response(action, response, requestId)
-                    : QueryCodec.queryResponse(action, "http://sns.amazonaws.com/doc/2010-03-31/", response, requestId);
+                    : QueryCodec.queryResponse(action, service.equals("sns") ? "http://sns.amazonaws.com/doc/2010-03-31/"
+                            : "http://autoscaling.amazonaws.com/doc/2011-01-01/", response, requestId);
             send(ex, 200, "text/xml", xml.getBytes(StandardCharsets.UTF_8), Map.of());
         } catch (AwsError e) {
             String xml = ec2 ? QueryCodec.ec2Error(e, requestId) : QueryCodec.queryError(e, requestId);

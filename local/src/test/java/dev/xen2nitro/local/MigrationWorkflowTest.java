@@ -161,10 +161,23 @@ class MigrationWorkflowTest {
             assertEquals("Xen2Nitro.PreflightRefused", o.report().error(), id + ": " + o.report().cause());
             o.assertNothingChanged();
         }
-        Outcome asg = run("mixed-fleet", s -> s.replace("\"Name\": \"batch-2012r2\"", "\"Name\": \"batch-2012r2\", \"aws:autoscaling:groupName\": \"batch\""),
-                input("i-0f1e2d3c4b5a60002", ""), "auto");
+        Outcome asg = run("mixed-fleet", inGroup("InService"), input("i-0f1e2d3c4b5a60002", ""), "auto");
         assertEquals("Xen2Nitro.PreflightRefused", asg.report().error());
+        String report = String.valueOf(asg.list("notifications").get(0).get("message"));
+        assertTrue(report.contains("aws autoscaling enter-standby"), report);
         asg.assertNothingChanged();
+    }
+
+    static UnaryOperator<String> inGroup(String lifecycle) {
+        return s -> s.replace("\"tags\": {\n        \"Name\": \"batch-2012r2\"",
+                "\"autoScaling\": { \"groupName\": \"batch\", \"lifecycleState\": \"" + lifecycle + "\" },\n      \"tags\": {\n        \"Name\": \"batch-2012r2\"");
+    }
+
+    @Test
+    void anAutoScalingMemberInStandbyIsMigrated() throws Exception {
+        Outcome o = run("mixed-fleet", inGroup("Standby"), input("i-0f1e2d3c4b5a60002", ""), "auto");
+        assertEquals("SUCCEEDED", o.report().status(), o.progress());
+        assertEquals("c5.xlarge", o.instance("i-0f1e2d3c4b5a60002").get("instanceType"));
     }
 
     @Test

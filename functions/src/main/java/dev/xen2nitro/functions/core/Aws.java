@@ -4,6 +4,7 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -32,6 +33,14 @@ public final class Aws {
 
     public static Ec2Client ec2() {
         return Ec2Holder.EC2;
+    }
+
+    private static final class AutoScalingHolder {
+        static final AutoScalingClient AUTOSCALING = AutoScalingClient.builder().httpClient(HTTP).region(region()).build();
+    }
+
+    public static AutoScalingClient autoScaling() {
+        return AutoScalingHolder.AUTOSCALING;
     }
 
     private static final class SsmHolder {

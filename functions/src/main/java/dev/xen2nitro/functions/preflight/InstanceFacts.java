@@ -15,7 +15,7 @@ public record InstanceFacts(
         TypeFacts currentType, String requestedTarget, TypeFacts requestedTargetType, boolean requestedTargetOffered,
         List<TypeFacts> offeredNitroTypes,
         boolean internetRoute, List<String> routeTableIds, List<String> endpointServices, boolean s3GatewayOnRouteTable, boolean ssmOnline,
-        boolean vpcDnsSupport, boolean vpcDnsHostnames) {
+        boolean vpcDnsSupport, boolean vpcDnsHostnames, String autoScalingGroup, String autoScalingLifecycle) {
 
     /** An instance type's facts, from DescribeInstanceTypes. */
     public record TypeFacts(String name, String hypervisor, int vcpus, long memoryMib, List<String> architectures,
@@ -31,6 +31,6 @@ public record InstanceFacts(
 
     public static InstanceFacts notFound(String instanceId) {
         return new InstanceFacts(instanceId, false, null, null, null, null, Map.of(), null, null, null, null, 0, 0, false,
-                null, null, null, false, List.of(), false, List.of(), List.of(), false, false, false, false);
+                null, null, null, false, List.of(), false, List.of(), List.of(), false, false, false, false, null, null);
     }
 }

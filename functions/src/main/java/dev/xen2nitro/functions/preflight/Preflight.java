@@ -76,6 +76,8 @@ public class Preflight extends JsonHandler<Preflight.Input, Preflight.Result> {
         m.put("ssmOnline", f.ssmOnline());
         m.put("vpcDnsSupport", f.vpcDnsSupport());
         m.put("vpcDnsHostnames", f.vpcDnsHostnames());
+        m.put("autoScalingGroup", f.autoScalingGroup());
+        m.put("autoScalingLifecycle", f.autoScalingLifecycle());
         return m;
     }
 
@@ -133,6 +135,8 @@ public class Preflight extends JsonHandler<Preflight.Input, Preflight.Result> {
                 .describeVpcAttribute(r -> r.vpcId(inst.vpcId()).attribute(VpcAttributeName.ENABLE_DNS_SUPPORT))).enableDnsSupport().value());
         boolean dnsHostnames = Boolean.TRUE.equals(Ec2Calls.call("DescribeVpcAttribute enableDnsHostnames of " + inst.vpcId(), () -> Aws.ec2()
                 .describeVpcAttribute(r -> r.vpcId(inst.vpcId()).attribute(VpcAttributeName.ENABLE_DNS_HOSTNAMES))).enableDnsHostnames().value());
+        var asg = AwsCalls.call("DescribeAutoScalingInstances " + id, () -> Aws.autoScaling().describeAutoScalingInstances(
+                r -> r.instanceIds(id))).autoScalingInstances().stream().findFirst().orElse(null);
         Map<String, String> tags = new LinkedHashMap<>();
         inst.tags().forEach(t -> tags.put(t.key(), t.value()));
         return new InstanceFacts(id, true, inst.state().nameAsString(), inst.platformAsString() == null ? "linux" : inst.platformAsString().toLowerCase(),
@@ -140,7 +144,7 @@ public class Preflight extends JsonHandler<Preflight.Input, Preflight.Result> {
                 tags, az, inst.subnetId(), inst.vpcId(), subnetCidr, inst.blockDeviceMappings().size(),
                 Math.max(1, inst.networkInterfaces().size()), Boolean.TRUE.equals(inst.enaSupport()),
                 current, req.targetType(), requested, requestedOffered, successors, internet, tableIds, services, s3Gateway, online,
-                dnsSupport, dnsHostnames);
+                dnsSupport, dnsHostnames, asg == null ? null : asg.autoScalingGroupName(), asg == null ? null : asg.lifecycleState());
     }
 
     private static List<String> offeredIn(String az, String typePattern) {

@@ -40,11 +40,17 @@ public final class PreflightRules {
         checks.add("spot".equals(f.lifecycle())
                 ? Check.fail("not-spot", "the instance is a Spot Instance; Spot Instances cannot be changed in place (relaunch it as On-Demand)")
                 : Check.pass("not-spot", "On-Demand or Reserved"));
-        String asg = f.tags().get("aws:autoscaling:groupName");
-        checks.add(asg != null
-                ? Check.fail("not-in-auto-scaling-group", "the instance belongs to Auto Scaling group " + asg
-                        + "; the group would replace it while it is stopped: detach it from the group (or migrate the launch template) first")
-                : Check.pass("not-in-auto-scaling-group", "no Auto Scaling group"));
+        String asg = f.autoScalingGroup();
+        if (asg == null) {
+            checks.add(Check.pass("auto-scaling-standby", "not in an Auto Scaling group"));
+        } else if ("Standby".equals(f.autoScalingLifecycle())) {
+            checks.add(Check.pass("auto-scaling-standby", "in Standby in Auto Scaling group " + asg + ": the group leaves it alone while it is stopped"));
+        } else {
+            // A stopped InService instance fails its health check and the group replaces it (EC2 Auto Scaling, Standby).
+            checks.add(Check.fail("auto-scaling-standby", "the instance is " + f.autoScalingLifecycle() + " in Auto Scaling group " + asg
+                    + ", which would replace it while it is stopped: put it in Standby first (aws autoscaling enter-standby --instance-ids "
+                    + f.instanceId() + " --auto-scaling-group-name " + asg + " --should-decrement-desired-capacity) and start again"));
+        }
         if (f.currentType().instanceStorage()) {
             checks.add(allowInstanceStoreLoss
                     ? Check.pass("instance-store", f.currentType().name() + " has instance-store volumes; their data is lost at the stop (allowInstanceStoreLoss is true)")

@@ -164,6 +164,8 @@ public final class Cloud {
     public static final class Instance {
         public String id, instanceType, state, subnetId, vpcId, privateIpAddress, platform, architecture,
                 lifecycle, imageId, availabilityZone;
+        /** Auto Scaling group and lifecycle state, when a member. */
+        public String autoScalingGroup, autoScalingLifecycle;
         public boolean enaSupport;
         public List<String> securityGroupIds = new ArrayList<>();
         public List<Volume> volumes = new ArrayList<>();

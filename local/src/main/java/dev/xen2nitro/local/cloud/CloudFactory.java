@@ -97,6 +97,12 @@ public final class CloudFactory {
             i.imageId = in.imageId() == null ? "ami-0" + in.id().substring(2, Math.min(in.id().length(), 18)) : in.imageId();
             i.securityGroupIds.addAll(list(in.securityGroupIds()));
             i.tags.putAll(map(in.tags()));
+            if (in.autoScaling() != null) {
+                i.autoScalingGroup = in.autoScaling().groupName();
+                i.autoScalingLifecycle = in.autoScaling().lifecycleState() == null ? "InService" : in.autoScaling().lifecycleState();
+                // EC2 Auto Scaling tags its instances with the group's name.
+                i.tags.put("aws:autoscaling:groupName", i.autoScalingGroup);
+            }
             i.launchTime = Instant.now().minusSeconds(86400L * 400);
             List<WorldFile.Volume> vols = in.volumes() == null || in.volumes().isEmpty()
                     ? List.of(new WorldFile.Volume("/dev/sda1", 50, null)) : in.volumes();

@@ -49,7 +49,10 @@ public record WorldFile(
     public record Instance(String id, String instanceType, String state, String subnetId, String privateIpAddress,
                            String platform, String architecture, Boolean enaSupport, String lifecycle,
                            String imageId, List<String> securityGroupIds, List<Volume> volumes,
-                           Map<String, String> tags, Guest guest) {}
+                           Map<String, String> tags, AutoScaling autoScaling, Guest guest) {}
+
+    /** Membership of an Auto Scaling group: its name and the instance's lifecycle state (InService, Standby...). */
+    public record AutoScaling(String groupName, String lifecycleState) {}
 
     public record Drivers(String pv, String ena, String nvme) {}
 

@@ -82,7 +82,7 @@ public final class WorldLoader {
     private static final Set<String> GUEST_FAILURES = Set.of("CaptureGuestFacts", "InstallPvDriver", "InstallEnaDriver",
             "InstallNvmeDriver", "UpdateLaunchAgent", "SetPowerManagement", "RestoreNetworkConfig",
             "EnaDriverBroken", "NvmeDriverBroken", "LosesStaticIpOnEna");
-    private static final Set<String> SERVICES = Set.of("ec2", "ssm", "sns", "s3", "states", "lambda");
+    private static final Set<String> SERVICES = Set.of("ec2", "ssm", "sns", "s3", "states", "lambda", "autoscaling");
 
     /** Every problem found, each naming its field; empty when the world is sound. */
     public static List<String> validate(WorldFile w) {
@@ -181,6 +181,14 @@ public final class WorldLoader {
                 p.add(f + ".imageId: '" + in.imageId() + "' is not an AMI ID (ami-...)");
             }
             each(in.securityGroupIds(), (j, s) -> ref(p, f + ".securityGroupIds[" + j + "]", s, sgs));
+            if (in.autoScaling() != null) {
+                require(p, f + ".autoScaling.groupName", in.autoScaling().groupName());
+                if (in.autoScaling().lifecycleState() != null && !Set.of("InService", "Standby", "Pending", "Terminating", "Detaching",
+                        "EnteringStandby").contains(in.autoScaling().lifecycleState())) {
+                    p.add(f + ".autoScaling.lifecycleState: '" + in.autoScaling().lifecycleState()
+                            + "' must be InService, Standby, Pending, Terminating, Detaching or EnteringStandby");
+                }
+            }
             each(in.volumes(), (j, v) -> {
                 require(p, f + ".volumes[" + j + "].deviceName", v.deviceName());
                 if (v.sizeGiB() == null || v.sizeGiB() < 1 || v.sizeGiB() > 65536) {
