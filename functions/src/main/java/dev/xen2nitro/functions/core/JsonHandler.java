@@ -102,6 +102,6 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler, Resourc
 
     @Override
     public void afterRestore(org.crac.Context<? extends Resource> context) {
-        // Clients hold no connections across a snapshot: the URL connection client opens them per request.
+        // Nothing to renew: priming makes no AWS call, so no connection or credential predates the snapshot.
     }
 }
