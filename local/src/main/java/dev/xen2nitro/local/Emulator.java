@@ -227,13 +227,7 @@ public final class Emulator implements AutoCloseable {
                 send(ex, 404, "application/json", "{\"status\":\"unknown\"}".getBytes(StandardCharsets.UTF_8), Map.of());
                 return;
             }
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("token", task.token);
-            out.put("status", task.status);
-            out.put("output", task.output);
-            out.put("error", task.error);
-            out.put("cause", task.cause);
-            send(ex, 200, "application/json", JSON.writeValueAsBytes(out), Map.of());
+            send(ex, 200, "application/json", JSON.writeValueAsBytes(task), Map.of());
             return;
         }
         send(ex, 404, "text/plain", ("no such local path " + path).getBytes(StandardCharsets.UTF_8), Map.of());

@@ -3,7 +3,6 @@ package dev.xen2nitro.local;
 import dev.xen2nitro.local.cloud.Cloud;
 import dev.xen2nitro.local.world.WorldLoader;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.UnaryOperator;
@@ -62,10 +61,6 @@ public final class Worlds {
     public static SfnClient sfn(Emulator e) {
         return SfnClient.builder().endpointOverride(e.endpoint()).region(Region.of(e.cloud().region))
                 .credentialsProvider(CREDS).httpClient(UrlConnectionHttpClient.create()).build();
-    }
-
-    public static URI endpoint(Emulator e) {
-        return e.endpoint();
     }
 
     /** Polls {@code condition} every 20 ms until it holds or {@code seconds} pass. */

@@ -19,6 +19,13 @@ public final class Ec2Calls {
     private static final Set<String> TRANSIENT = Set.of("RequestLimitExceeded", "Throttling", "ThrottlingException",
             "InsufficientInstanceCapacity", "ServiceUnavailable", "Unavailable", "InternalError");
 
+    /** The instance, or {@link InstanceNotFoundException} naming the region to check. */
+    public static software.amazon.awssdk.services.ec2.model.Instance describeInstance(String instanceId) {
+        return call("DescribeInstances " + instanceId, () -> Aws.ec2().describeInstances(r -> r.instanceIds(instanceId)))
+                .reservations().stream().flatMap(r -> r.instances().stream()).findFirst()
+                .orElseThrow(() -> new InstanceNotFoundException("instance " + instanceId + " was not found in region " + Aws.region()));
+    }
+
     public static <T> T call(String action, Supplier<T> call) {
         try {
             return call.get();

@@ -88,11 +88,18 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler, Resourc
                 .collect(Collectors.joining("."));
     }
 
-    /** Runs the parse and serialise paths once, without calling AWS. */
+    /** True for a handler that makes no AWS call: priming then runs it whole on its sample. */
+    protected boolean callsNoAws() {
+        return false;
+    }
+
+    /** Runs the parse and serialise paths once (and the whole handler when it calls no AWS), without calling AWS. */
     public void prime() throws IOException {
         I sample = sampleInput();
-        byte[] bytes = JSON.writeValueAsBytes(sample);
-        parse(bytes);
+        I parsed = parse(JSON.writeValueAsBytes(sample));
+        if (callsNoAws()) {
+            JSON.writeValueAsBytes(handle(parsed));
+        }
     }
 
     @Override

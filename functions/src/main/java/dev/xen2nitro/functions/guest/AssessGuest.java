@@ -28,11 +28,9 @@ public class AssessGuest extends JsonHandler<AssessGuest.Input, AssessGuest.Resu
         return new Result(in.instanceId(), facts, GuestRules.assess(facts));
     }
 
-    /** No AWS call here: priming runs the whole handler on its sample. */
     @Override
-    public void prime() throws java.io.IOException {
-        super.prime();
-        handle(sampleInput());
+    protected boolean callsNoAws() {
+        return true;
     }
 
     @Override

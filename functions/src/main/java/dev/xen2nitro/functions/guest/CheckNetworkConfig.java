@@ -29,11 +29,9 @@ public class CheckNetworkConfig extends JsonHandler<CheckNetworkConfig.Input, Gu
         return GuestRules.compareNetwork(in.before(), after.network() == null ? new GuestFacts.Network(true, null, java.util.List.of()) : after.network());
     }
 
-    /** No AWS call here: priming runs the whole handler on its sample. */
     @Override
-    public void prime() throws java.io.IOException {
-        super.prime();
-        handle(sampleInput());
+    protected boolean callsNoAws() {
+        return true;
     }
 
     @Override

@@ -21,8 +21,7 @@ public class AcquireLock extends JsonHandler<ExecutionRef, AcquireLock.Result> {
     }
 
     static String holder(String instanceId) {
-        return Ec2Calls.call("DescribeInstances " + instanceId, () -> Aws.ec2().describeInstances(r -> r.instanceIds(instanceId)))
-                .reservations().stream().flatMap(r -> r.instances().stream()).flatMap(i -> i.tags().stream())
+        return Ec2Calls.describeInstance(instanceId).tags().stream()
                 .filter(t -> Tags.LOCK.equals(t.key())).map(Tag::value).findFirst().orElse(null);
     }
 

@@ -85,8 +85,7 @@ public class Preflight extends JsonHandler<Preflight.Input, Preflight.Result> {
         String id = req.instanceId();
         Instance i;
         try {
-            i = Ec2Calls.call("DescribeInstances " + id, () -> Aws.ec2().describeInstances(r -> r.instanceIds(id)))
-                    .reservations().stream().flatMap(r -> r.instances().stream()).findFirst().orElse(null);
+            i = Ec2Calls.describeInstance(id);
         } catch (InstanceNotFoundException e) {
             i = null;
         }

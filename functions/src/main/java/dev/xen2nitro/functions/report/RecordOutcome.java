@@ -44,8 +44,7 @@ public class RecordOutcome extends JsonHandler<RecordOutcome.Input, RecordOutcom
             tags.add(Tag.builder().key(Tags.BACKUP_IMAGE).value(image).build());
         }
         Ec2Calls.call("CreateTags " + Tags.STATUS + " on " + in.instanceId(), () -> Aws.ec2().createTags(r -> r.resources(in.instanceId()).tags(tags)));
-        var i = Ec2Calls.call("DescribeInstances " + in.instanceId(), () -> Aws.ec2().describeInstances(r -> r.instanceIds(in.instanceId())))
-                .reservations().get(0).instances().get(0);
+        var i = Ec2Calls.describeInstance(in.instanceId());
         String root = i.blockDeviceMappings().stream().filter(b -> b.deviceName().equals(i.rootDeviceName())).map(b -> b.ebs().volumeId())
                 .findFirst().orElse(null);
         return new Result(in.instanceId(), in.status(), i.state().nameAsString(), i.instanceTypeAsString(),

@@ -2,7 +2,6 @@ package dev.xen2nitro.functions.typechange;
 
 import dev.xen2nitro.functions.core.Aws;
 import dev.xen2nitro.functions.core.Ec2Calls;
-import dev.xen2nitro.functions.core.InstanceNotFoundException;
 import dev.xen2nitro.functions.core.JsonHandler;
 import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.InstanceStatus;
@@ -28,10 +27,7 @@ public class CheckInstanceState extends JsonHandler<InstanceRef, CheckInstanceSt
     @Override
     protected Result handle(InstanceRef input) {
         String id = input.instanceId();
-        Instance instance = Ec2Calls.call("DescribeInstances " + id,
-                        () -> Aws.ec2().describeInstances(r -> r.instanceIds(id))).reservations().stream()
-                .flatMap(r -> r.instances().stream()).findFirst()
-                .orElseThrow(() -> new InstanceNotFoundException("instance " + id + " was not found in region " + Aws.region()));
+        Instance instance = Ec2Calls.describeInstance(id);
         // DescribeInstanceStatus omits instances that are not running unless IncludeAllInstances is set.
         InstanceStatus status = Ec2Calls.call("DescribeInstanceStatus " + id,
                         () -> Aws.ec2().describeInstanceStatus(r -> r.instanceIds(id).includeAllInstances(true)))

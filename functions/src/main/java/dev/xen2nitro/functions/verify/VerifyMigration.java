@@ -36,8 +36,7 @@ public class VerifyMigration extends JsonHandler<VerifyMigration.Input, VerifyMi
     @Override
     protected Result handle(Input in) {
         String id = in.instanceId();
-        Instance i = Ec2Calls.call("DescribeInstances " + id, () -> Aws.ec2().describeInstances(r -> r.instanceIds(id)))
-                .reservations().get(0).instances().get(0);
+        Instance i = Ec2Calls.describeInstance(id);
         InstanceStatus s = Ec2Calls.call("DescribeInstanceStatus " + id, () -> Aws.ec2().describeInstanceStatus(r -> r.instanceIds(id)))
                 .instanceStatuses().stream().findFirst().orElse(null);
         boolean online = AwsCalls.call("DescribeInstanceInformation " + id, () -> Aws.ssm().describeInstanceInformation(

@@ -1,5 +1,6 @@
 package dev.xen2nitro.local.cloud;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.xen2nitro.local.guest.WindowsGuest;
 import dev.xen2nitro.local.wire.AwsError;
 import dev.xen2nitro.local.world.WorldFile;
@@ -149,6 +150,9 @@ public final class Cloud {
         public boolean privateDnsEnabled;
         public Instant created = Instant.now();
         public Map<String, String> tags = new LinkedHashMap<>();
+        /** CreateVpcEndpoint's idempotency token: the same token returns this endpoint. */
+        @JsonIgnore
+        public String clientToken;
 
         public String shortService() {
             return serviceName.substring(serviceName.lastIndexOf('.') + 1);
@@ -243,10 +247,13 @@ public final class Cloud {
         public String id, name, description, state = "available", architecture = "x86_64", platform, sourceInstanceId;
         public boolean enaSupport;
         public Instant created = Instant.now();
+        @JsonIgnore
         public long availableAt;
+        @JsonIgnore
         public List<String[]> blockDevices = new ArrayList<>(); // device, snapshotId, size
         public Map<String, String> tags = new LinkedHashMap<>();
         /** The guest as it was when the image was taken; a root volume restored from it brings it back. */
+        @JsonIgnore
         public WindowsGuest guest;
 
         void settle(long now) {
@@ -260,8 +267,12 @@ public final class Cloud {
         public String id, instanceId, imageId, state = "pending";
         public boolean deleteReplacedRootVolume;
         public Instant startTime = Instant.now(), completeTime;
+        @JsonIgnore
         public long doneAt;
         public Map<String, String> tags = new LinkedHashMap<>();
+        /** CreateReplaceRootVolumeTask's idempotency token. */
+        @JsonIgnore
+        public String clientToken;
 
         void settle(long now, Cloud cloud) {
             if (("pending".equals(state) || "in-progress".equals(state)) && now >= doneAt) {

@@ -21,6 +21,7 @@ public final class Commands {
         public String commandId, instanceId, documentName, comment, status = "InProgress", output = "", error = "";
         public Map<String, List<String>> parameters = new LinkedHashMap<>();
         public Instant requested = Instant.now(), finished;
+        @com.fasterxml.jackson.annotation.JsonIgnore
         public long doneAt;
         public int responseCode = -1;
     }

@@ -589,7 +589,7 @@ public final class Ec2Api {
         // Idempotency: the same ClientToken returns the endpoint already created.
         if (r.clientToken() != null) {
             for (Cloud.VpcEndpoint e : cloud.vpcEndpoints.values()) {
-                if (r.clientToken().equals(e.tags.get("__clientToken"))) {
+                if (r.clientToken().equals(e.clientToken)) {
                     return CreateVpcEndpointResponse.builder().vpcEndpoint(toSdk(e)).clientToken(r.clientToken()).build();
                 }
             }
@@ -632,19 +632,17 @@ public final class Ec2Api {
         }
         e.privateDnsEnabled = privateDns;
         r.tagSpecifications().forEach(s -> s.tags().forEach(t -> e.tags.put(t.key(), t.value())));
-        if (r.clientToken() != null) e.tags.put("__clientToken", r.clientToken());
+        e.clientToken = r.clientToken();
         cloud.vpcEndpoints.put(e.id, e);
         return CreateVpcEndpointResponse.builder().vpcEndpoint(toSdk(e)).clientToken(r.clientToken()).build();
     }
 
     private software.amazon.awssdk.services.ec2.model.VpcEndpoint toSdk(Cloud.VpcEndpoint e) {
-        Map<String, String> visible = new LinkedHashMap<>(e.tags);
-        visible.remove("__clientToken");
         return software.amazon.awssdk.services.ec2.model.VpcEndpoint.builder().vpcEndpointId(e.id).vpcId(e.vpcId)
                 .serviceName(e.serviceName).vpcEndpointType(e.type).state(e.state).privateDnsEnabled(e.privateDnsEnabled)
                 .subnetIds(e.subnetIds).routeTableIds(e.routeTableIds).ownerId(cloud.accountId)
                 .groups(e.securityGroupIds.stream().map(g -> SecurityGroupIdentifier.builder().groupId(g).build()).toList())
-                .creationTimestamp(e.created).tags(tags(visible)).build();
+                .creationTimestamp(e.created).tags(tags(e.tags)).build();
     }
 
     public DescribeVpcEndpointsResponse describeVpcEndpoints(DescribeVpcEndpointsRequest r) {
@@ -711,7 +709,7 @@ public final class Ec2Api {
         }
         if (r.clientToken() != null) {
             for (Cloud.ReplaceRootTask t : cloud.replaceRootTasks.values()) {
-                if (r.clientToken().equals(t.tags.get("__clientToken"))) {
+                if (r.clientToken().equals(t.clientToken)) {
                     return CreateReplaceRootVolumeTaskResponse.builder().replaceRootVolumeTask(toSdk(t)).build();
                 }
             }
@@ -744,7 +742,7 @@ public final class Ec2Api {
         // The documentation's example took 20 s.
         t.doneAt = cloud.after(Cloud.REPLACE_ROOT_SECONDS);
         r.tagSpecifications().forEach(s -> s.tags().forEach(tag -> t.tags.put(tag.key(), tag.value())));
-        if (r.clientToken() != null) t.tags.put("__clientToken", r.clientToken());
+        t.clientToken = r.clientToken();
         cloud.replaceRootTasks.put(t.id, t);
         return CreateReplaceRootVolumeTaskResponse.builder().replaceRootVolumeTask(toSdk(t)).build();
     }

@@ -157,10 +157,6 @@ public final class SdkShapes {
         return field.getRequiredTrait(ListTrait.class).memberFieldInfo();
     }
 
-    public static boolean isMap(SdkField<?> field) {
-        return field.marshallingType() == MarshallingType.MAP;
-    }
-
     public static SdkField<?> mapValue(SdkField<?> field) {
         return field.getRequiredTrait(MapTrait.class).valueFieldInfo();
     }
