@@ -1,6 +1,7 @@
 package dev.xen2nitro.local.cloud;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.xen2nitro.local.guest.DriverReleases;
 import dev.xen2nitro.local.guest.WindowsGuest;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -132,9 +133,9 @@ public final class Commands {
         switch (step) {
             case "CaptureGuestFacts" -> finish(inv, "Success", 0, json(g.facts()), "");
             case "InstallPvDriver" -> {
-                // AWS PV driver history: not supported on Windows Server 2025.
-                if ("2025".equals(g.os)) {
-                    finish(inv, "Failed", 1603, "", "AWS PV drivers are not supported on Windows Server 2025");
+                String unsupported = DriverReleases.unsupported(DriverReleases.Driver.PV, version, g.os);
+                if (unsupported != null) {
+                    finish(inv, "Failed", 1603, "", unsupported);
                 } else if (!inv.output.contains("reboot")) {
                     // The installer reboots Windows: the script exits 3010, the agent reboots the node and
                     // runs the script again, which then finds the driver installed (SSM reboot docs).
@@ -147,16 +148,20 @@ public final class Commands {
                 }
             }
             case "InstallEnaDriver" -> {
-                // ENA Windows driver releases: 2.7.0 removed 2012 and 2012 R2; installing it there fails.
-                if (("2012".equals(g.os) || "2012R2".equals(g.os) || "2008R2".equals(g.os))
-                        && version != null && dev.xen2nitro.functions.rules.Versions.compare(version, "2.7.0") >= 0) {
-                    finish(inv, "Failed", 1, "", "ENA driver " + version + " does not support Windows Server " + g.os);
+                String unsupported = DriverReleases.unsupported(DriverReleases.Driver.ENA, version, g.os);
+                if (unsupported != null) {
+                    finish(inv, "Failed", 1, "", unsupported);
                 } else {
                     g.enaDriver = version;
                     finish(inv, "Success", 0, "ENA driver " + version + " installation successful", "");
                 }
             }
             case "InstallNvmeDriver" -> {
+                String unsupported = DriverReleases.unsupported(DriverReleases.Driver.NVME, version, g.os);
+                if (unsupported != null) {
+                    finish(inv, "Failed", 1, "", unsupported);
+                    return;
+                }
                 g.nvmeDriver = version;
                 g.pnpGeneralized = true;
                 finish(inv, "Success", 0, "NVMe driver " + version + " installed; Sysprep_Generalize_Pnp done", "");
