@@ -3,10 +3,14 @@
 // arn:aws:states:::lambda:invoke[.waitForTaskToken], which the package does not implement, is run
 // here: the task token is opened on the emulator, the function invoked, and the outcome awaited
 // from the emulator's task-token API (SendTaskSuccess / SendTaskFailure), as in AWS.
-// Prints one JSON object per line: the execution's events, then {"type":"Result"}.
+// A Task on arn:aws:states:::states:startExecution.sync[:2] (which the package does not implement
+// either) runs the named state machine here as a child execution and waits for it, as AWS does.
+// Prints one JSON object per line: the execution's events (a child's state names prefixed with its
+// state machine's name and a colon), then {"type":"Result"}.
 //
 // Usage: node run.mjs --definition FILE --input FILE --emulator URL --approval auto|reject|manual
-//                     [--time-factor F] [--name NAME]
+//                     [--state-machines FILE] [--time-factor F] [--name NAME]
+// --state-machines: a JSON object from state machine ARN to definition, for child executions.
 
 // aws-local-stepfunctions 3 uses Promise.withResolvers (Node 22); this polyfill lets it run on Node 20.
 if (!Promise.withResolvers) {
@@ -26,6 +30,7 @@ const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) =>
   return acc;
 }, []));
 const definition = JSON.parse(readFileSync(args.definition, 'utf8'));
+const stateMachines = args['state-machines'] ? JSON.parse(readFileSync(args['state-machines'], 'utf8')) : {};
 const input = JSON.parse(readFileSync(args.input, 'utf8'));
 const emulator = args.emulator;
 const lambdaEndpoint = process.env.AWS_ENDPOINT_URL_LAMBDA;
@@ -37,13 +42,18 @@ const TOKEN_PLACEHOLDER = '__XEN2NITRO_LOCAL_TASK_TOKEN__';
 const emit = (o) => process.stdout.write(JSON.stringify(o) + '\n');
 
 // Every Wait and Retry pause is scaled by the local cloud's time factor, so waits keep their
-// proportion to the emulated AWS durations.
-const waitTimeOverrides = {};
-const retryIntervalOverrides = {};
-const taskResourceLocalHandlers = {};
+// proportion to the emulated AWS durations. Overrides are per state name, so each definition has its own.
 const scaled = (seconds) => Math.max(1, Math.round(seconds * 1000 * timeFactor));
 
-function visit(states) {
+function overridesOf(definition) {
+  const waitTimeOverrides = {};
+  const retryIntervalOverrides = {};
+  const taskResourceLocalHandlers = {};
+  visit(definition.States, { waitTimeOverrides, retryIntervalOverrides, taskResourceLocalHandlers });
+  return { waitTimeOverrides, retryIntervalOverrides, taskResourceLocalHandlers };
+}
+
+function visit(states, { waitTimeOverrides, retryIntervalOverrides, taskResourceLocalHandlers }) {
   for (const [name, state] of Object.entries(states)) {
     if (state.Type === 'Wait') {
       waitTimeOverrides[name] = scaled(state.Seconds ?? 15);
@@ -66,8 +76,12 @@ function visit(states) {
         state.TimeoutSeconds = 20 * 86400; // setTimeout holds at most 24.8 days
       }
     }
-    if (state.Type === 'Map') visit((state.ItemProcessor ?? state.Iterator).States);
-    if (state.Type === 'Parallel') state.Branches.forEach((b) => visit(b.States));
+    if (state.Type === 'Task' && typeof state.Resource === 'string' && state.Resource.startsWith('arn:aws:states:::states:startExecution.sync')) {
+      taskResourceLocalHandlers[name] = (params) => childExecution(params, state.Resource.endsWith(':2'));
+    }
+    const overrides = { waitTimeOverrides, retryIntervalOverrides, taskResourceLocalHandlers };
+    if (state.Type === 'Map') visit((state.ItemProcessor ?? state.Iterator).States, overrides);
+    if (state.Type === 'Parallel') state.Branches.forEach((b) => visit(b.States, overrides));
   }
 }
 
@@ -140,31 +154,67 @@ function optimizedLambda(stateName, state) {
   };
 }
 
-visit(definition.States);
+function start(definition, input, name, stateMachineArn, prefix) {
+  const machine = new StateMachine(definition, { validationOptions: { checkArn: false } });
+  const machineName = stateMachineArn.split(':').pop();
+  const execution = machine.run(input, {
+    overrides: overridesOf(definition),
+    context: {
+      Execution: { Id: `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`, Name: name, Input: input, StartTime: new Date().toISOString() },
+      StateMachine: { Id: stateMachineArn, Name: machineName },
+      Task: { Token: TOKEN_PLACEHOLDER },
+    },
+  });
+  let failed = null;
+  const events = (async () => {
+    for await (const e of execution.eventLogs) {
+      if (e.type === 'ExecutionFailed') failed = e;
+      if (prefix && e.type.startsWith('Execution')) continue;
+      const out = { type: e.type, timestamp: e.timestamp };
+      if (e.state) out.state = prefix + e.state.name;
+      if (e.Error !== undefined) { out.error = e.Error; out.cause = typeof e.Cause === 'string' ? e.Cause : JSON.stringify(e.Cause); }
+      if (e.retry) out.attempt = e.retry.attempt;
+      if (e.index !== undefined) out.index = e.index;
+      emit(out);
+    }
+  })();
+  return { execution, events, failed: () => failed };
+}
 
-const machine = new StateMachine(definition, { validationOptions: { checkArn: false } });
-const startTime = new Date().toISOString();
-const execution = machine.run(input, {
-  overrides: { taskResourceLocalHandlers, waitTimeOverrides, retryIntervalOverrides },
-  context: {
-    Execution: { Id: `arn:aws:states:local:000000000000:execution:local:${executionName}`, Name: executionName, Input: input, StartTime: startTime },
-    StateMachine: { Id: 'arn:aws:states:local:000000000000:stateMachine:local', Name: 'local' },
-    Task: { Token: TOKEN_PLACEHOLDER },
-  },
-});
-
-let executionFailed = null;
-const events = (async () => {
-  for await (const e of execution.eventLogs) {
-    if (e.type === 'ExecutionFailed') executionFailed = e;
-    const out = { type: e.type, timestamp: e.timestamp };
-    if (e.state) out.state = e.state.name;
-    if (e.Error !== undefined) { out.error = e.Error; out.cause = typeof e.Cause === 'string' ? e.Cause : JSON.stringify(e.Cause); }
-    if (e.retry) out.attempt = e.retry.attempt;
-    if (e.index !== undefined) out.index = e.index;
-    emit(out);
+// StartExecution.sync:2 answers with DescribeExecution's fields, Input and Output as JSON (":2"; plain
+// .sync gives them as strings). A failed child fails the task with States.TaskFailed, the description
+// (with the child's Error and Cause) as the cause (Step Functions Developer Guide, "Start a new AWS Step
+// Functions state machine from a running execution").
+async function childExecution(params, json) {
+  const arn = params.StateMachineArn;
+  const child = stateMachines[arn];
+  if (!child) throw new TaskError('StepFunctions.StateMachineDoesNotExistException', `State Machine Does Not Exist: '${arn}'`);
+  const input = typeof params.Input === 'string' ? JSON.parse(params.Input) : (params.Input ?? {});
+  const name = params.Name ?? randomUUID();
+  const startDate = Date.now();
+  const run = start(child, input, name, arn, `${arn.split(':').pop()}:`);
+  const description = {
+    ExecutionArn: `${arn.replace(':stateMachine:', ':execution:')}:${name}`,
+    Input: json ? input : JSON.stringify(input), InputDetails: { Included: true },
+    Name: name, StartDate: startDate, StateMachineArn: arn,
+  };
+  try {
+    const output = await run.execution.result;
+    await run.events;
+    return { ...description, Output: json ? output : JSON.stringify(output), OutputDetails: { Included: true },
+      Status: 'SUCCEEDED', StopDate: Date.now() };
+  } catch (err) {
+    await run.events.catch(() => {});
+    const f = run.failed();
+    const error = f ? f.Error : err.name;
+    const cause = f ? f.Cause : err.message;
+    throw new TaskError('States.TaskFailed', JSON.stringify({ ...description, Status: 'FAILED', StopDate: Date.now(),
+      Error: error, Cause: typeof cause === 'string' ? cause : JSON.stringify(cause) }));
   }
-})();
+}
+
+const { execution, events, failed } = start(definition, input, executionName,
+  'arn:aws:states:local:000000000000:stateMachine:local', '');
 
 try {
   const output = await execution.result;
@@ -173,6 +223,7 @@ try {
 } catch (err) {
   await events.catch(() => {});
   // The execution's own error and cause are those of its ExecutionFailed event (the rejection wraps them).
+  const executionFailed = failed();
   const error = executionFailed ? executionFailed.Error : err.name;
   const cause = executionFailed ? executionFailed.Cause : err.message;
   emit({ type: 'Result', status: 'FAILED', error, cause: typeof cause === 'string' ? cause : JSON.stringify(cause) });

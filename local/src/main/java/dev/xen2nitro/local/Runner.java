@@ -72,12 +72,21 @@ public final class Runner {
         Files.writeString(definition, asl);
         Path input = work.resolve("input.json");
         Files.writeString(input, inputJson);
+        // Every state machine of the template, for the child executions a definition starts (.sync).
+        Map<String, JsonNode> machines = new LinkedHashMap<>();
+        for (Template.StateMachine sm : template.stateMachines().values()) {
+            machines.put(Template.stateMachineArn(sm.logicalId(), cloud.region, cloud.accountId),
+                    JSON.readTree(template.definition(sm, cloud.region, cloud.accountId)));
+        }
+        Path stateMachines = work.resolve("state-machines.json");
+        JSON.writeValue(stateMachines.toFile(), machines);
         Path runnerDir = projectRoot.resolve("local/runner");
         if (!Files.isDirectory(runnerDir.resolve("node_modules/aws-local-stepfunctions"))) {
             throw new IllegalStateException("the runner's npm packages are missing: run (cd local/runner && npm ci), or ./mvnw package");
         }
         ProcessBuilder pb = new ProcessBuilder("node", "run.mjs", "--definition", definition.toString(), "--input", input.toString(),
                 "--emulator", emulator.endpoint().toString(), "--approval", approval,
+                "--state-machines", stateMachines.toString(),
                 "--time-factor", String.valueOf(cloud.timeFactor), "--name", UUID.randomUUID().toString())
                 .directory(runnerDir.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
         Map<String, String> env = pb.environment();

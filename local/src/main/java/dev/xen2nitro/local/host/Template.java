@@ -97,11 +97,17 @@ public final class Template {
         return sm;
     }
 
+    /** What {@code !Ref} of a state machine gives: its ARN (named by its logical ID here). */
+    public static String stateMachineArn(String logicalId, String region, String accountId) {
+        return "arn:aws:states:" + region + ":" + accountId + ":stateMachine:" + logicalId;
+    }
+
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9]+)}");
 
     /**
      * The definition with every {@code ${Placeholder}} filled: a function reference ({@code Fn.Alias},
-     * {@code Fn.Arn} or {@code Fn}) becomes that function's local ARN; anything else its literal value.
+     * {@code Fn.Arn} or {@code Fn}) becomes that function's local ARN, a state machine's its ARN;
+     * anything else its literal value.
      * A placeholder the template does not define is an error, as it is for CloudFormation.
      */
     public String definition(StateMachine sm, String region, String accountId) throws IOException {
@@ -118,6 +124,8 @@ public final class Template {
             String fn = value.replaceAll("\\.(Alias|Arn)$", "");
             if (functions.containsKey(fn)) {
                 value = "arn:aws:lambda:" + region + ":" + accountId + ":function:" + fn + (value.endsWith(".Alias") ? ":live" : "");
+            } else if (stateMachines.containsKey(value)) {
+                value = stateMachineArn(value, region, accountId);
             }
             m.appendReplacement(out, Matcher.quoteReplacement(value));
         }
