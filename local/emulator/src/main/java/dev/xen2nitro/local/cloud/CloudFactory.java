@@ -76,6 +76,9 @@ public final class CloudFactory {
             image.enaSupport = Boolean.TRUE.equals(im.enaSupport());
             image.platform = im.platform();
             image.tags.putAll(map(im.tags()));
+            if (im.guest() != null) {
+                image.guest = guest(im.guest(), null);
+            }
             c.images.put(image.id, image);
         }
         int n = 10;
@@ -172,6 +175,7 @@ public final class CloudFactory {
         guest.amiCreated = g.amiCreated();
         if (g.ssmAgentVersion() != null) guest.ssmAgentVersion = g.ssmAgentVersion();
         guest.failures.addAll(list(g.failures()));
+        guest.pnpGeneralized = Boolean.TRUE.equals(g.pnpGeneralized());
         return guest;
     }
 

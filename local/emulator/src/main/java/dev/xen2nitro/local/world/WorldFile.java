@@ -60,11 +60,14 @@ public record WorldFile(
 
     public record Network(Boolean dhcp, String ipAddress, List<String> dnsServers) {}
 
+    /** {@code pnpGeneralized}: Sysprep_Generalize_Pnp has run (after the NVMe driver), as in mid-migration. */
     public record Guest(String os, Drivers drivers, LaunchAgent launchAgent, Network network, List<String> roles,
-                        Boolean powerManagementSet, String amiCreated, String ssmAgentVersion, List<String> failures) {}
+                        Boolean powerManagementSet, String amiCreated, String ssmAgentVersion, List<String> failures,
+                        Boolean pnpGeneralized) {}
 
+    /** {@code guest}: the Windows guest on the image's root snapshot, which a root volume restored from it brings back. */
     public record Image(String id, String name, String architecture, Boolean enaSupport, String platform,
-                        Map<String, String> tags) {}
+                        Map<String, String> tags, Guest guest) {}
 
     public record ReservedInstance(String id, String instanceType, String availabilityZone, Integer instanceCount,
                                    String start, String end, String state, String offeringClass) {}
