@@ -9,11 +9,13 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * The emulator, the Lambda host and the runner together: one migration in one JVM. The functions
- * reach the emulator through the SDK's standard endpoint override ({@code aws.endpointUrl}, the
- * system-property form of {@code AWS_ENDPOINT_URL}), set here before any function builds a client.
- * The clients are built once per JVM, so one JVM serves one local cloud at a time: {@link #reset}
- * loads another world into the same emulator.
+ * The emulator, the Lambda host and the runner together. The functions reach the emulator through
+ * the SDK's standard endpoint override ({@code aws.endpointUrl}, the system-property form of
+ * {@code AWS_ENDPOINT_URL}), set here before any function builds a client. The clients are built once
+ * per JVM, against the first local cloud's emulator; each Lambda host sends the calls of the
+ * invocations it runs to its own emulator ({@link dev.xen2nitro.local.host.EmulatorRouting}), so
+ * local clouds opened with {@link #open} run side by side. {@link #start} keeps one for the JVM's
+ * life and loads each new world into it.
  */
 public final class LocalCloud implements AutoCloseable {
     private final Path projectRoot;
@@ -28,11 +30,14 @@ public final class LocalCloud implements AutoCloseable {
         this.template = new Template(projectRoot);
         this.emulator = new Emulator(cloud, port);
         String endpoint = emulator.endpoint().toString();
-        String previous = System.getProperty("aws.endpointUrl");
-        if (previous != null && !previous.equals(endpoint)) {
-            throw new IllegalStateException("this JVM's functions already talk to " + previous + "; use reset() to load another world");
+        String region = System.getProperty("aws.region");
+        if (region != null && !region.equals(cloud.region)) {
+            // The functions' clients are built once, in one region: a world of another region needs its own JVM.
+            throw new IllegalStateException("this JVM's functions work in " + region + "; a world in " + cloud.region + " needs another JVM");
         }
-        System.setProperty("aws.endpointUrl", endpoint);
+        if (System.getProperty("aws.endpointUrl") == null) {
+            System.setProperty("aws.endpointUrl", endpoint);
+        }
         System.setProperty("aws.region", cloud.region);
         System.setProperty("aws.accessKeyId", "AKIALOCAL");
         System.setProperty("aws.secretAccessKey", "local-secret");
@@ -40,7 +45,14 @@ public final class LocalCloud implements AutoCloseable {
         template.environment(cloud.region, cloud.accountId).forEach((k, v) -> {
             if (System.getenv(k) == null) System.setProperty(k, v);
         });
-        this.host = new LambdaHost(template, cloud.timeFactor, emulator::cloud);
+        this.host = new LambdaHost(template, cloud.timeFactor, emulator::cloud, emulator.endpoint());
+    }
+
+    /** A local cloud of its own on {@code cloud}, to run beside others; close it when done. */
+    public static LocalCloud open(Path projectRoot, Cloud cloud) throws IOException {
+        synchronized (LocalCloud.class) {
+            return new LocalCloud(projectRoot, cloud, 0);
+        }
     }
 
     /** Starts the local cloud on {@code cloud}, or loads {@code cloud} into the one this JVM already runs. */
@@ -75,8 +87,15 @@ public final class LocalCloud implements AutoCloseable {
         return emulator.snapshot();
     }
 
+    /** Stops a local cloud from {@link #open}; the one {@link #start} keeps stays for the JVM's life. */
     @Override
     public void close() {
-        // Kept for the JVM's life: its functions' clients point at this emulator.
+        synchronized (LocalCloud.class) {
+            if (this == current) {
+                return;
+            }
+        }
+        host.close();
+        emulator.close();
     }
 }

@@ -17,6 +17,8 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,8 +28,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (original type and enaSupport, original root volume, running), the backup AMI is kept and
  * tagged, no temporary endpoint or security group remains, and the report says which and why.
  * Faults come from the world file. After the suite, a table of every scenario is printed and
- * written to target/fault-suite.txt.
+ * written to target/fault-suite.txt. Scenarios run side by side, each in a local cloud of its own.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class FaultSuiteTest {
     static final String ID = "i-0a1b2c3d4e5f60001";
     static final List<String> TABLE = Collections.synchronizedList(new ArrayList<>());
@@ -60,8 +63,9 @@ class FaultSuiteTest {
     }
 
     static Outcome run(String scenario, UnaryOperator<String> world, String input) throws Exception {
-        LocalCloud local = LocalCloud.start(Worlds.root(), WorldLoader.load(world.apply(Worlds.read("seed-2012r2-private")), scenario));
-        return run(scenario, local, input);
+        try (LocalCloud local = LocalCloud.open(Worlds.root(), WorldLoader.load(world.apply(Worlds.read("seed-2012r2-private")), scenario))) {
+            return run(scenario, local, input);
+        }
     }
 
     static Outcome run(String scenario, LocalCloud local, String input) throws Exception {
@@ -235,17 +239,18 @@ class FaultSuiteTest {
 
     @Test
     void theSameInputRunAgainAfterAFailureMigrates() throws Exception {
-        LocalCloud local = LocalCloud.start(Worlds.root(), WorldLoader.load(guestFailure("InstallEnaDriver").apply(Worlds.read("seed-2012r2-private")), "rerun"));
-        Outcome first = run("run 1: ENA install fails", local, INPUT);
-        assertRestored(first);
-        Cloud cloud = local.emulator().cloud();
-        synchronized (cloud) {
-            cloud.instances.get(ID).guest.failures.clear();
+        try (LocalCloud local = LocalCloud.open(Worlds.root(), WorldLoader.load(guestFailure("InstallEnaDriver").apply(Worlds.read("seed-2012r2-private")), "rerun"))) {
+            Outcome first = run("run 1: ENA install fails", local, INPUT);
+            assertRestored(first);
+            Cloud cloud = local.emulator().cloud();
+            synchronized (cloud) {
+                cloud.instances.get(ID).guest.failures.clear();
+            }
+            Outcome second = run("run 2: same input after the fix", local, INPUT);
+            assertEquals("SUCCEEDED", second.report().status(), second.progress());
+            assertEquals("m5.xlarge", second.instance().get("instanceType"));
+            assertEquals(2, second.list("images").size(), "each execution keeps its own backup");
         }
-        Outcome second = run("run 2: same input after the fix", local, INPUT);
-        assertEquals("SUCCEEDED", second.report().status(), second.progress());
-        assertEquals("m5.xlarge", second.instance().get("instanceType"));
-        assertEquals(2, second.list("images").size(), "each execution keeps its own backup");
     }
 
     static Stream<Arguments> badInputs() {
@@ -277,7 +282,8 @@ class FaultSuiteTest {
         lines.add(String.format("%-58s %-16s %-10s %s", "scenario", "final state", "temp left", "error"));
         lines.add("-".repeat(120));
         synchronized (TABLE) {
-            lines.addAll(TABLE);
+            // Scenarios end in any order when they run side by side; the table is sorted by scenario.
+            lines.addAll(TABLE.stream().sorted().toList());
         }
         String table = String.join("\n", lines);
         System.out.println("\nFault-injection suite: the state each scenario ended in\n" + table + "\n");

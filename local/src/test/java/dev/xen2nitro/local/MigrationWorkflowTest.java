@@ -12,12 +12,16 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * The whole migration (statemachine/migrate-instance.asl.json) through the runner, the real
- * handlers and the emulator; each test asserts on the world afterwards.
+ * handlers and the emulator; each test asserts on the world afterwards. Tests run side by side, each
+ * in a local cloud of its own.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class MigrationWorkflowTest {
     static final String SEED = "i-0a1b2c3d4e5f60001";
 
@@ -55,11 +59,12 @@ class MigrationWorkflowTest {
     }
 
     static Outcome run(String world, UnaryOperator<String> edit, String input, String approval) throws Exception {
-        LocalCloud local = LocalCloud.start(Worlds.root(), WorldLoader.load(edit.apply(Worlds.read(world)), world));
-        Map<String, Object> before = local.world();
-        ByteArrayOutputStream progress = new ByteArrayOutputStream();
-        Runner.Report report = local.run("MigrateInstanceStateMachine", input, approval, new PrintStream(progress, true, StandardCharsets.UTF_8));
-        return new Outcome(report, local.world(), before, progress.toString(StandardCharsets.UTF_8));
+        try (LocalCloud local = LocalCloud.open(Worlds.root(), WorldLoader.load(edit.apply(Worlds.read(world)), world))) {
+            Map<String, Object> before = local.world();
+            ByteArrayOutputStream progress = new ByteArrayOutputStream();
+            Runner.Report report = local.run("MigrateInstanceStateMachine", input, approval, new PrintStream(progress, true, StandardCharsets.UTF_8));
+            return new Outcome(report, local.world(), before, progress.toString(StandardCharsets.UTF_8));
+        }
     }
 
     static Outcome run(String world, String input) throws Exception {
@@ -250,7 +255,12 @@ class MigrationWorkflowTest {
 
     @Test
     void aSecondExecutionForTheSameInstanceFailsFastAndTheFirstCompletes() throws Exception {
-        LocalCloud local = LocalCloud.start(Worlds.root(), WorldLoader.load(Worlds.read("seed-2012r2-private"), "seed"));
+        try (LocalCloud local = LocalCloud.open(Worlds.root(), WorldLoader.load(Worlds.read("seed-2012r2-private"), "seed"))) {
+            secondExecutionIsLockedOut(local);
+        }
+    }
+
+    private static void secondExecutionIsLockedOut(LocalCloud local) throws Exception {
         var tokens = local.emulator().cloud().taskTokens;
         ByteArrayOutputStream firstProgress = new ByteArrayOutputStream();
         CompletableFuture<Runner.Report> first = CompletableFuture.supplyAsync(() -> {

@@ -10,12 +10,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The rollback on its own (statemachine/rollback-instance.asl.json), from a world in mid-migration:
  * stopped on m5.xlarge with enaSupport on, its guest generalized for Nitro and booting nowhere, the
  * backup AMI of its guest before the change. Its input is explicit, as an operator would give it.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class RollbackWorkflowTest {
     static final String ID = "i-0a1b2c3d4e5f60001";
     static final String AMI = "ami-0a1b2c3d4e5f60099";
@@ -38,11 +41,12 @@ class RollbackWorkflowTest {
     }
 
     static Outcome rollBack(UnaryOperator<String> world, String input) throws Exception {
-        LocalCloud local = LocalCloud.start(Worlds.root(), WorldLoader.load(world.apply(Worlds.read("mid-migration-2012")), "mid-migration-2012"));
-        Map<String, Object> before = local.world();
-        ByteArrayOutputStream progress = new ByteArrayOutputStream();
-        Runner.Report report = local.run("RollbackInstanceStateMachine", input, "auto", new PrintStream(progress, true, StandardCharsets.UTF_8));
-        return new Outcome(report, local.world(), before, progress.toString(StandardCharsets.UTF_8));
+        try (LocalCloud local = LocalCloud.open(Worlds.root(), WorldLoader.load(world.apply(Worlds.read("mid-migration-2012")), "mid-migration-2012"))) {
+            Map<String, Object> before = local.world();
+            ByteArrayOutputStream progress = new ByteArrayOutputStream();
+            Runner.Report report = local.run("RollbackInstanceStateMachine", input, "auto", new PrintStream(progress, true, StandardCharsets.UTF_8));
+            return new Outcome(report, local.world(), before, progress.toString(StandardCharsets.UTF_8));
+        }
     }
 
     static String input(String originalState) {

@@ -42,17 +42,19 @@ public final class Emulator implements AutoCloseable {
 
     private volatile Cloud cloud;
     private final HttpServer server;
+    private final java.util.concurrent.ExecutorService serverThreads;
     private volatile Map<String, Object> apis;
     private volatile S3Rest s3;
 
     public Emulator(Cloud cloud, int port) throws IOException {
         load(cloud);
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
-        server.setExecutor(Executors.newFixedThreadPool(8, r -> {
+        serverThreads = Executors.newFixedThreadPool(8, r -> {
             Thread t = new Thread(r, "emulator");
             t.setDaemon(true);
             return t;
-        }));
+        });
+        server.setExecutor(serverThreads);
         server.createContext("/", this::handle);
         server.start();
     }
@@ -90,6 +92,7 @@ public final class Emulator implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        serverThreads.shutdownNow();
     }
 
     private void handle(HttpExchange ex) throws IOException {

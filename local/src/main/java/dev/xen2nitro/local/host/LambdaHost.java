@@ -45,6 +45,7 @@ public final class LambdaHost implements AutoCloseable {
 
     private final Template template;
     private final HttpServer server;
+    private final java.util.concurrent.ExecutorService serverThreads;
     private final Map<String, RequestStreamHandler> handlers = new ConcurrentHashMap<>();
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "lambda");
@@ -55,17 +56,25 @@ public final class LambdaHost implements AutoCloseable {
     private final java.util.function.Supplier<dev.xen2nitro.local.cloud.Cloud> faults;
     public final List<Invocation> invocations = new CopyOnWriteArrayList<>();
 
-    /** @param timeFactor scales each function's Timeout, as the local cloud scales AWS durations (never below 5 s) */
-    public LambdaHost(Template template, double timeFactor, java.util.function.Supplier<dev.xen2nitro.local.cloud.Cloud> faults) throws IOException {
+    private final URI emulator;
+
+    /**
+     * @param timeFactor scales each function's Timeout, as the local cloud scales AWS durations (never below 5 s)
+     * @param emulator   where the functions' AWS calls go while this host runs them ({@link EmulatorRouting})
+     */
+    public LambdaHost(Template template, double timeFactor, java.util.function.Supplier<dev.xen2nitro.local.cloud.Cloud> faults,
+                      URI emulator) throws IOException {
+        this.emulator = emulator;
         this.template = template;
         this.timeFactor = timeFactor;
         this.faults = faults;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-        server.setExecutor(Executors.newFixedThreadPool(8, r -> {
+        serverThreads = Executors.newFixedThreadPool(8, r -> {
             Thread t = new Thread(r, "lambda-host");
             t.setDaemon(true);
             return t;
-        }));
+        });
+        server.setExecutor(serverThreads);
         server.createContext("/2015-03-31/functions/", this::handle);
         server.start();
     }
@@ -77,6 +86,7 @@ public final class LambdaHost implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        serverThreads.shutdownNow();
         workers.shutdownNow();
     }
 
@@ -135,10 +145,15 @@ public final class LambdaHost implements AutoCloseable {
     private Result invoke(Template.Function fn, byte[] payload) {
         long timeoutMs = Math.max(5000, Math.round(fn.timeoutSeconds() * 1000 * Math.max(timeFactor, 0.1)));
         Future<byte[]> f = workers.submit(() -> {
-            RequestStreamHandler h = handler(fn);
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            h.handleRequest(new ByteArrayInputStream(payload), out, new LocalContext(fn, timeoutMs));
-            return out.toByteArray();
+            EmulatorRouting.set(emulator);
+            try {
+                RequestStreamHandler h = handler(fn);
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                h.handleRequest(new ByteArrayInputStream(payload), out, new LocalContext(fn, timeoutMs));
+                return out.toByteArray();
+            } finally {
+                EmulatorRouting.clear();
+            }
         });
         try {
             return new Result(f.get(timeoutMs, TimeUnit.MILLISECONDS), null);
