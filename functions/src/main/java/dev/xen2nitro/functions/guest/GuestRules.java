@@ -28,7 +28,7 @@ public final class GuestRules {
         boolean osKnown = g.os() != null && DriverMatrix.supports(g.os());
         checks.add(osKnown ? Check.pass("os-supported", "Windows Server " + g.os())
                 : Check.fail("os-supported", "Windows Server " + g.os() + " has no pinned driver versions; supported: 2008R2, 2012, 2012R2, 2016, 2019, 2022, 2025"));
-        boolean dc = Boolean.TRUE.equals(g.domainController()) || (g.roles() != null && g.roles().contains("DomainController"));
+        boolean dc = g.domainController() || (g.roles() != null && g.roles().contains("DomainController"));
         // RUNBOOK: domain controllers need a different procedure.
         checks.add(dc ? Check.fail("not-domain-controller", "the instance is a domain controller; this workflow refuses domain controllers"
                         + " (see README#domain-controllers): migrate it by hand with the AWS procedure for domain controllers")
@@ -54,7 +54,7 @@ public final class GuestRules {
                     : new Step("UpdateLaunchAgent", true, want, agent.name() + " " + agent.version() + " -> " + want + ", configuration kept");
         }
         boolean oldAmi = g.amiCreated() != null && LocalDate.parse(g.amiCreated()).isBefore(POWER_SETTINGS_CUTOFF);
-        Step power = Boolean.TRUE.equals(g.powerManagementSet())
+        Step power = g.powerManagementSet()
                 ? new Step("SetPowerManagement", false, null, "power settings already applied")
                 : oldAmi ? new Step("SetPowerManagement", true, null, "AMI from " + g.amiCreated() + " is older than 2018-11-28: set powercfg so Nitro can shut Windows down")
                 : new Step("SetPowerManagement", false, null, "AMI from " + (g.amiCreated() == null ? "an unknown date" : g.amiCreated())
@@ -74,10 +74,10 @@ public final class GuestRules {
     public record NetworkRestore(boolean needed, String ipAddress, List<String> dnsServers, String reason) {}
 
     public static NetworkRestore compareNetwork(GuestFacts.Network before, GuestFacts.Network after) {
-        if (before == null || Boolean.TRUE.equals(before.dhcp()) && (before.dnsServers() == null || before.dnsServers().isEmpty())) {
+        if (before == null || before.dhcp() && (before.dnsServers() == null || before.dnsServers().isEmpty())) {
             return new NetworkRestore(false, null, List.of(), "the adapter used DHCP before; nothing to restore");
         }
-        boolean ipLost = !Boolean.TRUE.equals(before.dhcp()) && (Boolean.TRUE.equals(after.dhcp())
+        boolean ipLost = !before.dhcp() && (after.dhcp()
                 || after.ipAddress() == null || !after.ipAddress().equals(before.ipAddress()));
         List<String> dnsBefore = before.dnsServers() == null ? List.of() : before.dnsServers();
         boolean dnsLost = !dnsBefore.isEmpty() && !dnsBefore.equals(after.dnsServers());
