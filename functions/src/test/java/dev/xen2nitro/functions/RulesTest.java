@@ -107,7 +107,7 @@ class RulesTest {
 
     static GuestFacts guest(String os, String pv, String ena, String nvme, List<String> roles, String amiCreated) {
         return new GuestFacts(os, new GuestFacts.Drivers(pv, ena, nvme), new GuestFacts.LaunchAgent("EC2Config", "4.9.4222"),
-                new GuestFacts.Network(false, "10.0.1.25", List.of("10.0.0.10")), roles, roles.contains("DomainController"), false, amiCreated, null);
+                new GuestFacts.Network(false, "10.0.1.25", List.of("10.0.0.10")), roles, roles.contains("DomainController"), false, amiCreated);
     }
 
     @Test

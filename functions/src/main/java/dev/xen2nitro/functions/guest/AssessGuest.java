@@ -35,7 +35,6 @@ public class AssessGuest extends JsonHandler<AssessGuest.Input, AssessGuest.Resu
 
     @Override
     protected Input sampleInput() {
-        return new Input("i-0123456789abcdef0", "{\"os\":\"2012R2\",\"drivers\":{\"pv\":\"7.4.6\"},\"launchAgent\":{\"name\":\"EC2Config\",\"version\":\"4.9.4222\"},"
-                + "\"network\":{\"dhcp\":false,\"ipAddress\":\"10.0.1.25\",\"dnsServers\":[\"10.0.0.10\"]},\"roles\":[],\"amiCreated\":\"2017-03-15\"}");
+        return new Input("i-0123456789abcdef0", GuestFacts.sampleOutput());
     }
 }

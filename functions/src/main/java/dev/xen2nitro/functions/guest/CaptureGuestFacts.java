@@ -30,8 +30,8 @@ public class CaptureGuestFacts extends JsonHandler<CaptureGuestFacts.Input, Comm
 
     @Override
     protected CommandSent handle(Input in) {
-        String label = in.label() == null ? "CaptureGuestFacts" : in.label();
-        return CommandSent.sent(in.instanceId(), GuestCommands.send(in.instanceId(), in.execution() + " " + label, "CaptureGuestFacts", Map.of()), label);
+        String label = in.label() == null ? GuestStep.CaptureGuestFacts.name() : in.label();
+        return CommandSent.sent(in.instanceId(), GuestCommands.send(in.instanceId(), in.execution() + " " + label, GuestStep.CaptureGuestFacts, Map.of()), label);
     }
 
     @Override

@@ -37,6 +37,6 @@ public class CheckNetworkConfig extends JsonHandler<CheckNetworkConfig.Input, Gu
     @Override
     protected Input sampleInput() {
         return new Input("i-0123456789abcdef0", new GuestFacts.Network(false, "10.0.1.25", java.util.List.of("10.0.0.10")),
-                "{\"network\":{\"dhcp\":true,\"ipAddress\":\"10.0.1.25\",\"dnsServers\":[]}}");
+                GuestFacts.sampleOutput());
     }
 }

@@ -7,10 +7,10 @@ import dev.xen2nitro.functions.core.JsonHandler;
  * stack's bucket (SHA-256 checked in the guest) or from Distributor; skipped when the plan says so.
  */
 abstract class DriverInstallStep extends JsonHandler<DriverInstall, CommandSent> {
-    private final String step;
+    private final GuestStep step;
     private final String pkg;
 
-    DriverInstallStep(String step, String pkg) {
+    DriverInstallStep(GuestStep step, String pkg) {
         super(DriverInstall.class);
         this.step = step;
         this.pkg = pkg;
@@ -19,10 +19,10 @@ abstract class DriverInstallStep extends JsonHandler<DriverInstall, CommandSent>
     @Override
     protected CommandSent handle(DriverInstall in) {
         if (!in.run()) {
-            return CommandSent.skipped(in.instanceId(), step, "the plan skips it");
+            return CommandSent.skipped(in.instanceId(), step.name(), "the plan skips it");
         }
         return CommandSent.sent(in.instanceId(), GuestCommands.send(in.instanceId(), in.execution(), step,
-                DriverPackages.parameters(pkg, in.version(), in.source())), step);
+                DriverPackages.parameters(pkg, in.version(), in.source())), step.name());
     }
 
     @Override

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Sends one of our SSM command documents (template.yaml, named DOCUMENT_PREFIX + step) to the
+ * Sends the SSM command document of a {@link GuestStep} to the
  * instance. Run Command runs it in the guest; the state machine polls with {@link CheckGuestCommand}.
  */
 final class GuestCommands {
@@ -17,8 +17,8 @@ final class GuestCommands {
      * that came after SendCommand) finds the command by its comment and returns it instead of running
      * the step twice; a PV install that is rebooting the guest could not even be sent again.
      */
-    static String send(String instanceId, String execution, String step, Map<String, List<String>> parameters) {
-        String document = Aws.setting("DOCUMENT_PREFIX") + step;
+    static String send(String instanceId, String execution, GuestStep step, Map<String, List<String>> parameters) {
+        String document = step.document();
         String full = "xen2nitro " + step + " " + execution;
         // SSM limits a command's comment to 100 characters.
         String comment = full.length() > 100 ? full.substring(0, 100) : full;

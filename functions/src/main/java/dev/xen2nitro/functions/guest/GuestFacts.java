@@ -1,36 +1,85 @@
 package dev.xen2nitro.functions.guest;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.xen2nitro.functions.core.InvalidInputException;
+import dev.xen2nitro.functions.core.JsonHandler;
 import java.io.IOException;
 import java.util.List;
+import java.util.stream.Collectors;
 
-/** What the CaptureGuestFacts document prints: the guest as Windows sees it. */
-@JsonIgnoreProperties(ignoreUnknown = true)
+/**
+ * What the CaptureGuestFacts document prints: the guest as Windows sees it. The shape is defined
+ * once, by events/guest-facts.json; the document's PowerShell and the local guest model print it.
+ * A string is null when the guest lacks the thing (a driver not installed, no launch agent).
+ *
+ * <p>Parsed strictly: a field the record does not know, or one it misses, means the document in the
+ * guest and these functions come from different versions, and a plan made from half the facts
+ * would install the wrong drivers or skip a step.
+ */
 public record GuestFacts(String os, Drivers drivers, LaunchAgent launchAgent, Network network, List<String> roles,
-                         Boolean domainController, Boolean powerManagementSet, String amiCreated, String ssmAgentVersion) {
+                         boolean domainController, boolean powerManagementSet, String amiCreated) {
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record Drivers(String pv, String ena, String nvme) {}
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record LaunchAgent(String name, String version) {}
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Network(Boolean dhcp, String ipAddress, List<String> dnsServers) {}
+    public record Network(boolean dhcp, String ipAddress, List<String> dnsServers) {}
 
-    private static final ObjectMapper LENIENT = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final ObjectMapper STRICT = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    private static final String REDEPLOY = "the CaptureGuestFacts document and the functions come from different versions"
+            + " of template.yaml: deploy the stack again so both are the same version";
 
     /** Parses the command's output; the guest's script prints one JSON object. */
     public static GuestFacts parse(String output) {
-        try {
-            String json = output.substring(output.indexOf('{'), output.lastIndexOf('}') + 1);
-            return LENIENT.readValue(json, GuestFacts.class);
-        } catch (IOException | RuntimeException e) {
-            throw new InvalidInputException("the guest's facts are not the JSON CaptureGuestFacts prints: " + e.getMessage()
-                    + "; output was: " + (output.length() > 300 ? output.substring(0, 300) + "..." : output));
+        int start = output.indexOf('{');
+        int end = output.lastIndexOf('}');
+        if (start < 0 || end < start) {
+            throw new InvalidInputException("the guest's facts are not the JSON CaptureGuestFacts prints; output was: " + excerpt(output));
         }
+        try {
+            return STRICT.readValue(output.substring(start, end + 1), GuestFacts.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new InvalidInputException("the guest's facts have a field '" + path(e) + "' that this function does not know (it knows "
+                    + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")) + "): " + REDEPLOY);
+        } catch (MismatchedInputException e) {
+            throw new InvalidInputException("the guest's facts lack '" + path(e) + "' or give it the wrong type (" + e.getOriginalMessage()
+                    + "): " + REDEPLOY + "; output was: " + excerpt(output));
+        } catch (IOException e) {
+            throw new InvalidInputException("the guest's facts are not the JSON CaptureGuestFacts prints: " + e.getMessage()
+                    + "; output was: " + excerpt(output));
+        }
+    }
+
+    /** What the document prints on a 2012 R2 guest before the migration: the input the parsing handlers are primed with. */
+    static String sampleOutput() {
+        try {
+            return JsonHandler.JSON.writeValueAsString(new GuestFacts("2012R2", new Drivers("7.4.6", null, null),
+                    new LaunchAgent("EC2Config", "4.9.4222"), new Network(false, "10.0.1.25", List.of("10.0.0.10")),
+                    List.of(), false, false, "2017-03-15"));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String path(MismatchedInputException e) {
+        String at = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining("."));
+        if (e.getMessage().startsWith("Missing required creator property")) {
+            // The missing field is not yet on the path: Jackson names it in the message.
+            String name = e.getOriginalMessage().replaceFirst("^Missing required creator property '([^']*)'.*$", "$1");
+            return at.isEmpty() ? name : at + "." + name;
+        }
+        return at;
+    }
+
+    private static String excerpt(String output) {
+        return output.length() > 300 ? output.substring(0, 300) + "..." : output;
     }
 }

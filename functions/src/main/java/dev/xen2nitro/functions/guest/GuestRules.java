@@ -15,7 +15,7 @@ public final class GuestRules {
     private GuestRules() {}
 
     /** A step of the plan: whether it runs, the version it installs, and why. */
-    public record Step(String name, boolean run, String version, String reason) {}
+    public record Step(GuestStep name, boolean run, String version, String reason) {}
 
     public record Assessment(boolean ready, List<Check> checks, Step pv, Step ena, Step nvme, Step launchAgent,
                              String launchAgentName, Step powerManagement, GuestFacts.Network network) {}
@@ -28,7 +28,7 @@ public final class GuestRules {
         boolean osKnown = g.os() != null && DriverMatrix.supports(g.os());
         checks.add(osKnown ? Check.pass("os-supported", "Windows Server " + g.os())
                 : Check.fail("os-supported", "Windows Server " + g.os() + " has no pinned driver versions; supported: 2008R2, 2012, 2012R2, 2016, 2019, 2022, 2025"));
-        boolean dc = Boolean.TRUE.equals(g.domainController()) || (g.roles() != null && g.roles().contains("DomainController"));
+        boolean dc = g.domainController() || (g.roles() != null && g.roles().contains("DomainController"));
         // RUNBOOK: domain controllers need a different procedure.
         checks.add(dc ? Check.fail("not-domain-controller", "the instance is a domain controller; this workflow refuses domain controllers"
                         + " (see README#domain-controllers): migrate it by hand with the AWS procedure for domain controllers")
@@ -39,31 +39,31 @@ public final class GuestRules {
         DriverMatrix.Pinned pinned = DriverMatrix.forOs(g.os());
         GuestFacts.Drivers d = g.drivers() == null ? new GuestFacts.Drivers(null, null, null) : g.drivers();
         Step pv = pinned.pv() == null
-                ? new Step("InstallPvDriver", false, null, "the AWS PV driver is not supported on Windows Server " + g.os())
-                : driver("InstallPvDriver", "AWS PV", d.pv(), pinned.pv());
-        Step ena = driver("InstallEnaDriver", "ENA", d.ena(), pinned.ena());
-        Step nvme = driver("InstallNvmeDriver", "NVMe", d.nvme(), pinned.nvme());
+                ? new Step(GuestStep.InstallPvDriver, false, null, "the AWS PV driver is not supported on Windows Server " + g.os())
+                : driver(GuestStep.InstallPvDriver, "AWS PV", d.pv(), pinned.pv());
+        Step ena = driver(GuestStep.InstallEnaDriver, "ENA", d.ena(), pinned.ena());
+        Step nvme = driver(GuestStep.InstallNvmeDriver, "NVMe", d.nvme(), pinned.nvme());
         GuestFacts.LaunchAgent agent = g.launchAgent();
         Step launch;
         if (agent == null || agent.name() == null || agent.name().isBlank()) {
-            launch = new Step("UpdateLaunchAgent", false, null, "no EC2Config or EC2Launch found in the guest");
+            launch = new Step(GuestStep.UpdateLaunchAgent, false, null, "no EC2Config or EC2Launch found in the guest");
         } else {
             String want = DriverMatrix.launchAgentVersion(agent.name());
             launch = Versions.atLeast(agent.version(), want)
-                    ? new Step("UpdateLaunchAgent", false, want, agent.name() + " " + agent.version() + " is current")
-                    : new Step("UpdateLaunchAgent", true, want, agent.name() + " " + agent.version() + " -> " + want + ", configuration kept");
+                    ? new Step(GuestStep.UpdateLaunchAgent, false, want, agent.name() + " " + agent.version() + " is current")
+                    : new Step(GuestStep.UpdateLaunchAgent, true, want, agent.name() + " " + agent.version() + " -> " + want + ", configuration kept");
         }
         boolean oldAmi = g.amiCreated() != null && LocalDate.parse(g.amiCreated()).isBefore(POWER_SETTINGS_CUTOFF);
-        Step power = Boolean.TRUE.equals(g.powerManagementSet())
-                ? new Step("SetPowerManagement", false, null, "power settings already applied")
-                : oldAmi ? new Step("SetPowerManagement", true, null, "AMI from " + g.amiCreated() + " is older than 2018-11-28: set powercfg so Nitro can shut Windows down")
-                : new Step("SetPowerManagement", false, null, "AMI from " + (g.amiCreated() == null ? "an unknown date" : g.amiCreated())
+        Step power = g.powerManagementSet()
+                ? new Step(GuestStep.SetPowerManagement, false, null, "power settings already applied")
+                : oldAmi ? new Step(GuestStep.SetPowerManagement, true, null, "AMI from " + g.amiCreated() + " is older than 2018-11-28: set powercfg so Nitro can shut Windows down")
+                : new Step(GuestStep.SetPowerManagement, false, null, "AMI from " + (g.amiCreated() == null ? "an unknown date" : g.amiCreated())
                         + " needs no power settings");
         boolean ready = checks.stream().allMatch(Check::passed);
         return new Assessment(ready, checks, pv, ena, nvme, launch, agent == null ? null : agent.name(), power, g.network());
     }
 
-    static Step driver(String step, String label, String installed, String pinned) {
+    static Step driver(GuestStep step, String label, String installed, String pinned) {
         if (Versions.atLeast(installed, pinned)) {
             return new Step(step, false, pinned, label + " " + installed + " is at or above the pinned " + pinned);
         }
@@ -74,10 +74,10 @@ public final class GuestRules {
     public record NetworkRestore(boolean needed, String ipAddress, List<String> dnsServers, String reason) {}
 
     public static NetworkRestore compareNetwork(GuestFacts.Network before, GuestFacts.Network after) {
-        if (before == null || Boolean.TRUE.equals(before.dhcp()) && (before.dnsServers() == null || before.dnsServers().isEmpty())) {
+        if (before == null || before.dhcp() && (before.dnsServers() == null || before.dnsServers().isEmpty())) {
             return new NetworkRestore(false, null, List.of(), "the adapter used DHCP before; nothing to restore");
         }
-        boolean ipLost = !Boolean.TRUE.equals(before.dhcp()) && (Boolean.TRUE.equals(after.dhcp())
+        boolean ipLost = !before.dhcp() && (after.dhcp()
                 || after.ipAddress() == null || !after.ipAddress().equals(before.ipAddress()));
         List<String> dnsBefore = before.dnsServers() == null ? List.of() : before.dnsServers();
         boolean dnsLost = !dnsBefore.isEmpty() && !dnsBefore.equals(after.dnsServers());

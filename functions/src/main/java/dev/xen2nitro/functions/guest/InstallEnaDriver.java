@@ -6,6 +6,6 @@ package dev.xen2nitro.functions.guest;
  */
 public class InstallEnaDriver extends DriverInstallStep {
     public InstallEnaDriver() {
-        super("InstallEnaDriver", "AwsEnaNetworkDriver");
+        super(GuestStep.InstallEnaDriver, "AwsEnaNetworkDriver");
     }
 }

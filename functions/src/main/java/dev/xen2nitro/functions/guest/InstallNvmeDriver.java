@@ -6,6 +6,6 @@ package dev.xen2nitro.functions.guest;
  */
 public class InstallNvmeDriver extends DriverInstallStep {
     public InstallNvmeDriver() {
-        super("InstallNvmeDriver", "AWSNVMe");
+        super(GuestStep.InstallNvmeDriver, "AWSNVMe");
     }
 }

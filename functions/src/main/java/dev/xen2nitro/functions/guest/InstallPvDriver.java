@@ -6,6 +6,6 @@ package dev.xen2nitro.functions.guest;
  */
 public class InstallPvDriver extends DriverInstallStep {
     public InstallPvDriver() {
-        super("InstallPvDriver", "AWSPVDriver");
+        super(GuestStep.InstallPvDriver, "AWSPVDriver");
     }
 }

@@ -24,12 +24,12 @@ public class RestoreNetworkConfig extends JsonHandler<RestoreNetworkConfig.Input
     @Override
     protected CommandSent handle(Input in) {
         if (!in.run()) {
-            return CommandSent.skipped(in.instanceId(), "RestoreNetworkConfig", "the network configuration was kept");
+            return CommandSent.skipped(in.instanceId(), GuestStep.RestoreNetworkConfig.name(), "the network configuration was kept");
         }
         Map<String, List<String>> p = new LinkedHashMap<>();
         p.put("IpAddress", List.of(in.ipAddress() == null ? "" : in.ipAddress()));
         p.put("DnsServers", List.of(in.dnsServers() == null ? "" : String.join(",", in.dnsServers())));
-        return CommandSent.sent(in.instanceId(), GuestCommands.send(in.instanceId(), in.execution(), "RestoreNetworkConfig", p), "RestoreNetworkConfig");
+        return CommandSent.sent(in.instanceId(), GuestCommands.send(in.instanceId(), in.execution(), GuestStep.RestoreNetworkConfig, p), GuestStep.RestoreNetworkConfig.name());
     }
 
     @Override

@@ -22,9 +22,9 @@ public class SetPowerManagement extends JsonHandler<SetPowerManagement.Input, Co
     @Override
     protected CommandSent handle(Input in) {
         if (!in.run()) {
-            return CommandSent.skipped(in.instanceId(), "SetPowerManagement", "not needed for this AMI");
+            return CommandSent.skipped(in.instanceId(), GuestStep.SetPowerManagement.name(), "not needed for this AMI");
         }
-        return CommandSent.sent(in.instanceId(), GuestCommands.send(in.instanceId(), in.execution(), "SetPowerManagement", Map.of()), "SetPowerManagement");
+        return CommandSent.sent(in.instanceId(), GuestCommands.send(in.instanceId(), in.execution(), GuestStep.SetPowerManagement, Map.of()), GuestStep.SetPowerManagement.name());
     }
 
     @Override

@@ -30,10 +30,10 @@ public class UpdateLaunchAgent extends JsonHandler<UpdateLaunchAgent.Input, Comm
     @Override
     protected CommandSent handle(Input in) {
         if (!in.run()) {
-            return CommandSent.skipped(in.instanceId(), "UpdateLaunchAgent", "the launch agent is current");
+            return CommandSent.skipped(in.instanceId(), GuestStep.UpdateLaunchAgent.name(), "the launch agent is current");
         }
-        return CommandSent.sent(in.instanceId(), GuestCommands.send(in.instanceId(), in.execution(), "UpdateLaunchAgent",
-                Map.of("Agent", List.of(in.agent()), "Version", List.of(in.version()))), "UpdateLaunchAgent");
+        return CommandSent.sent(in.instanceId(), GuestCommands.send(in.instanceId(), in.execution(), GuestStep.UpdateLaunchAgent,
+                Map.of("Agent", List.of(in.agent()), "Version", List.of(in.version()))), GuestStep.UpdateLaunchAgent.name());
     }
 
     @Override

@@ -13,7 +13,7 @@ import java.util.Map;
 /**
  * The world as it is now, for world.json and for tests: what an operator would check in the console.
  * Resources are written as Jackson sees the model (internal bookkeeping is @JsonIgnore'd); an
- * instance adds what is computed from the clock (status checks, SSM reachability) and its guest's facts.
+ * instance adds what is computed from the clock (status checks, SSM reachability) and its guest's state.
  */
 final class WorldSnapshot {
     private WorldSnapshot() {}
@@ -48,7 +48,7 @@ final class WorldSnapshot {
             m.put("stateHistory", i.stateHistory);
             m.put("volumes", list(i.volumes));
             m.put("tags", i.tags);
-            if (i.guest != null) m.put("guest", i.guest.facts());
+            if (i.guest != null) m.put("guest", i.guest.state());
             instances.add(m);
         }
         w.put("instances", instances);

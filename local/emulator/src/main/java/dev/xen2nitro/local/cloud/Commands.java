@@ -5,18 +5,33 @@ import dev.xen2nitro.local.guest.DriverReleases;
 import dev.xen2nitro.local.guest.WindowsGuest;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * SSM Run Command as the guest sees it: which instances the agent can be reached on, and what our
  * own documents do to the guest model. PowerShell is never run: a document is recognised by name.
  */
 public final class Commands {
-    /** Our documents, by the step name their SSM document name ends with. */
-    public static final List<String> STEPS = List.of("CaptureGuestFacts", "InstallPvDriver", "InstallEnaDriver",
-            "InstallNvmeDriver", "UpdateLaunchAgent", "SetPowerManagement", "RestoreNetworkConfig");
+    /**
+     * Our documents, by the step name their SSM document name ends with (the stack's name comes first).
+     * Spelled as template.yaml names the documents, so a world file names a failing step the same way.
+     */
+    public enum Step {
+        CaptureGuestFacts, InstallPvDriver, InstallEnaDriver, InstallNvmeDriver, UpdateLaunchAgent, SetPowerManagement, RestoreNetworkConfig;
+
+        /** The step whose document this is, if it is one of ours. */
+        public static Optional<Step> ofDocument(String documentName) {
+            return Arrays.stream(values()).filter(s -> documentName.endsWith(s.name())).findFirst();
+        }
+
+        boolean installsPackage() {
+            return this == InstallPvDriver || this == InstallEnaDriver || this == InstallNvmeDriver;
+        }
+    }
 
     public static final class Invocation {
         public String commandId, instanceId, documentName, comment, status = "InProgress", output = "", error = "";
@@ -113,17 +128,17 @@ public final class Commands {
 
     private void run(Invocation inv, Cloud.Instance i) {
         WindowsGuest g = i.guest;
-        String step = STEPS.stream().filter(inv.documentName::endsWith).findFirst().orElse(null);
+        Step step = Step.ofDocument(inv.documentName).orElse(null);
         if (step == null) {
             finish(inv, "Success", 0, "", "");
             return;
         }
-        if (g.failures.contains(step)) {
+        if (g.failures.contains(step.name())) {
             finish(inv, "Failed", 1, "", step + " failed in the guest (injected by the world file)");
             return;
         }
         String version = param(inv, "Version");
-        if (step.startsWith("Install")) {
+        if (step.installsPackage()) {
             String problem = packageProblem(inv, i);
             if (problem != null) {
                 finish(inv, "Failed", 1, "", problem);
@@ -131,8 +146,8 @@ public final class Commands {
             }
         }
         switch (step) {
-            case "CaptureGuestFacts" -> finish(inv, "Success", 0, json(g.facts()), "");
-            case "InstallPvDriver" -> {
+            case CaptureGuestFacts -> finish(inv, "Success", 0, json(g.facts()), "");
+            case InstallPvDriver -> {
                 String unsupported = DriverReleases.unsupported(DriverReleases.Driver.PV, version, g.os);
                 if (unsupported != null) {
                     finish(inv, "Failed", 1603, "", unsupported);
@@ -147,7 +162,7 @@ public final class Commands {
                     finish(inv, "Success", 0, inv.output + "AWS PV driver " + g.pvDriver + " present after reboot", "");
                 }
             }
-            case "InstallEnaDriver" -> {
+            case InstallEnaDriver -> {
                 String unsupported = DriverReleases.unsupported(DriverReleases.Driver.ENA, version, g.os);
                 if (unsupported != null) {
                     finish(inv, "Failed", 1, "", unsupported);
@@ -156,7 +171,7 @@ public final class Commands {
                     finish(inv, "Success", 0, "ENA driver " + version + " installation successful", "");
                 }
             }
-            case "InstallNvmeDriver" -> {
+            case InstallNvmeDriver -> {
                 String unsupported = DriverReleases.unsupported(DriverReleases.Driver.NVME, version, g.os);
                 if (unsupported != null) {
                     finish(inv, "Failed", 1, "", unsupported);
@@ -166,16 +181,16 @@ public final class Commands {
                 g.pnpGeneralized = true;
                 finish(inv, "Success", 0, "NVMe driver " + version + " installed; Sysprep_Generalize_Pnp done", "");
             }
-            case "UpdateLaunchAgent" -> {
+            case UpdateLaunchAgent -> {
                 String before = g.launchAgentVersion;
                 g.launchAgentVersion = version;
                 finish(inv, "Success", 0, g.launchAgentName + " " + before + " -> " + version + "; configuration kept", "");
             }
-            case "SetPowerManagement" -> {
+            case SetPowerManagement -> {
                 g.powerManagementSet = true;
                 finish(inv, "Success", 0, "powercfg settings applied", "");
             }
-            case "RestoreNetworkConfig" -> {
+            case RestoreNetworkConfig -> {
                 String ip = param(inv, "IpAddress");
                 String dns = param(inv, "DnsServers");
                 if (ip != null && !ip.isEmpty()) {
@@ -187,7 +202,6 @@ public final class Commands {
                 }
                 finish(inv, "Success", 0, json(g.facts()), "");
             }
-            default -> finish(inv, "Success", 0, "", "");
         }
     }
 

@@ -39,7 +39,7 @@ public final class SsmApi {
 
     public SendCommandResponse sendCommand(SendCommandRequest r) {
         String doc = r.documentName();
-        boolean ours = Commands.STEPS.stream().anyMatch(doc::endsWith);
+        boolean ours = Commands.Step.ofDocument(doc).isPresent();
         if (!doc.startsWith("AWS-") && !cloud.commands.documents.containsKey(doc) && !ours) {
             throw new AwsError("InvalidDocument", "Document " + doc + " does not exist in your account");
         }

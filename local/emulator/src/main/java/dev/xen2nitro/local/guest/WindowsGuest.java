@@ -81,6 +81,11 @@ public final class WindowsGuest {
         return roles.contains("DomainController");
     }
 
+    /**
+     * What the CaptureGuestFacts document prints, read as Windows would report it: the shape of
+     * events/guest-facts.json, with null for a driver or launch agent the guest lacks. What only this
+     * model knows (reboots, the generalized storage drivers, the agent version SSM reports) is not in it.
+     */
     public Map<String, Object> facts() {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("os", os);
@@ -89,9 +94,10 @@ public final class WindowsGuest {
         drivers.put("ena", enaDriver);
         drivers.put("nvme", nvmeDriver);
         f.put("drivers", drivers);
-        f.put("pnpGeneralized", pnpGeneralized);
-        f.put("launchAgent", Map.of("name", launchAgentName == null ? "" : launchAgentName,
-                "version", launchAgentVersion == null ? "" : launchAgentVersion));
+        Map<String, Object> agent = new LinkedHashMap<>();
+        agent.put("name", launchAgentName);
+        agent.put("version", launchAgentVersion);
+        f.put("launchAgent", agent);
         Map<String, Object> nic = new LinkedHashMap<>();
         nic.put("dhcp", dhcp);
         nic.put("ipAddress", ipAddress);
@@ -101,8 +107,15 @@ public final class WindowsGuest {
         f.put("domainController", isDomainController());
         f.put("powerManagementSet", powerManagementSet);
         f.put("amiCreated", amiCreated);
-        f.put("ssmAgentVersion", ssmAgentVersion);
-        f.put("reboots", reboots);
         return f;
+    }
+
+    /** The model as a test or an operator inspects it in world.json: the facts, and what Windows does not print. */
+    public Map<String, Object> state() {
+        Map<String, Object> s = facts();
+        s.put("pnpGeneralized", pnpGeneralized);
+        s.put("ssmAgentVersion", ssmAgentVersion);
+        s.put("reboots", reboots);
+        return s;
     }
 }

@@ -8,16 +8,19 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.xen2nitro.local.cloud.Catalogue;
 import dev.xen2nitro.local.cloud.Cloud;
 import dev.xen2nitro.local.cloud.CloudFactory;
+import dev.xen2nitro.local.cloud.Commands;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Reads a world file and refuses it, naming the field, when a field is unknown or wrong, an instance
@@ -79,9 +82,9 @@ public final class WorldLoader {
     private static final Pattern IP = Pattern.compile("([0-9]{1,3}\\.){3}[0-9]{1,3}");
     private static final Pattern DATE = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
     private static final Pattern VERSION = Pattern.compile("[0-9]+(\\.[0-9]+){1,3}");
-    private static final Set<String> GUEST_FAILURES = Set.of("CaptureGuestFacts", "InstallPvDriver", "InstallEnaDriver",
-            "InstallNvmeDriver", "UpdateLaunchAgent", "SetPowerManagement", "RestoreNetworkConfig",
-            "EnaDriverBroken", "NvmeDriverBroken", "LosesStaticIpOnEna");
+    /** A step's name fails that step's command; the others break the guest on Nitro. */
+    private static final Set<String> GUEST_FAILURES = Stream.concat(Arrays.stream(Commands.Step.values()).map(Enum::name),
+            Stream.of("EnaDriverBroken", "NvmeDriverBroken", "LosesStaticIpOnEna")).collect(Collectors.toUnmodifiableSet());
     private static final Set<String> SERVICES = Set.of("ec2", "ssm", "sns", "s3", "states", "lambda", "autoscaling");
 
     /** Every problem found, each naming its field; empty when the world is sound. */

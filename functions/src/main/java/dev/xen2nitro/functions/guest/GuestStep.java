@@ -1,0 +1,17 @@
+package dev.xen2nitro.functions.guest;
+
+import dev.xen2nitro.functions.core.Aws;
+
+/**
+ * The steps that run in the guest. Each is an SSM command document of template.yaml named
+ * DOCUMENT_PREFIX + the step, the handler that sends it and its state in the state machine, so the
+ * constants are spelled as the step is named everywhere rather than in Java's upper case.
+ */
+public enum GuestStep {
+    CaptureGuestFacts, InstallPvDriver, InstallEnaDriver, InstallNvmeDriver, UpdateLaunchAgent, SetPowerManagement, RestoreNetworkConfig;
+
+    /** The step's document in this function's stack. */
+    String document() {
+        return Aws.setting("DOCUMENT_PREFIX") + name();
+    }
+}

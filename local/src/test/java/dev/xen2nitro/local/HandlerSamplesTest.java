@@ -1,0 +1,467 @@
+package dev.xen2nitro.local;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xen2nitro.local.cloud.Cloud;
+import dev.xen2nitro.local.host.Template;
+import dev.xen2nitro.local.world.WorldLoader;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Tier 2 of DESIGN.md: every function of template.yaml, invoked with its events/ sample through the
+ * Lambda host as the state machine invokes it, against the emulator in the state the sample assumes.
+ * Its response must be events/expected/NAME.json, where a value generated per run (an ID AWS makes up)
+ * is written as {@code {"$matches": "REGEX"}}; afterwards the world holds exactly the change the
+ * handler is for, and a handler that only reads leaves it as it was.
+ *
+ * <p>One emulator and one Lambda host serve every case (the functions' clients are built once per
+ * JVM); each case loads a fresh world into them.
+ */
+class HandlerSamplesTest {
+    static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    /** The instance, execution and backup AMI the samples in events/ name. */
+    static final String ID = "i-0a1b2c3d4e5f60001";
+    static final String EXECUTION = "3f6c2a9e-0d5b-4c1e-9a77-2b8e5d1c4f10";
+    static final String BACKUP = "ami-0a1b2c3d4e5f60001";
+    static final String SUBNET_CIDR = "10.20.1.0/24";
+
+    /** The world's parts a case may change; "calls" is the emulator's log and changes with every call. */
+    static final List<String> PARTS = List.of("instances", "vpcEndpoints", "securityGroups", "images", "replaceRootVolumeTasks",
+            "detachedVolumes", "notifications", "commands");
+
+    // ------------------------------------------------------------------ worlds
+
+    /** local/worlds/seed-2012r2-private.json changed into the state a sample assumes, and what the world file cannot hold. */
+    record World(Consumer<ObjectNode> edit, Consumer<Cloud> seed) {
+        World and(Consumer<ObjectNode> more) {
+            return new World(edit.andThen(more), seed);
+        }
+
+        World seeded(Consumer<Cloud> more) {
+            return new World(edit, seed.andThen(more));
+        }
+    }
+
+    static ObjectNode instance(ObjectNode world) {
+        return (ObjectNode) world.get("instances").get(0);
+    }
+
+    static ObjectNode guest(ObjectNode world) {
+        return (ObjectNode) instance(world).get("guest");
+    }
+
+    static ObjectNode tags(ObjectNode node) {
+        return node.has("tags") ? (ObjectNode) node.get("tags") : node.putObject("tags");
+    }
+
+    static ArrayNode array(ObjectNode node, String field) {
+        return node.has(field) ? (ArrayNode) node.get(field) : node.putArray(field);
+    }
+
+    /** Something this execution created: tagged as DeleteEndpoints finds it. */
+    static ObjectNode ours(ObjectNode resource) {
+        tags(resource).put("xen2nitro:execution", EXECUTION).put("xen2nitro:temporary", "true");
+        return resource;
+    }
+
+    static final World SEED = new World(w -> {}, c -> {});
+
+    static final World STOPPED = SEED.and(w -> instance(w).put("state", "stopped"));
+
+    /** What PrepareEndpoints leaves for this execution: the guest reaches SSM and the driver bucket. */
+    static final World REACHABLE = SEED.and(w -> {
+        String vpc = "vpc-0a1b2c3d4e5f60001";
+        String sg = "sg-0a1b2c3d4e5f60009";
+        ObjectNode group = ours(array(w, "securityGroups").addObject().put("id", sg).put("vpcId", vpc)
+                .put("groupName", "xen2nitro-endpoints-" + EXECUTION));
+        group.putArray("ingress").addObject().put("ipProtocol", "tcp").put("fromPort", 443).put("toPort", 443)
+                .putArray("cidrBlocks").add(SUBNET_CIDR);
+        ArrayNode endpoints = array(w, "vpcEndpoints");
+        int n = 1;
+        for (String service : List.of("ssm", "ec2messages", "ssmmessages")) {
+            ObjectNode e = ours(endpoints.addObject().put("id", "vpce-0a1b2c3d4e5f6000" + n++).put("vpcId", vpc)
+                    .put("serviceName", "com.amazonaws.us-east-1." + service));
+            e.putArray("subnetIds").add("subnet-0a1b2c3d4e5f60001");
+            e.putArray("securityGroupIds").add(sg);
+        }
+        ObjectNode s3 = ours(endpoints.addObject().put("id", "vpce-0a1b2c3d4e5f60004").put("vpcId", vpc)
+                .put("serviceName", "com.amazonaws.us-east-1.s3").put("vpcEndpointType", "Gateway"));
+        s3.putArray("routeTableIds").add("rtb-0a1b2c3d4e5f60001");
+    });
+
+    /** On m5.xlarge with ENA and the pinned drivers, reachable: the state after the move. */
+    static final World MIGRATED = REACHABLE.and(w -> {
+        instance(w).put("instanceType", "m5.xlarge").put("enaSupport", true);
+        guest(w).putObject("drivers").put("pv", "8.4.3").put("ena", "2.6.0").put("nvme", "1.5.1");
+    });
+
+    static final World WITH_BACKUP = SEED.and(w -> {
+        ObjectNode image = array(w, "images").addObject().put("id", BACKUP).put("name", "xen2nitro-" + ID + "-" + EXECUTION)
+                .put("platform", "windows");
+        tags(image).put("xen2nitro:instance", ID).put("xen2nitro:execution", EXECUTION);
+    });
+
+    // ------------------------------------------------------------------ cases
+
+    /** The world as local/run's world.json has it. */
+    record Snapshot(JsonNode tree) {
+        JsonNode instance() {
+            for (JsonNode i : tree.get("instances")) if (ID.equals(i.path("id").asText())) return i;
+            throw new AssertionError(ID + " is gone from the world");
+        }
+
+        JsonNode part(String name) {
+            return tree.get(name);
+        }
+    }
+
+    /** The world the sample needs, the parts of it the handler changes, and how. */
+    record Case(World world, Set<String> changes, SnapshotCheck check) {}
+
+    /** What a case checks in the world after the handler ran, given its response. */
+    interface SnapshotCheck {
+        void check(Snapshot after, JsonNode response, LocalCloud local) throws Exception;
+    }
+
+    static Case reads(World world) {
+        return new Case(world, Set.of(), (after, response, local) -> {});
+    }
+
+    static Case changes(World world, Set<String> parts, SnapshotCheck check) {
+        return new Case(world, parts, check);
+    }
+
+    /** A command the sample's handler sent: the one in the world, named as its document, run to its end in the guest. */
+    static JsonNode commandRun(LocalCloud local, JsonNode response, String document) throws InterruptedException {
+        String id = response.get("commandId").asText();
+        assertTrue(Worlds.eventually(10, () -> !"InProgress".equals(command(snapshot(local), id).path("status").asText())),
+                "the command " + id + " did not end");
+        JsonNode c = command(snapshot(local), id);
+        assertEquals("xen2nitro-" + document, c.get("documentName").asText());
+        assertEquals(ID, c.get("instanceId").asText());
+        assertEquals("Success", c.get("status").asText(), c.toString());
+        return c;
+    }
+
+    static JsonNode command(Snapshot s, String id) {
+        for (JsonNode c : s.part("commands")) if (id.equals(c.path("commandId").asText())) return c;
+        throw new AssertionError("no command " + id + " in the world: " + s.part("commands"));
+    }
+
+    static JsonNode notification(Snapshot s) {
+        assertEquals(1, s.part("notifications").size(), s.part("notifications").toString());
+        return s.part("notifications").get(0);
+    }
+
+    static JsonNode guestOf(Snapshot s) {
+        return s.instance().get("guest");
+    }
+
+    static final Map<String, Case> CASES = Map.ofEntries(
+            Map.entry("Preflight", reads(SEED)),
+            Map.entry("AcquireLock", changes(SEED, Set.of("instances"), (after, r, local) -> {
+                assertEquals(EXECUTION, after.instance().at("/tags/xen2nitro:lock").asText());
+                assertEquals(EXECUTION, after.instance().at("/tags/xen2nitro:execution").asText());
+            })),
+            Map.entry("ReleaseLock", changes(SEED.and(w -> tags(instance(w)).put("xen2nitro:lock", EXECUTION)
+                    .put("xen2nitro:execution", EXECUTION)), Set.of("instances"), (after, r, local) -> {
+                assertTrue(after.instance().at("/tags/xen2nitro:lock").isMissingNode(), after.instance().get("tags").toString());
+                assertEquals(EXECUTION, after.instance().at("/tags/xen2nitro:execution").asText(), "only the lock is removed");
+            })),
+            Map.entry("PrepareEndpoints", changes(SEED, Set.of("vpcEndpoints", "securityGroups", "instances"), (after, r, local) -> {
+                Set<String> services = new TreeSet<>();
+                for (JsonNode e : after.part("vpcEndpoints")) {
+                    assertEquals(EXECUTION, e.at("/tags/xen2nitro:execution").asText(), e.toString());
+                    assertEquals("true", e.at("/tags/xen2nitro:temporary").asText(), e.toString());
+                    services.add(e.get("serviceName").asText());
+                }
+                assertEquals(Set.of("com.amazonaws.us-east-1.ec2messages", "com.amazonaws.us-east-1.s3", "com.amazonaws.us-east-1.ssm",
+                        "com.amazonaws.us-east-1.ssmmessages"), services);
+                assertEquals(ids(after.part("vpcEndpoints"), "id"), set(r.get("created")));
+                JsonNode sg = find(after.part("securityGroups"), "id", r.get("securityGroupId").asText());
+                assertEquals("true", sg.at("/tags/xen2nitro:temporary").asText());
+                assertTrue(sg.get("ingress").toString().contains("\"fromPort\":443") && sg.get("ingress").toString().contains(SUBNET_CIDR),
+                        sg.toString());
+                // What the endpoints are for: the guest's agent now reaches SSM.
+                assertTrue(after.instance().get("ssmOnline").asBoolean(), "SSM is not reached through the endpoints");
+            })),
+            Map.entry("DeleteEndpoints", changes(REACHABLE, Set.of("vpcEndpoints", "securityGroups", "instances"), (after, r, local) -> {
+                assertEquals(0, after.part("vpcEndpoints").size(), after.part("vpcEndpoints").toString());
+                assertEquals(Set.of("sg-0a1b2c3d4e5f60001"), ids(after.part("securityGroups"), "id"), "only the instance's own group is left");
+                assertFalse(after.instance().get("ssmOnline").asBoolean(), "without the endpoints the subnet reaches no SSM");
+            })),
+            Map.entry("CheckSsmOnline", reads(REACHABLE)),
+            Map.entry("CreateBackupImage", changes(SEED, Set.of("images", "instances"), (after, r, local) -> {
+                JsonNode image = find(after.part("images"), "id", r.get("imageId").asText());
+                assertEquals(ID, image.at("/tags/xen2nitro:instance").asText());
+                assertEquals(EXECUTION, image.at("/tags/xen2nitro:execution").asText());
+                assertEquals(r.get("imageId").asText(), after.instance().at("/tags/xen2nitro:backup-image").asText());
+                // CreateImage without NoReboot reboots Windows for consistent file systems.
+                assertEquals(1, guestOf(after).get("reboots").asInt());
+            })),
+            Map.entry("CheckBackupImage", reads(WITH_BACKUP)),
+            Map.entry("CaptureGuestFacts", changes(REACHABLE, Set.of("commands"), (after, r, local) -> {
+                JsonNode c = commandRun(local, r, "CaptureGuestFacts");
+                assertEquals(JSON.readTree(Files.readString(Worlds.root().resolve("events/AssessGuest.json"))).get("output").asText(),
+                        c.get("output").asText(), "the facts the AssessGuest sample reads are what this guest prints");
+            })),
+            Map.entry("CheckGuestCommand", reads(REACHABLE.seeded(cloud -> {
+                // A CaptureGuestFacts command sent before, with the ID the sample polls, that has ended.
+                Cloud.Instance i = cloud.instances.get(ID);
+                cloud.commands.start("5f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f", i, "xen2nitro-CaptureGuestFacts",
+                        "xen2nitro CaptureGuestFacts " + EXECUTION + " CaptureGuestFacts", Map.of()).doneAt = 0;
+            }))),
+            Map.entry("AssessGuest", reads(SEED)),
+            Map.entry("InstallPvDriver", changes(REACHABLE, Set.of("commands", "instances"), (after, r, local) -> {
+                JsonNode c = commandRun(local, r, "InstallPvDriver");
+                assertEquals("drivers/AWSPVDriver/8.4.3/AWSPVDriver.zip", c.at("/parameters/PackageKey/0").asText());
+                JsonNode g = guestOf(snapshot(local));
+                assertEquals("8.4.3", g.at("/drivers/pv").asText());
+                assertEquals(1, g.get("reboots").asInt(), "the PV installer reboots Windows");
+            })),
+            Map.entry("InstallEnaDriver", changes(REACHABLE, Set.of("commands", "instances"), (after, r, local) -> {
+                JsonNode c = commandRun(local, r, "InstallEnaDriver");
+                assertEquals("drivers/AwsEnaNetworkDriver/2.6.0/AwsEnaNetworkDriver.zip", c.at("/parameters/PackageKey/0").asText());
+                assertEquals("2.6.0", guestOf(snapshot(local)).at("/drivers/ena").asText());
+            })),
+            Map.entry("RequestApproval", changes(SEED, Set.of("notifications"), (after, r, local) -> {
+                JsonNode n = notification(after);
+                assertEquals("arn:aws:sns:us-east-1:123456789012:xen2nitro-notifications", n.get("topicArn").asText());
+                assertEquals("xen2nitro: approve " + ID + " -> m5.xlarge?", n.get("subject").asText());
+                assertTrue(n.get("message").asText().contains("--task-token 'AQCEAAAAKgAAAAMAAAAAAAAAAexample'"), n.get("message").asText());
+            })),
+            Map.entry("InstallNvmeDriver", changes(REACHABLE, Set.of("commands", "instances"), (after, r, local) -> {
+                JsonNode c = commandRun(local, r, "InstallNvmeDriver");
+                assertEquals("drivers/AWSNVMe/1.5.1/AWSNVMe.zip", c.at("/parameters/PackageKey/0").asText());
+                JsonNode g = guestOf(snapshot(local));
+                assertEquals("1.5.1", g.at("/drivers/nvme").asText());
+                assertTrue(g.get("pnpGeneralized").asBoolean(), "Sysprep_Generalize_Pnp runs after the NVMe driver");
+            })),
+            Map.entry("StopInstance", changes(SEED, Set.of("instances"), (after, r, local) -> {
+                assertEquals(1, after.instance().get("stopCount").asInt());
+                assertTrue(Worlds.eventually(5, () -> "stopped".equals(snapshot(local).instance().get("state").asText())), "not stopped");
+            })),
+            Map.entry("EnableEnaSupport", changes(STOPPED, Set.of("instances"), (after, r, local) ->
+                    assertTrue(after.instance().get("enaSupport").asBoolean()))),
+            Map.entry("ChangeInstanceType", changes(STOPPED, Set.of("instances"), (after, r, local) -> {
+                assertEquals("m5.xlarge", after.instance().get("instanceType").asText());
+                assertEquals("stopped", after.instance().get("state").asText());
+            })),
+            Map.entry("StartInstance", changes(STOPPED, Set.of("instances"), (after, r, local) -> {
+                assertEquals(1, after.instance().get("startCount").asInt());
+                assertTrue(Worlds.eventually(5, () -> "running".equals(snapshot(local).instance().get("state").asText())), "not running");
+            })),
+            Map.entry("CheckInstanceState", reads(SEED)),
+            Map.entry("UpdateLaunchAgent", changes(REACHABLE, Set.of("commands", "instances"), (after, r, local) -> {
+                commandRun(local, r, "UpdateLaunchAgent");
+                assertEquals("4.9.5777", guestOf(snapshot(local)).at("/launchAgent/version").asText());
+            })),
+            Map.entry("SetPowerManagement", changes(REACHABLE, Set.of("commands", "instances"), (after, r, local) -> {
+                commandRun(local, r, "SetPowerManagement");
+                assertTrue(guestOf(snapshot(local)).get("powerManagementSet").asBoolean());
+            })),
+            Map.entry("CheckNetworkConfig", reads(SEED)),
+            Map.entry("RestoreNetworkConfig", changes(MIGRATED.and(w -> guest(w).putObject("network").put("dhcp", true)),
+                    Set.of("commands", "instances"), (after, r, local) -> {
+                commandRun(local, r, "RestoreNetworkConfig");
+                JsonNode nic = guestOf(snapshot(local)).get("network");
+                assertFalse(nic.get("dhcp").asBoolean());
+                assertEquals("10.20.1.25", nic.get("ipAddress").asText());
+                assertEquals("[\"10.20.0.10\",\"10.20.0.11\"]", nic.get("dnsServers").toString());
+            })),
+            Map.entry("VerifyMigration", reads(MIGRATED)),
+            Map.entry("RestoreEnaSupport", changes(STOPPED.and(w -> instance(w).put("enaSupport", true)), Set.of("instances"),
+                    (after, r, local) -> assertFalse(after.instance().get("enaSupport").asBoolean()))),
+            Map.entry("ReplaceRootVolume", changes(WITH_BACKUP, Set.of("replaceRootVolumeTasks", "instances", "detachedVolumes"),
+                    (after, r, local) -> {
+                JsonNode task = find(after.part("replaceRootVolumeTasks"), "id", r.get("taskId").asText());
+                assertEquals(ID, task.get("instanceId").asText());
+                assertEquals(BACKUP, task.get("imageId").asText());
+                assertFalse(task.get("deleteReplacedRootVolume").asBoolean(), "the replaced root volume is kept");
+                assertTrue(Worlds.eventually(5, () -> "succeeded".equals(
+                        find(snapshot(local).part("replaceRootVolumeTasks"), "id", r.get("taskId").asText()).get("state").asText())));
+            })),
+            Map.entry("CheckRootVolumeReplacement", reads(WITH_BACKUP.seeded(cloud -> {
+                // The rollback's replacement, with the ID the sample polls, has ended.
+                Cloud.ReplaceRootTask t = new Cloud.ReplaceRootTask();
+                t.id = "replacevol-0a1b2c3d4e5f60001";
+                t.instanceId = ID;
+                t.imageId = BACKUP;
+                t.state = "succeeded";
+                t.completeTime = Instant.now();
+                cloud.replaceRootTasks.put(t.id, t);
+            }))),
+            Map.entry("RecordOutcome", changes(SEED, Set.of("instances"), (after, r, local) -> {
+                JsonNode tags = after.instance().get("tags");
+                assertEquals("migrated", tags.get("xen2nitro:status").asText());
+                assertEquals(EXECUTION, tags.get("xen2nitro:execution").asText());
+                assertEquals(BACKUP, tags.get("xen2nitro:backup-image").asText());
+                assertEquals(after.instance().at("/volumes/0/volumeId").asText(), r.get("rootVolumeId").asText());
+            })),
+            Map.entry("PublishReport", changes(SEED, Set.of("notifications"), (after, r, local) -> {
+                JsonNode n = notification(after);
+                assertEquals("xen2nitro: " + ID + " migrated", n.get("subject").asText());
+                assertTrue(n.get("message").asText().contains("Migrated and verified."), n.get("message").asText());
+            })));
+
+    static Set<String> ids(JsonNode array, String field) {
+        Set<String> s = new TreeSet<>();
+        array.forEach(n -> s.add(n.get(field).asText()));
+        return s;
+    }
+
+    static Set<String> set(JsonNode array) {
+        Set<String> s = new TreeSet<>();
+        array.forEach(n -> s.add(n.asText()));
+        return s;
+    }
+
+    static JsonNode find(JsonNode array, String field, String value) {
+        for (JsonNode n : array) if (value.equals(n.path(field).asText())) return n;
+        throw new AssertionError("nothing with " + field + " " + value + " in " + array);
+    }
+
+    // ------------------------------------------------------------------ the run
+
+    static Path root() {
+        return Worlds.root();
+    }
+
+    /** Every function of template.yaml, by the name its handler, sample and expected response share. */
+    static Stream<String> functions() throws IOException {
+        return new Template(root()).functions().keySet().stream().map(id -> id.substring(0, id.length() - "Function".length()));
+    }
+
+    static Snapshot snapshot(LocalCloud local) {
+        return new Snapshot(JSON.valueToTree(local.world()));
+    }
+
+    static LocalCloud load(String name, World world) throws IOException {
+        ObjectNode w = (ObjectNode) JSON.readTree(Worlds.read("seed-2012r2-private"));
+        world.edit().accept(w);
+        Cloud cloud = WorldLoader.load(JSON.writeValueAsString(w), "the world of events/" + name + ".json");
+        LocalCloud local = LocalCloud.start(root(), cloud);
+        synchronized (cloud) {
+            world.seed().accept(cloud);
+        }
+        return local;
+    }
+
+    /** POST /2015-03-31/functions/{name}/invocations, as the state machine's Lambda integration calls the host. */
+    static JsonNode invoke(LocalCloud local, String name, byte[] payload) throws IOException, InterruptedException {
+        URI uri = local.host().endpoint().resolve("/2015-03-31/functions/" + name + "Function/invocations");
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(payload)).header("Content-Type", "application/json").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), name + ": the Lambda host answered " + r.body());
+        assertTrue(r.headers().firstValue("X-Amz-Function-Error").isEmpty(), name + " failed on its events/ sample: " + r.body());
+        return JSON.readTree(r.body());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("functions")
+    void theSampleGivesTheExpectedResponseAndChange(String name) throws Exception {
+        Path sample = root().resolve("events/" + name + ".json");
+        Path expected = root().resolve("events/expected/" + name + ".json");
+        assertTrue(Files.isRegularFile(sample), "events/" + name + ".json is missing: write the input the state machine gives " + name);
+        Case c = CASES.get(name);
+        assertNotNull(c, "HandlerSamplesTest.CASES has no case for " + name + ": give the world its sample assumes and what "
+                + name + " changes in it (reads(...) if nothing)");
+        LocalCloud local = load(name, c.world());
+        Snapshot before = snapshot(local);
+        JsonNode response = invoke(local, name, Files.readAllBytes(sample));
+        String pretty = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(response);
+        assertTrue(Files.isRegularFile(expected), "events/expected/" + name + ".json is missing: check that this response of "
+                + name + " is right, write it there, and write each value AWS generates as {\"$matches\": \"REGEX\"}:\n" + pretty);
+        List<String> differences = differences(JSON.readTree(Files.readString(expected)), response, "$");
+        assertEquals(List.of(), differences, name + " answered:\n" + pretty);
+
+        Snapshot after = snapshot(local);
+        for (String part : PARTS) {
+            if (!c.changes().contains(part)) {
+                assertEquals(before.part(part), after.part(part), name + " changed the world's " + part + "; if that is what it is for,"
+                        + " declare the change in HandlerSamplesTest.CASES with a check of it");
+            }
+        }
+        c.check().check(after, response, local);
+    }
+
+    /**
+     * Where {@code actual} differs from {@code expected}: the same fields and values, except that an
+     * expected {@code {"$matches": "REGEX"}} stands for a string that REGEX matches whole.
+     */
+    static List<String> differences(JsonNode expected, JsonNode actual, String path) {
+        List<String> out = new ArrayList<>();
+        if (expected.isObject() && expected.size() == 1 && expected.has("$matches")) {
+            String regex = expected.get("$matches").asText();
+            if (!actual.isTextual() || !actual.asText().matches(regex)) {
+                out.add(path + ": " + actual + " does not match " + regex);
+            }
+        } else if (expected.isObject() && actual.isObject()) {
+            Set<String> names = new TreeSet<>();
+            expected.fieldNames().forEachRemaining(names::add);
+            actual.fieldNames().forEachRemaining(names::add);
+            for (String n : names) {
+                if (!actual.has(n)) out.add(path + "." + n + ": missing");
+                else if (!expected.has(n)) out.add(path + "." + n + ": not expected, is " + actual.get(n));
+                else out.addAll(differences(expected.get(n), actual.get(n), path + "." + n));
+            }
+        } else if (expected.isArray() && actual.isArray() && expected.size() == actual.size()) {
+            for (int i = 0; i < expected.size(); i++) out.addAll(differences(expected.get(i), actual.get(i), path + "[" + i + "]"));
+        } else if (!expected.equals(actual)) {
+            out.add(path + ": expected " + expected + ", is " + actual);
+        }
+        return out;
+    }
+
+    @Test
+    void everyExpectedResponseBelongsToAFunction() throws IOException {
+        Set<String> functions = new TreeSet<>(functions().toList());
+        List<String> orphans = new ArrayList<>();
+        try (Stream<Path> files = Files.list(root().resolve("events/expected"))) {
+            for (Iterator<Path> it = files.iterator(); it.hasNext(); ) {
+                String file = it.next().getFileName().toString();
+                if (!functions.contains(file.replaceFirst("\\.json$", ""))) orphans.add(file);
+            }
+        }
+        assertEquals(List.of(), orphans, "events/expected/ files of no function in template.yaml: rename them with the function or delete them");
+        Set<String> stale = new TreeSet<>(CASES.keySet());
+        stale.removeAll(functions);
+        assertEquals(Set.of(), stale, "HandlerSamplesTest.CASES has cases of functions template.yaml does not declare");
+    }
+
+    @Test
+    void aGeneratedValueIsComparedByItsPatternAndEverythingElseExactly() throws IOException {
+        JsonNode expected = JSON.readTree("{\"taskId\":{\"$matches\":\"replacevol-[0-9a-f]{17}\"},\"state\":\"pending\"}");
+        assertEquals(List.of(), differences(expected, JSON.readTree("{\"taskId\":\"replacevol-0123456789abcdef0\",\"state\":\"pending\"}"), "$"));
+        assertEquals(List.of("$.state: expected \"pending\", is \"failed\"", "$.taskId: \"replacevol-x\" does not match replacevol-[0-9a-f]{17}"),
+                differences(expected, JSON.readTree("{\"taskId\":\"replacevol-x\",\"state\":\"failed\"}"), "$"));
+        assertEquals(List.of("$.extra: not expected, is 1", "$.state: missing"),
+                differences(expected, JSON.readTree("{\"taskId\":\"replacevol-0123456789abcdef0\",\"extra\":1}"), "$"));
+    }
+}
