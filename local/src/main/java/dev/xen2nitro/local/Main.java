@@ -15,7 +15,7 @@ import java.util.Set;
  * {@code local/run}: one migration in the local cloud, or the emulator alone.
  *
  * <pre>
- * local/run --world FILE --input FILE [--approval auto|reject|manual] [--out DIR] [--time-factor F]
+ * local/run --world FILE --input FILE [--approval auto|reject|manual] [--out DIR] [--time-factor F] [--state-machine NAME]
  * local/run --serve --world FILE [--port N] [--time-factor F]
  * </pre>
  */
@@ -23,8 +23,10 @@ public final class Main {
     static final String USAGE = """
             usage:
               local/run --world FILE --input FILE [--approval auto|reject|manual] [--out DIR] [--time-factor F]
-                  runs the migration state machine of template.yaml on the world; prints each state as it
-                  enters and leaves; writes DIR/report.json and DIR/world.json (default DIR: out/)
+                        [--state-machine NAME]
+                  runs a state machine of template.yaml on the world (default MigrateInstanceStateMachine;
+                  RollbackInstanceStateMachine rolls back one instance); prints each state as it enters and
+                  leaves; writes DIR/report.json and DIR/world.json (default DIR: out/)
               local/run --serve --world FILE [--port N] [--time-factor F]
                   starts only the emulator and prints its endpoint (for the AWS CLI: --endpoint-url)
             """;

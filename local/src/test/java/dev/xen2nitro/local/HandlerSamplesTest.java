@@ -31,7 +31,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Tier 2 of DESIGN.md: every function of template.yaml, invoked with its events/ sample through the
+ * The handler tier (DESIGN.md, "Tests, from cheap to whole"): every function of template.yaml, invoked with its events/ sample through the
  * Lambda host as the state machine invokes it, against the emulator in the state the sample assumes.
  * Its response must be events/expected/NAME.json, where a value generated per run (an ID AWS makes up)
  * is written as {@code {"$matches": "REGEX"}}; afterwards the world holds exactly the change the

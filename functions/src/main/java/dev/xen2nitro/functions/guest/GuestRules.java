@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Decides from the guest's facts whether it may be migrated, and which steps run (RUNBOOK.md and
- * DESIGN.md step 5 and 8). No SDK here; unit-tested.
+ * Decides from the guest's facts whether it may be migrated, and which steps run (README, "One
+ * migration", steps 4 to 10, and "Driver packages"). No SDK here; unit-tested.
  */
 public final class GuestRules {
     private GuestRules() {}

@@ -59,7 +59,7 @@ public final class LambdaHost implements AutoCloseable {
     private final URI emulator;
 
     /**
-     * @param timeFactor scales each function's Timeout, as the local cloud scales AWS durations (never below 5 s)
+     * @param timeFactor scales each function's Timeout, as the local cloud scales AWS durations (never below 30 s)
      * @param emulator   where the functions' AWS calls go while this host runs them ({@link EmulatorRouting})
      */
     public LambdaHost(Template template, double timeFactor, java.util.function.Supplier<dev.xen2nitro.local.cloud.Cloud> faults,
@@ -143,11 +143,21 @@ public final class LambdaHost implements AutoCloseable {
     private record Result(byte[] body, String errorType) {}
 
     private Result invoke(Template.Function fn, byte[] payload) {
-        long timeoutMs = Math.max(5000, Math.round(fn.timeoutSeconds() * 1000 * Math.max(timeFactor, 0.1)));
+        // A timeout here catches a handler that hangs; the floor keeps a cold JVM's first calls on a busy
+        // machine from passing for one (injected Sandbox.Timedout faults do not depend on it).
+        long timeoutMs = Math.max(30_000, Math.round(fn.timeoutSeconds() * 1000 * Math.max(timeFactor, 0.1)));
+        RequestStreamHandler h;
+        try {
+            // Lambda's init phase (the handler's construction) is not part of the function's timeout.
+            h = handler(fn);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            Throwable t = e instanceof java.lang.reflect.InvocationTargetException ite ? ite.getCause() : e;
+            String type = t.getClass().getName();
+            return new Result(error(type, String.valueOf(t.getMessage()), t).getBytes(StandardCharsets.UTF_8), type);
+        }
         Future<byte[]> f = workers.submit(() -> {
             EmulatorRouting.set(emulator);
             try {
-                RequestStreamHandler h = handler(fn);
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 h.handleRequest(new ByteArrayInputStream(payload), out, new LocalContext(fn, timeoutMs));
                 return out.toByteArray();
