@@ -51,7 +51,7 @@ class RollbackWorkflowTest {
 
     static String input(String originalState) {
         return "{\"instanceId\":\"" + ID + "\",\"originalType\":\"m4.xlarge\",\"originalEnaSupport\":false,\"originalState\":\""
-                + originalState + "\",\"backupImageId\":\"" + AMI + "\",\"execution\":\"mid-migration\"}";
+                + originalState + "\",\"backupImageId\":\"" + AMI + "\"}";
     }
 
     @Test

@@ -34,10 +34,11 @@ import java.util.stream.Stream;
  *       counter and the limit's error {@code Xen2Nitro.PollLimitReached}. The limit is written once.</li>
  *   <li>{@code Type: GuestStep}: a step run in the guest through SSM: the Task that sends the command
  *       (its handler answers {@code commandId} and {@code skipped}), then a Poll on
- *       {@code GuestStepDefaults.Check} until the command ends. The limit is the {@code timeoutSeconds}
- *       of the step's SSM document in template.yaml ({@code Document}) plus {@code PlusSeconds} (the
- *       documented reboot time, for steps that reboot Windows), so a slow but healthy step is never
- *       abandoned while the guest may still be running it.</li>
+ *       {@code GuestStepDefaults.Check} until the command ends. The limit is as long as Run Command may
+ *       take: the delivery timeout SendCommand is given ({@code GuestStepDefaults.DeliverySeconds}), then
+ *       the {@code timeoutSeconds} of the step's SSM document in template.yaml ({@code Document}) for the
+ *       first run and again for each of its {@code Reboots} (after exit 3010 the agent reboots Windows and
+ *       runs the script again from the start), plus {@code RebootSeconds} for each reboot.</li>
  *   <li>A Pass state with {@code PollCounters: true} starts every loop's counter (its Result).</li>
  * </ul>
  *
@@ -238,7 +239,12 @@ public final class Generator {
             throw new IllegalArgumentException(file + ": GuestStep " + name + " needs GuestStepDefaults at the top level");
         }
         String document = require(s, "Document", name, file).asText();
-        int within = documentTimeout(document, file) + s.path("PlusSeconds").asInt(0);
+        int reboots = s.path("Reboots").asInt(0);
+        int within = require(defaults, "DeliverySeconds", "GuestStepDefaults", file).asInt()
+                + documentTimeout(document, file) * (reboots + 1) + reboots * s.path("RebootSeconds").asInt(0);
+        if (reboots > 0 && !s.has("RebootSeconds")) {
+            throw new IllegalArgumentException(file + ": GuestStep " + name + " reboots: say how long a reboot may take (RebootSeconds)");
+        }
         String next = require(s, "Next", name, file).asText();
 
         ObjectNode send = JsonNodeFactory.instance.objectNode();
@@ -276,8 +282,8 @@ public final class Generator {
         done.put("Next", next);
         until.addObject().put("Variable", "$.commandState.done").put("BooleanEquals", true)
                 .put("Next", require(defaults, "OnFailure", "GuestStepDefaults", file).asText());
-        poll.put("TimedOut", name + " did not finish in the guest within {limit} (the " + document
-                + " timeout" + (s.has("PlusSeconds") ? " plus the reboot" : "") + ").");
+        poll.put("TimedOut", name + " did not finish in the guest within {limit} (SendCommand's delivery timeout and "
+                + document + "'s timeoutSeconds" + (reboots > 0 ? " for each run, and the reboot" : "") + ").");
         poll(("WaitFor" + name), poll, states, counters, file);
     }
 

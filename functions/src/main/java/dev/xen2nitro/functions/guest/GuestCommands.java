@@ -31,6 +31,6 @@ final class GuestCommands {
         }
         return AwsCalls.call("SendCommand " + document + " to " + instanceId, () -> Aws.ssm().sendCommand(r -> r
                 .instanceIds(instanceId).documentName(document).parameters(parameters)
-                .comment(comment).timeoutSeconds(600))).command().commandId();
+                .comment(comment).timeoutSeconds(GuestStep.DELIVERY_TIMEOUT_SECONDS))).command().commandId();
     }
 }

@@ -10,6 +10,12 @@ import dev.xen2nitro.functions.core.Aws;
 public enum GuestStep {
     CaptureGuestFacts, InstallPvDriver, InstallEnaDriver, InstallNvmeDriver, UpdateLaunchAgent, SetPowerManagement, RestoreNetworkConfig;
 
+    /**
+     * SendCommand's TimeoutSeconds: how long a command may wait to be delivered before it is dropped
+     * (SendCommand API reference). The state machine's wait for each step counts it in.
+     */
+    public static final int DELIVERY_TIMEOUT_SECONDS = 600;
+
     /** The step's document in this function's stack. */
     String document() {
         return Aws.setting("DOCUMENT_PREFIX") + name();
