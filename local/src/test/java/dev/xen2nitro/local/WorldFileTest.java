@@ -83,6 +83,12 @@ class WorldFileTest {
     }
 
     @Test
+    void aNullInAListOfValuesIsNamed() throws Exception {
+        String m = refusal("seed-2012r2-private", "\"10.20.0.11\"", "null");
+        assertTrue(m.contains("instances[0].guest.network.dnsServers[1]: 'null' is not an IPv4 address"), m);
+    }
+
+    @Test
     void localRunRefusesABadWorldBeforeStartingAnything() throws Exception {
         Path bad = Files.createTempFile("world", ".json");
         Files.writeString(bad, Worlds.read("seed-2012r2-private").replace("\"m4.xlarge\"", "\"m4.nope\""));

@@ -226,7 +226,7 @@ final class WorldChecks {
             p.add(f + ".amiCreated: '" + g.amiCreated() + "' is not a date (YYYY-MM-DD)");
         }
         each(g.failures(), (i, name) -> {
-            if (!GUEST_FAILURES.contains(name)) {
+            if (name == null || !GUEST_FAILURES.contains(name)) {
                 p.add(f + ".failures[" + i + "]: '" + name + "' is not a guest failure; known: " + new TreeSet<>(GUEST_FAILURES));
             }
         });
@@ -238,7 +238,7 @@ final class WorldChecks {
             p.add(f + ".ipAddress: '" + n.ipAddress() + "' is not an IPv4 address");
         }
         each(n.dnsServers(), (i, d) -> {
-            if (!IP.matcher(d).matches()) p.add(f + ".dnsServers[" + i + "]: '" + d + "' is not an IPv4 address");
+            if (d == null || !IP.matcher(d).matches()) p.add(f + ".dnsServers[" + i + "]: '" + d + "' is not an IPv4 address");
         });
     }
 
