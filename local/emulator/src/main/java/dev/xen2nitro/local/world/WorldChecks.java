@@ -216,7 +216,7 @@ final class WorldChecks {
             version(f + ".drivers.nvme", g.drivers().nvme());
         }
         if (g.launchAgent() != null) {
-            if (!Set.of("EC2Config", "EC2Launch", "EC2LaunchV2").contains(g.launchAgent().name())) {
+            if (g.launchAgent().name() == null || !Set.of("EC2Config", "EC2Launch", "EC2LaunchV2").contains(g.launchAgent().name())) {
                 p.add(f + ".launchAgent.name: '" + g.launchAgent().name() + "' must be EC2Config, EC2Launch or EC2LaunchV2");
             }
             version(f + ".launchAgent.version", g.launchAgent().version());
