@@ -9,7 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -17,8 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** World files: the shipped ones load; a wrong one is refused with the field named, before anything runs. */
 class WorldFileTest {
 
-    static Stream<Path> shippedWorlds() throws Exception {
-        return Files.list(Worlds.root().resolve("local/worlds")).filter(p -> p.toString().endsWith(".json")).sorted();
+    static List<Path> shippedWorlds() throws Exception {
+        return Worlds.shipped();
     }
 
     @ParameterizedTest
