@@ -9,7 +9,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -17,12 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** World files: the shipped ones load; a wrong one is refused with the field named, before anything runs. */
 class WorldFileTest {
 
-    static List<Path> shippedWorlds() throws Exception {
-        return Worlds.shipped();
-    }
-
     @ParameterizedTest
-    @MethodSource("shippedWorlds")
+    @MethodSource("dev.xen2nitro.local.Worlds#shipped")
     void everyShippedWorldLoads(Path world) throws Exception {
         Cloud c = WorldLoader.load(world);
         assertFalse(c.instances.isEmpty(), world + " has no instances");

@@ -44,12 +44,8 @@ class WorldSchemaTest {
         return schema().validate(world, InputFormat.JSON, context -> context.executionConfig(c -> c.formatAssertionsEnabled(true)));
     }
 
-    static List<Path> shippedWorlds() throws Exception {
-        return Worlds.shipped();
-    }
-
     @ParameterizedTest
-    @MethodSource("shippedWorlds")
+    @MethodSource("dev.xen2nitro.local.Worlds#shipped")
     void everyShippedWorldFollowsTheSchema(Path world) throws Exception {
         String json = Files.readString(world);
         assertEquals(List.of(), errors(json).stream().map(Error::toString).toList(), world.toString());
