@@ -17,6 +17,14 @@ public final class Ec2Catalogue {
         this.cloud = cloud;
     }
 
+    /**
+     * DescribeInstanceTypes (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_InstanceTypeInfo.html)
+     * answers from the catalogue's columns and the documented rules of {@link Catalogue.InstanceType}.
+     * The catalogue does not carry EBS-optimized support and bandwidth, network performance and
+     * cards, addresses per interface, cores and threads per core, clock speed, placement strategies,
+     * usage classes, or hibernation, dedicated-host, auto-recovery and free-tier eligibility, and no
+     * rule derives them, so those fields are left out.
+     */
     public DescribeInstanceTypesResponse describeInstanceTypes(DescribeInstanceTypesRequest r) {
         List<String> names = r.hasInstanceTypes() ? r.instanceTypesAsStrings() : new ArrayList<>(cloud.catalogue.types().keySet());
         List<InstanceTypeInfo> out = new ArrayList<>();
@@ -31,8 +39,13 @@ public final class Ec2Catalogue {
                     .instanceStorageSupported(t.instanceStorage())
                     .processorInfo(p -> p.supportedArchitecturesWithStrings(t.architectures()))
                     .supportedBootModesWithStrings(t.bootModes())
+                    .supportedRootDeviceTypesWithStrings(t.rootDeviceTypes())
+                    .supportedVirtualizationTypesWithStrings(t.virtualizationTypes())
+                    .burstablePerformanceSupported(t.burstable())
                     .networkInfo(ni -> ni.enaSupport(t.enaSupport()).maximumNetworkInterfaces(t.maxNetworkInterfaces()))
-                    .ebsInfo(e -> e.nvmeSupport(t.nvmeSupport()).maximumEbsAttachments(t.maxEbsAttachments()))
+                    // EBS User Guide, "Requirements for Amazon EBS encryption": every instance type supports it.
+                    .ebsInfo(e -> e.nvmeSupport(t.nvmeSupport()).maximumEbsAttachments(t.maxEbsAttachments())
+                            .encryptionSupport("supported"))
                     .build();
             if (t.instanceStorage()) {
                 info = info.toBuilder().instanceStorageInfo(s -> s.totalSizeInGB(t.instanceStorageGb())).build();

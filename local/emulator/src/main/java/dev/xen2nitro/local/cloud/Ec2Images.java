@@ -88,12 +88,20 @@ public final class Ec2Images {
                 case "state" -> List.of(im.state);
                 default -> List.of(im.id);
             })) continue;
+            boolean windows = "windows".equals(im.platform);
+            // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Image.html: the account's own EBS-backed
+            // machine image, private, at OWNER/NAME, with the billing fields of its platform (EC2 User Guide,
+            // "AMI billing information fields"). CreateImage copies the instance's block device mapping, whose
+            // volumes are deleted on termination.
             out.add(software.amazon.awssdk.services.ec2.model.Image.builder().imageId(im.id).name(im.name)
                     .description(im.description).state(im.state).architecture(im.architecture).enaSupport(im.enaSupport)
                     .platform(im.platform).ownerId(cloud.accountId).creationDate(QueryIso.of(im.created))
+                    .imageType("machine").publicLaunchPermissions(false).imageLocation(cloud.accountId + "/" + im.name)
+                    .hypervisor("xen").sourceInstanceId(im.sourceInstanceId)
+                    .platformDetails(windows ? "Windows" : "Linux/UNIX").usageOperation(windows ? "RunInstances:0002" : "RunInstances")
                     .rootDeviceType("ebs").virtualizationType("hvm").rootDeviceName("/dev/sda1")
                     .blockDeviceMappings(im.blockDevices.stream().map(bd -> BlockDeviceMapping.builder().deviceName(bd[0])
-                            .ebs(e -> e.snapshotId(bd[1]).volumeSize(Integer.parseInt(bd[2]))).build()).toList())
+                            .ebs(e -> e.snapshotId(bd[1]).volumeSize(Integer.parseInt(bd[2])).deleteOnTermination(true)).build()).toList())
                     .tags(Ec2Tags.of(im.tags)).build());
         }
         return DescribeImagesResponse.builder().images(out).build();

@@ -1,6 +1,7 @@
 package dev.xen2nitro.local.cloud;
 
 import dev.xen2nitro.local.wire.AwsError;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -54,41 +55,14 @@ public final class Ec2Instances {
             })) {
                 continue;
             }
+            // API_Reservation: Groups is not supported outside EC2-Classic and comes back empty.
             reservations.add(Reservation.builder().reservationId("r-" + i.id.substring(2)).ownerId(cloud.accountId)
-                    .instances(toSdk(i)).build());
+                    .groups(List.of()).instances(InstanceShape.of(cloud, i)).build());
         }
         return DescribeInstancesResponse.builder().reservations(reservations).build();
     }
 
-    private software.amazon.awssdk.services.ec2.model.Instance toSdk(Cloud.Instance i) {
-        var b = software.amazon.awssdk.services.ec2.model.Instance.builder()
-                .instanceId(i.id).instanceType(i.instanceType).imageId(i.imageId)
-                .state(state(i.state)).placement(p -> p.availabilityZone(i.availabilityZone))
-                .subnetId(i.subnetId).vpcId(i.vpcId).privateIpAddress(i.privateIpAddress)
-                .architecture(i.architecture).launchTime(i.launchTime)
-                // DescribeInstances omits enaSupport unless it is enabled (RUNBOOK step 4: "empty when not enabled").
-                .enaSupport(i.enaSupport ? Boolean.TRUE : null)
-                .rootDeviceType("ebs").rootDeviceName(i.volumes.isEmpty() ? "/dev/sda1" : i.volumes.get(0).deviceName)
-                .virtualizationType("hvm").hypervisor("xen")
-                .securityGroups(i.securityGroupIds.stream().map(id -> GroupIdentifier.builder().groupId(id)
-                        .groupName(cloud.securityGroups.get(id).groupName).build()).toList())
-                .blockDeviceMappings(i.volumes.stream().map(v -> InstanceBlockDeviceMapping.builder()
-                        .deviceName(v.deviceName).ebs(e -> e.volumeId(v.volumeId).status("attached")
-                                .attachTime(v.attachTime).deleteOnTermination(true)).build()).toList())
-                .tags(Ec2Tags.of(i.tags));
-        if (i.isWindows()) {
-            // DescribeInstances reports platform only for Windows ("windows"); PlatformDetails names the OS family.
-            b.platform("windows").platformDetails("Windows");
-        } else {
-            b.platformDetails("Linux/UNIX");
-        }
-        if ("spot".equals(i.lifecycle)) {
-            b.instanceLifecycle("spot").spotInstanceRequestId("sir-" + i.id.substring(2, 10));
-        }
-        return b.build();
-    }
-
-    private static InstanceState state(String name) {
+    static InstanceState state(String name) {
         int code = switch (name) {
             case "pending" -> 0;
             case "running" -> 16;
@@ -121,6 +95,7 @@ public final class Ec2Instances {
             if ("running".equals(i.state)) {
                 // "a few minutes" (EC2 User Guide, stop and start); instance-store data is lost on stop.
                 i.moveTo("stopping");
+                i.stoppedByUserAt = Instant.now();
                 i.nextState = "stopped";
                 i.transitionAt = cloud.after(Cloud.STOP_SECONDS);
                 i.stopCount++;
@@ -154,6 +129,7 @@ public final class Ec2Instances {
             String previous = i.state;
             if ("stopped".equals(i.state)) {
                 i.moveTo("pending");
+                i.stoppedByUserAt = null;
                 i.nextState = "running";
                 i.transitionAt = cloud.after(Cloud.START_SECONDS);
                 i.startCount++;

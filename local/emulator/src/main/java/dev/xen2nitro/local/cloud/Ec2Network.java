@@ -21,8 +21,7 @@ public final class Ec2Network {
             Cloud.Vpc v = cloud.vpcs.get(id);
             if (v == null) throw new AwsError("InvalidVpcID.NotFound", "The vpc ID '" + id + "' does not exist");
             if (!Filters.match(r.filters(), Set.of("vpc-id", "cidr"), v.tags, f -> "cidr".equals(f) ? List.of(v.cidrBlock) : List.of(v.id))) continue;
-            out.add(software.amazon.awssdk.services.ec2.model.Vpc.builder().vpcId(v.id).cidrBlock(v.cidrBlock).state("available")
-                    .ownerId(cloud.accountId).tags(Ec2Tags.of(v.tags)).build());
+            out.add(NetworkShapes.vpc(cloud, v));
         }
         return DescribeVpcsResponse.builder().vpcs(out).build();
     }
@@ -49,9 +48,7 @@ public final class Ec2Network {
                 case "availability-zone" -> List.of(s.availabilityZone);
                 default -> List.of(s.id);
             })) continue;
-            out.add(software.amazon.awssdk.services.ec2.model.Subnet.builder().subnetId(s.id).vpcId(s.vpcId)
-                    .availabilityZone(s.availabilityZone).cidrBlock(s.cidrBlock).state("available")
-                    .ownerId(cloud.accountId).tags(Ec2Tags.of(s.tags)).build());
+            out.add(NetworkShapes.subnet(cloud, s));
         }
         return DescribeSubnetsResponse.builder().subnets(out).build();
     }
@@ -68,20 +65,7 @@ public final class Ec2Network {
                 case "association.subnet-id" -> subnets;
                 default -> List.of(rt.id);
             })) continue;
-            List<Route> routes = new ArrayList<>();
-            Cloud.Vpc vpc = cloud.vpcs.get(rt.vpcId);
-            routes.add(Route.builder().destinationCidrBlock(vpc.cidrBlock).gatewayId("local").state("active").build());
-            rt.routes.forEach(x -> routes.add(Route.builder().destinationCidrBlock(x.destinationCidrBlock())
-                    .gatewayId(x.gatewayId()).natGatewayId(x.natGatewayId()).state("active").build()));
-            // A gateway endpoint adds a route to its service's prefix list in each associated route table.
-            cloud.vpcEndpoints.values().stream().filter(e -> "Gateway".equals(e.type) && e.routeTableIds.contains(rt.id))
-                    .forEach(e -> routes.add(Route.builder().destinationPrefixListId("pl-" + e.shortService() + "0000")
-                            .gatewayId(e.id).state("active").build()));
-            out.add(software.amazon.awssdk.services.ec2.model.RouteTable.builder().routeTableId(rt.id).vpcId(rt.vpcId)
-                    .routes(routes).ownerId(cloud.accountId).tags(Ec2Tags.of(rt.tags))
-                    .associations(subnets.stream().map(s -> RouteTableAssociation.builder().subnetId(s).routeTableId(rt.id)
-                            .routeTableAssociationId("rtbassoc-" + s.substring(7)).main(false).build()).toList())
-                    .build());
+            out.add(NetworkShapes.routeTable(cloud, rt, subnets));
         }
         return DescribeRouteTablesResponse.builder().routeTables(out).build();
     }
@@ -132,12 +116,7 @@ public final class Ec2Network {
                 case "group-name" -> List.of(g.groupName);
                 default -> List.of(g.id);
             })) continue;
-            out.add(software.amazon.awssdk.services.ec2.model.SecurityGroup.builder().groupId(g.id).groupName(g.groupName)
-                    .description(g.description).vpcId(g.vpcId).ownerId(cloud.accountId).tags(Ec2Tags.of(g.tags))
-                    .ipPermissions(g.ingress.stream().map(x -> IpPermission.builder().ipProtocol(x.ipProtocol())
-                            .fromPort(x.fromPort()).toPort(x.toPort())
-                            .ipRanges(x.cidrBlocks().stream().map(c -> IpRange.builder().cidrIp(c).build()).toList()).build()).toList())
-                    .build());
+            out.add(NetworkShapes.securityGroup(cloud, g));
         }
         return DescribeSecurityGroupsResponse.builder().securityGroups(out).build();
     }
@@ -166,7 +145,7 @@ public final class Ec2Network {
         if (r.clientToken() != null) {
             for (Cloud.VpcEndpoint e : cloud.vpcEndpoints.values()) {
                 if (r.clientToken().equals(e.clientToken)) {
-                    return CreateVpcEndpointResponse.builder().vpcEndpoint(toSdk(e)).clientToken(r.clientToken()).build();
+                    return CreateVpcEndpointResponse.builder().vpcEndpoint(NetworkShapes.endpoint(cloud, e)).clientToken(r.clientToken()).build();
                 }
             }
         }
@@ -207,18 +186,11 @@ public final class Ec2Network {
             e.securityGroupIds.add("sg-default");
         }
         e.privateDnsEnabled = privateDns;
+        e.placeInterfaces();
         r.tagSpecifications().forEach(s -> s.tags().forEach(t -> e.tags.put(t.key(), t.value())));
         e.clientToken = r.clientToken();
         cloud.vpcEndpoints.put(e.id, e);
-        return CreateVpcEndpointResponse.builder().vpcEndpoint(toSdk(e)).clientToken(r.clientToken()).build();
-    }
-
-    private software.amazon.awssdk.services.ec2.model.VpcEndpoint toSdk(Cloud.VpcEndpoint e) {
-        return software.amazon.awssdk.services.ec2.model.VpcEndpoint.builder().vpcEndpointId(e.id).vpcId(e.vpcId)
-                .serviceName(e.serviceName).vpcEndpointType(e.type).state(e.state).privateDnsEnabled(e.privateDnsEnabled)
-                .subnetIds(e.subnetIds).routeTableIds(e.routeTableIds).ownerId(cloud.accountId)
-                .groups(e.securityGroupIds.stream().map(g -> SecurityGroupIdentifier.builder().groupId(g).build()).toList())
-                .creationTimestamp(e.created).tags(Ec2Tags.of(e.tags)).build();
+        return CreateVpcEndpointResponse.builder().vpcEndpoint(NetworkShapes.endpoint(cloud, e)).clientToken(r.clientToken()).build();
     }
 
     public DescribeVpcEndpointsResponse describeVpcEndpoints(DescribeVpcEndpointsRequest r) {
@@ -234,7 +206,7 @@ public final class Ec2Network {
                         case "vpc-endpoint-state" -> List.of(e.state);
                         default -> List.of(e.id);
                     })) continue;
-            out.add(toSdk(e));
+            out.add(NetworkShapes.endpoint(cloud, e));
         }
         return DescribeVpcEndpointsResponse.builder().vpcEndpoints(out).build();
     }
