@@ -55,4 +55,100 @@ class AwsCliTest {
             assertEquals("[]", ena.replaceAll("\\s", ""), "EnaSupport false is reported as absent by the CLI query: " + ena);
         }
     }
+
+    static JsonNode query(Emulator e, String... args) throws Exception {
+        String[] withJson = java.util.Arrays.copyOf(args, args.length + 2);
+        withJson[args.length] = "--output";
+        withJson[args.length + 1] = "json";
+        return new ObjectMapper().readTree(aws(e, withJson));
+    }
+
+    @Test
+    void anInstanceCarriesTheFieldsAwsReturnsForItsLaunch() throws Exception {
+        try (Emulator e = Worlds.start("seed-2012r2-private")) {
+            JsonNode i = query(e, "ec2", "describe-instances", "--instance-ids", "i-0a1b2c3d4e5f60001",
+                    "--query", "Reservations[0].Instances[0].{groups: SecurityGroups[].GroupName, eniGroups: NetworkInterfaces[0].Groups[].GroupId,"
+                            + " tokens: MetadataOptions.HttpTokens, hops: MetadataOptions.HttpPutResponseHopLimit, ebsOptimized: EbsOptimized,"
+                            + " dns: PrivateDnsName, eniIp: NetworkInterfaces[0].PrivateIpAddresses[0].PrivateIpAddress,"
+                            + " device: NetworkInterfaces[0].Attachment.DeviceIndex, monitoring: Monitoring.State, tenancy: Placement.Tenancy,"
+                            + " usage: UsageOperation, reason: StateTransitionReason}");
+            assertEquals("[\"app-servers\"]", i.get("groups").toString());
+            assertEquals("[\"sg-0a1b2c3d4e5f60001\"]", i.get("eniGroups").toString());
+            assertEquals("optional", i.get("tokens").asText());
+            assertEquals(1, i.get("hops").asInt());
+            assertFalse(i.get("ebsOptimized").asBoolean());
+            assertTrue(i.get("ebsOptimized").isBoolean());
+            assertEquals("ip-10-20-1-25.ec2.internal", i.get("dns").asText());
+            assertEquals("10.20.1.25", i.get("eniIp").asText());
+            assertEquals(0, i.get("device").asInt());
+            assertEquals("disabled", i.get("monitoring").asText());
+            assertEquals("default", i.get("tenancy").asText());
+            assertEquals("RunInstances:0002", i.get("usage").asText());
+            assertEquals("", i.get("reason").asText());
+            assertEquals("[]", query(e, "ec2", "describe-instances", "--query", "Reservations[0].Groups").toString());
+
+            aws(e, "ec2", "stop-instances", "--instance-ids", "i-0a1b2c3d4e5f60001");
+            JsonNode stopped = query(e, "ec2", "describe-instances", "--instance-ids", "i-0a1b2c3d4e5f60001",
+                    "--query", "Reservations[0].Instances[0].{code: StateReason.Code, reason: StateTransitionReason}");
+            assertEquals("Client.UserInitiatedShutdown", stopped.get("code").asText());
+            assertTrue(stopped.get("reason").asText().matches("User initiated \\(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d GMT\\)"), stopped.toString());
+        }
+    }
+
+    @Test
+    void aSecurityGroupInAVpcAllowsAllOutboundTraffic() throws Exception {
+        try (Emulator e = Worlds.start("seed-2012r2-private")) {
+            JsonNode egress = query(e, "ec2", "describe-security-groups", "--group-ids", "sg-0a1b2c3d4e5f60001",
+                    "--query", "SecurityGroups[0].IpPermissionsEgress");
+            assertEquals(1, egress.size());
+            assertEquals("-1", egress.get(0).get("IpProtocol").asText());
+            assertEquals("0.0.0.0/0", egress.get(0).get("IpRanges").get(0).get("CidrIp").asText());
+            String vpc = "vpc-0a1b2c3d4e5f60001";
+            String created = aws(e, "ec2", "create-security-group", "--vpc-id", vpc, "--group-name", "new", "--description", "new",
+                    "--query", "GroupId", "--output", "text").strip();
+            assertEquals("[\"0.0.0.0/0\"]", query(e, "ec2", "describe-security-groups", "--group-ids", created,
+                    "--query", "SecurityGroups[0].IpPermissionsEgress[].IpRanges[].CidrIp").toString());
+            assertEquals("[3389]", query(e, "ec2", "describe-security-groups", "--group-ids", "sg-0a1b2c3d4e5f60001",
+                    "--query", "SecurityGroups[0].IpPermissions[].FromPort").toString());
+        }
+    }
+
+    @Test
+    void anEndpointHasItsDnsNamesAndTakesAnAddressOfItsSubnet() throws Exception {
+        try (Emulator e = Worlds.start("seed-2012r2-private")) {
+            String subnet = "subnet-0a1b2c3d4e5f60001";
+            // A /24 less the five addresses AWS reserves and the instance's own.
+            assertEquals(250, query(e, "ec2", "describe-subnets", "--subnet-ids", subnet,
+                    "--query", "Subnets[0].AvailableIpAddressCount").asInt());
+            String id = aws(e, "ec2", "create-vpc-endpoint", "--vpc-id", "vpc-0a1b2c3d4e5f60001", "--vpc-endpoint-type", "Interface",
+                    "--service-name", "com.amazonaws.us-east-1.ssm", "--subnet-ids", subnet, "--security-group-ids", "sg-0a1b2c3d4e5f60001",
+                    "--private-dns-enabled", "--query", "VpcEndpoint.VpcEndpointId", "--output", "text").strip();
+            JsonNode names = query(e, "ec2", "describe-vpc-endpoints", "--vpc-endpoint-ids", id, "--query", "VpcEndpoints[0].DnsEntries[].DnsName");
+            assertEquals(3, names.size(), names.toString());
+            assertTrue(names.get(0).asText().matches(id + "-[a-z0-9]{8}\\.ssm\\.us-east-1\\.vpce\\.amazonaws\\.com"), names.toString());
+            assertTrue(names.get(1).asText().matches(id + "-[a-z0-9]{8}-us-east-1a\\.ssm\\.us-east-1\\.vpce\\.amazonaws\\.com"), names.toString());
+            assertEquals("ssm.us-east-1.amazonaws.com", names.get(2).asText());
+            assertEquals(1, query(e, "ec2", "describe-vpc-endpoints", "--vpc-endpoint-ids", id,
+                    "--query", "VpcEndpoints[0].NetworkInterfaceIds").size());
+            assertEquals(249, query(e, "ec2", "describe-subnets", "--subnet-ids", subnet,
+                    "--query", "Subnets[0].AvailableIpAddressCount").asInt());
+        }
+    }
+
+    @Test
+    void instanceTypesCarryTheirEbsInfoAndRootDeviceTypes() throws Exception {
+        try (Emulator e = Worlds.start("seed-2012r2-private")) {
+            JsonNode types = query(e, "ec2", "describe-instance-types", "--instance-types", "m4.xlarge", "m5.xlarge", "m3.medium",
+                    "--query", "InstanceTypes[].{name: InstanceType, ebs: EbsInfo, roots: SupportedRootDeviceTypes, virt: SupportedVirtualizationTypes}");
+            java.util.Map<String, JsonNode> byName = new java.util.HashMap<>();
+            types.forEach(t -> byName.put(t.get("name").asText(), t));
+            assertEquals("unsupported", byName.get("m4.xlarge").get("ebs").get("NvmeSupport").asText());
+            assertEquals("required", byName.get("m5.xlarge").get("ebs").get("NvmeSupport").asText());
+            assertEquals("supported", byName.get("m5.xlarge").get("ebs").get("EncryptionSupport").asText());
+            assertEquals("[\"ebs\"]", byName.get("m5.xlarge").get("roots").toString());
+            assertEquals("[\"ebs\",\"instance-store\"]", byName.get("m3.medium").get("roots").toString());
+            assertEquals("[\"hvm\",\"paravirtual\"]", byName.get("m3.medium").get("virt").toString());
+            assertEquals("[\"hvm\"]", byName.get("m4.xlarge").get("virt").toString());
+        }
+    }
 }

@@ -127,6 +127,23 @@ class Ec2RulesTest {
     }
 
     @Test
+    void anInstanceWhoseAmiSetsNoBootModeBootsInItsTypesDefaultAndStartingClearsTheStopReason() throws Exception {
+        assertEquals(InstanceBootModeValues.LEGACY_BIOS, describe().currentInstanceBootMode(), "m4 knows only legacy BIOS");
+        String primaryInterface = describe().networkInterfaces().get(0).networkInterfaceId();
+        stopAndWait();
+        assertEquals("Client.UserInitiatedShutdown", describe().stateReason().code());
+        ec2.modifyInstanceAttribute(r -> r.instanceId(ID).enaSupport(v -> v.value(true)));
+        ec2.modifyInstanceAttribute(r -> r.instanceId(ID).instanceType(v -> v.value("m5.xlarge")));
+        ec2.startInstances(r -> r.instanceIds(ID));
+        assertTrue(Worlds.eventually(5, () -> describe().state().name() == InstanceStateName.RUNNING));
+        Instance i = describe();
+        assertEquals(InstanceBootModeValues.LEGACY_BIOS, i.currentInstanceBootMode(), "m5 offers both; an x86 type's default is legacy BIOS");
+        assertNull(i.stateReason());
+        assertEquals("", i.stateTransitionReason());
+        assertEquals(primaryInterface, i.networkInterfaces().get(0).networkInterfaceId(), "a stop and start keeps the primary interface");
+    }
+
+    @Test
     void describeInstanceStatusOmitsStoppedInstancesUnlessAskedForAll() throws Exception {
         stopAndWait();
         assertTrue(ec2.describeInstanceStatus(r -> r.instanceIds(ID)).instanceStatuses().isEmpty());

@@ -9,7 +9,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -17,12 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** World files: the shipped ones load; a wrong one is refused with the field named, before anything runs. */
 class WorldFileTest {
 
-    static Stream<Path> shippedWorlds() throws Exception {
-        return Files.list(Worlds.root().resolve("local/worlds")).filter(p -> p.toString().endsWith(".json")).sorted();
-    }
-
     @ParameterizedTest
-    @MethodSource("shippedWorlds")
+    @MethodSource("dev.xen2nitro.local.Worlds#shipped")
     void everyShippedWorldLoads(Path world) throws Exception {
         Cloud c = WorldLoader.load(world);
         assertFalse(c.instances.isEmpty(), world + " has no instances");
@@ -80,6 +75,14 @@ class WorldFileTest {
         WorldException e = assertThrows(WorldException.class, () -> WorldLoader.load(json, "w"));
         assertTrue(e.getMessage().contains("instances[0].guest.os: '2003'"), e.getMessage());
         assertTrue(e.getMessage().contains("instances[0].state: 'sleeping' must be running or stopped"), e.getMessage());
+    }
+
+    @Test
+    void aNullValueIsNamedRatherThanThrown() throws Exception {
+        String m = refusal("seed-2012r2-private", "\"10.20.0.11\"", "null");
+        assertTrue(m.contains("instances[0].guest.network.dnsServers[1]: 'null' is not an IPv4 address"), m);
+        String agent = refusal("seed-2012r2-private", "\"name\": \"EC2Config\"", "\"name\": null");
+        assertTrue(agent.contains("instances[0].guest.launchAgent.name: 'null' must be EC2Config, EC2Launch or EC2LaunchV2"), agent);
     }
 
     @Test

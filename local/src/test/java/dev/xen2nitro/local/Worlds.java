@@ -5,7 +5,9 @@ import dev.xen2nitro.local.world.WorldLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -25,6 +27,18 @@ public final class Worlds {
 
     public static Path world(String name) {
         return root().resolve("local/worlds/" + name + ".json");
+    }
+
+    /** The schema every world file follows. */
+    public static Path schema() {
+        return root().resolve("local/worlds/world.schema.json");
+    }
+
+    /** The world files the project ships (local/worlds/*.json but the schema). */
+    public static List<Path> shipped() throws IOException {
+        try (Stream<Path> files = Files.list(root().resolve("local/worlds"))) {
+            return files.filter(p -> p.toString().endsWith(".json") && !p.equals(schema())).sorted().toList();
+        }
     }
 
     public static String read(String name) throws IOException {

@@ -22,6 +22,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -43,7 +44,7 @@ public final class Emulator implements AutoCloseable {
     private volatile Cloud cloud;
     private final HttpServer server;
     private final java.util.concurrent.ExecutorService serverThreads;
-    private volatile Map<String, Object> apis;
+    private volatile Map<String, Actions> apis;
     private volatile S3Rest s3;
 
     public Emulator(Cloud cloud, int port) throws IOException {
@@ -61,12 +62,12 @@ public final class Emulator implements AutoCloseable {
 
     /** Serves {@code next} from now on, in place of the current world. */
     public synchronized void load(Cloud next) {
-        Map<String, Object> a = new LinkedHashMap<>();
-        a.put("ec2", new Ec2Api(next));
-        a.put("ssm", new SsmApi(next));
-        a.put("sns", new SnsApi(next));
-        a.put("states", new SfnApi(next));
-        a.put("autoscaling", new AutoScalingApi(next));
+        Map<String, Actions> a = new LinkedHashMap<>();
+        a.put("ec2", new Actions(Ec2Api.families(next)));
+        a.put("ssm", new Actions(List.of(new SsmApi(next))));
+        a.put("sns", new Actions(List.of(new SnsApi(next))));
+        a.put("states", new Actions(List.of(new SfnApi(next))));
+        a.put("autoscaling", new Actions(List.of(new AutoScalingApi(next))));
         this.apis = a;
         this.s3 = new S3Rest(next);
         this.cloud = next;
@@ -166,22 +167,19 @@ public final class Emulator implements AutoCloseable {
 
     private SdkPojo invoke(String service, String action, RequestReader reader, String instanceId) {
         Cloud cloud = this.cloud;
-        Object api = apis.get(service);
         String name = action.isEmpty() ? "" : Character.toLowerCase(action.charAt(0)) + action.substring(1);
-        Method method = null;
-        for (Method m : api.getClass().getMethods()) {
-            if (m.getName().equals(name) && m.getParameterCount() == 1) method = m;
-        }
+        Actions.Action served = apis.get(service).get(name);
         try {
-            if (method == null) {
+            if (served == null) {
                 throw new AwsError("InvalidAction", "The action " + action + " is not valid for this web service (this local cloud models "
                         + service + " actions the functions use).");
             }
+            Method method = served.method();
             Object request = reader.read(method);
             synchronized (cloud) {
                 cloud.settle();
                 cloud.checkFault(service, action, instanceId);
-                SdkPojo out = (SdkPojo) method.invoke(api, request);
+                SdkPojo out = (SdkPojo) method.invoke(served.handler(), request);
                 cloud.recordCall(service, action, null);
                 return out;
             }

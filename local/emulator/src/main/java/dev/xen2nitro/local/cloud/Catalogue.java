@@ -31,6 +31,31 @@ public final class Catalogue {
         public boolean enaRequired() {
             return "required".equals(enaSupport);
         }
+
+        /** The family, the name's part before the size (m4 of m4.xlarge). */
+        public String family() {
+            return name.substring(0, name.indexOf('.'));
+        }
+
+        /**
+         * EC2 User Guide, "Create an instance store-backed AMI": only C1, C3, D2, I2, M1, M2, M3, R3 and X1
+         * support an instance store volume as the root device; every type supports EBS.
+         */
+        public List<String> rootDeviceTypes() {
+            return Set.of("c1", "c3", "d2", "i2", "m1", "m2", "m3", "r3", "x1").contains(family())
+                    ? List.of("ebs", "instance-store") : List.of("ebs");
+        }
+
+        /** EC2 User Guide, "Linux AMI virtualization types": only C1, C3, HS1, M1, M2, M3 and T1 run PV AMIs; all run HVM. */
+        public List<String> virtualizationTypes() {
+            return Set.of("c1", "c3", "hs1", "m1", "m2", "m3", "t1").contains(family())
+                    ? List.of("hvm", "paravirtual") : List.of("hvm");
+        }
+
+        /** EC2 User Guide, "Burstable performance instances": the T4g, T3a, T3 and T2 families. */
+        public boolean burstable() {
+            return Set.of("t2", "t3", "t3a", "t4g").contains(family());
+        }
     }
 
     private final Map<String, InstanceType> types;

@@ -1,6 +1,6 @@
 package dev.xen2nitro.local.cloud;
 
-/** IPv4 CIDR arithmetic for security-group rules. */
+/** IPv4 CIDR arithmetic for security-group rules and subnet sizes. */
 public final class Cidr {
     private Cidr() {}
 
@@ -9,6 +9,11 @@ public final class Cidr {
         int bits = parts.length > 1 ? Integer.parseInt(parts[1]) : 32;
         long mask = bits == 0 ? 0 : (0xFFFFFFFFL << (32 - bits)) & 0xFFFFFFFFL;
         return (toLong(parts[0]) & mask) == (toLong(ip) & mask);
+    }
+
+    /** How many addresses the block holds. */
+    public static long size(String cidr) {
+        return 1L << (32 - Integer.parseInt(cidr.split("/")[1]));
     }
 
     static long toLong(String ip) {

@@ -114,6 +114,21 @@ public final class Cloud {
         return Optional.ofNullable(subnets.get(i.subnetId));
     }
 
+    /**
+     * The private IPv4 DNS name EC2 gives an address (hostname type ip-name, the default): VPC User
+     * Guide, "DNS attributes for your VPC": ip-A-B-C-D.ec2.internal in us-east-1,
+     * ip-A-B-C-D.REGION.compute.internal in every other Region.
+     */
+    public String privateDnsName(String ip) {
+        String host = "ip-" + ip.replace('.', '-');
+        return "us-east-1".equals(region) ? host + ".ec2.internal" : host + "." + region + ".compute.internal";
+    }
+
+    /** An EC2 resource's ARN, arn:aws:ec2:REGION:ACCOUNT:TYPE/ID (Service Authorization Reference, Amazon EC2 resource types). */
+    public String arn(String resourceType, String id) {
+        return "arn:aws:ec2:" + region + ":" + accountId + ":" + resourceType + "/" + id;
+    }
+
     // ---------------------------------------------------------------- resources
 
     public static final class Vpc {
@@ -141,6 +156,12 @@ public final class Cloud {
     public static final class SecurityGroup {
         public String id, vpcId, groupName, description;
         public List<WorldFile.IngressRule> ingress = new ArrayList<>();
+        /**
+         * A group created in a VPC starts with one outbound rule that allows all outbound traffic (VPC
+         * User Guide, "Security group rules"; CreateSecurityGroup reference); the world models no
+         * RevokeSecurityGroupEgress, so it stays.
+         */
+        public List<WorldFile.IngressRule> egress = new ArrayList<>(List.of(new WorldFile.IngressRule("-1", null, null, List.of("0.0.0.0/0"))));
         public Map<String, String> tags = new LinkedHashMap<>();
     }
 
@@ -153,9 +174,37 @@ public final class Cloud {
         /** CreateVpcEndpoint's idempotency token: the same token returns this endpoint. */
         @JsonIgnore
         public String clientToken;
+        /** The endpoint network interface EC2 creates in each of an interface endpoint's subnets, by subnet. */
+        @JsonIgnore
+        public Map<String, String> networkInterfaceIds = new LinkedHashMap<>();
+        /** The random label EC2 adds to the endpoint's DNS names (vpce-ID-LABEL.SERVICE.REGION.vpce.amazonaws.com). */
+        @JsonIgnore
+        public String dnsLabel = randomLabel();
 
         public String shortService() {
             return serviceName.substring(serviceName.lastIndexOf('.') + 1);
+        }
+
+        /** The service's part of its name: com.amazonaws.REGION.SERVICE. */
+        public String service() {
+            String afterPrefix = serviceName.substring("com.amazonaws.".length());
+            return afterPrefix.substring(afterPrefix.indexOf('.') + 1);
+        }
+
+        /** An interface endpoint has a network interface in each subnet (VPC User Guide, interface endpoints). */
+        public void placeInterfaces() {
+            if ("Interface".equals(type)) {
+                subnetIds.forEach(s -> networkInterfaceIds.computeIfAbsent(s, x -> newId("eni")));
+            }
+        }
+
+        private static String randomLabel() {
+            StringBuilder sb = new StringBuilder();
+            ThreadLocalRandom r = ThreadLocalRandom.current();
+            for (int i = 0; i < 8; i++) {
+                sb.append("abcdefghijklmnopqrstuvwxyz0123456789".charAt(r.nextInt(36)));
+            }
+            return sb.toString();
         }
     }
 
@@ -171,6 +220,10 @@ public final class Cloud {
         /** Auto Scaling group and lifecycle state, when a member. */
         public String autoScalingGroup, autoScalingLifecycle;
         public boolean enaSupport;
+        /** The primary network interface EC2 created at launch, and its attachment. */
+        public String networkInterfaceId = newId("eni"), networkAttachmentId = newId("eni-attach");
+        /** When StopInstances stopped the instance, while it is stopping or stopped; null when unknown or running. */
+        public Instant stoppedByUserAt;
         public List<String> securityGroupIds = new ArrayList<>();
         public List<Volume> volumes = new ArrayList<>();
         public Map<String, String> tags = new LinkedHashMap<>();

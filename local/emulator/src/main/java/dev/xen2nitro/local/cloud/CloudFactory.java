@@ -65,6 +65,7 @@ public final class CloudFactory {
             ep.routeTableIds.addAll(list(e.routeTableIds()));
             ep.securityGroupIds.addAll(list(e.securityGroupIds()));
             ep.privateDnsEnabled = e.privateDnsEnabled() == null ? "Interface".equals(ep.type) : e.privateDnsEnabled();
+            ep.placeInterfaces();
             ep.tags.putAll(map(e.tags()));
             c.vpcEndpoints.put(ep.id, ep);
         }

@@ -1,15 +1,18 @@
 package dev.xen2nitro.local.world;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The world file: the account the local cloud starts from. Every field is documented in
- * local/README.md ("World files"); unknown fields are refused.
+ * local/README.md ("World files") and in local/worlds/world.schema.json; unknown fields are refused.
+ * {@code $schema} only points editors at that schema.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record WorldFile(
+        @JsonProperty("$schema") String schema,
         String description,
         String region,
         String accountId,
