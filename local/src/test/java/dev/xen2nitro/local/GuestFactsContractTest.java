@@ -78,12 +78,12 @@ class GuestFactsContractTest {
     /** Every Windows guest of every world, and one that has nothing but its OS (no driver, no launch agent, no AMI date). */
     static Stream<Arguments> guests() throws IOException {
         List<Arguments> out = new ArrayList<>();
-        try (Stream<Path> files = Files.list(Worlds.root().resolve("local/worlds"))) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
-                Cloud cloud = WorldLoader.load(file);
-                cloud.instances.values().stream().filter(i -> i.guest != null)
-                        .forEach(i -> out.add(Arguments.of(file.getFileName() + " " + i.id + " (" + i.guest.os + ")", i.guest)));
-            }
+        for (Path file : Worlds.shipped()) {
+            Cloud cloud = WorldLoader.load(file);
+            cloud.instances.values().stream().filter(i -> i.guest != null)
+                    .forEach(i -> out.add(Arguments.of(file.getFileName() + " " + i.id + " (" + i.guest.os + ")", i.guest)));
+            cloud.images.values().stream().filter(im -> im.guest != null)
+                    .forEach(im -> out.add(Arguments.of(file.getFileName() + " " + im.id + " (" + im.guest.os + ")", im.guest)));
         }
         WindowsGuest bare = new WindowsGuest();
         bare.os = "2022";
