@@ -43,9 +43,8 @@ public final class Ec2Catalogue {
                     .supportedVirtualizationTypesWithStrings(t.virtualizationTypes())
                     .burstablePerformanceSupported(t.burstable())
                     .networkInfo(ni -> ni.enaSupport(t.enaSupport()).maximumNetworkInterfaces(t.maxNetworkInterfaces()))
-                    // EBS User Guide, "Requirements for Amazon EBS encryption": every instance type supports it.
                     .ebsInfo(e -> e.nvmeSupport(t.nvmeSupport()).maximumEbsAttachments(t.maxEbsAttachments())
-                            .encryptionSupport("supported"))
+                            .encryptionSupport(encryptionSupport(t.name())))
                     .build();
             if (t.instanceStorage()) {
                 info = info.toBuilder().instanceStorageInfo(s -> s.totalSizeInGB(t.instanceStorageGb())).build();
@@ -80,5 +79,19 @@ public final class Ec2Catalogue {
                     LinkedHashMap::new)).values().stream().toList();
         }
         return DescribeInstanceTypeOfferingsResponse.builder().instanceTypeOfferings(out).build();
+    }
+
+    /**
+     * EBS encryption: the EBS User Guide says every current and previous generation type supports it, but
+     * DescribeInstanceTypes answers "unsupported" for the first generation (m1, c1, t1 and cc2 in captured
+     * output); for the other early families (m2, cr1, cg1, hi1, hs1) no capture says, so the field is left out.
+     */
+    static String encryptionSupport(String type) {
+        String family = type.substring(0, type.indexOf('.'));
+        return switch (family) {
+            case "m1", "c1", "t1", "cc2" -> "unsupported";
+            case "m2", "cr1", "cg1", "hi1", "hs1" -> null;
+            default -> "supported";
+        };
     }
 }
