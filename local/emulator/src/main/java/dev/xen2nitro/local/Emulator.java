@@ -3,7 +3,6 @@ package dev.xen2nitro.local;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.xen2nitro.local.cloud.AutoScalingApi;
 import dev.xen2nitro.local.cloud.Cloud;
 import dev.xen2nitro.local.cloud.Ec2Api;
@@ -13,12 +12,12 @@ import dev.xen2nitro.local.cloud.SsmApi;
 import dev.xen2nitro.local.cloud.TaskTokens;
 import dev.xen2nitro.local.wire.AwsError;
 import dev.xen2nitro.local.wire.JsonCodec;
+import dev.xen2nitro.local.wire.LocalServer;
 import dev.xen2nitro.local.wire.QueryCodec;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -26,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.core.SdkPojo;
@@ -42,22 +40,13 @@ public final class Emulator implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).findAndRegisterModules();
 
     private volatile Cloud cloud;
-    private final HttpServer server;
-    private final java.util.concurrent.ExecutorService serverThreads;
+    private final LocalServer server;
     private volatile Map<String, Actions> apis;
     private volatile S3Rest s3;
 
     public Emulator(Cloud cloud, int port) throws IOException {
         load(cloud);
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
-        serverThreads = Executors.newFixedThreadPool(8, r -> {
-            Thread t = new Thread(r, "emulator");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(serverThreads);
-        server.createContext("/", this::handle);
-        server.start();
+        server = new LocalServer(port, "emulator", "/", this::handle);
     }
 
     /** Serves {@code next} from now on, in place of the current world. */
@@ -87,13 +76,12 @@ public final class Emulator implements AutoCloseable {
     }
 
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return server.endpoint();
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        serverThreads.shutdownNow();
+        server.close();
     }
 
     private void handle(HttpExchange ex) throws IOException {

@@ -7,12 +7,11 @@ import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.xen2nitro.local.wire.LocalServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +23,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -44,14 +42,9 @@ public final class LambdaHost implements AutoCloseable {
     public record Invocation(String function, long millis, String errorType) {}
 
     private final Template template;
-    private final HttpServer server;
-    private final java.util.concurrent.ExecutorService serverThreads;
+    private final LocalServer server;
     private final Map<String, RequestStreamHandler> handlers = new ConcurrentHashMap<>();
-    private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "lambda");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService workers = LocalServer.daemons("lambda", 0);
     private final double timeFactor;
     private final java.util.function.Supplier<dev.xen2nitro.local.cloud.Cloud> faults;
     public final List<Invocation> invocations = new CopyOnWriteArrayList<>();
@@ -68,25 +61,16 @@ public final class LambdaHost implements AutoCloseable {
         this.template = template;
         this.timeFactor = timeFactor;
         this.faults = faults;
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-        serverThreads = Executors.newFixedThreadPool(8, r -> {
-            Thread t = new Thread(r, "lambda-host");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(serverThreads);
-        server.createContext("/2015-03-31/functions/", this::handle);
-        server.start();
+        server = new LocalServer(0, "lambda-host", "/2015-03-31/functions/", this::handle);
     }
 
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return server.endpoint();
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        serverThreads.shutdownNow();
+        server.close();
         workers.shutdownNow();
     }
 
