@@ -106,6 +106,49 @@ class MigrationWorkflowTest {
         assertTrue(approval.contains("aws stepfunctions send-task-success") && approval.contains("aws stepfunctions send-task-failure"), approval);
     }
 
+    static UnaryOperator<String> seedGuestFailure(String name) {
+        return w -> w.replace("\"amiCreated\": \"2017-03-15\"", "\"amiCreated\": \"2017-03-15\", \"failures\": [\"" + name + "\"]");
+    }
+
+    @Test
+    void aLaunchAgentThatDoesNotUpdateIsReportedAndTheMigrationKept() throws Exception {
+        Outcome o = run("seed-2012r2-private", seedGuestFailure("UpdateLaunchAgent"), input(SEED, ""), "auto");
+        assertEquals("SUCCEEDED", o.report().status(), o.progress());
+        assertEquals("m5.xlarge", o.instance(SEED).get("instanceType"));
+        assertEquals("migrated", o.tags(SEED).get("xen2nitro:status"));
+        assertEquals(Map.of("name", "EC2Config", "version", "4.9.4222"), o.guest(SEED).get("launchAgent"), "the update failed");
+        assertTrue(o.list("replaceRootVolumeTasks").isEmpty(), "nothing was rolled back");
+        String reason = o.report().output().get("outcome").get("reason").asText();
+        assertTrue(reason.contains("launch agent was not updated") && reason.contains("Failed"), reason);
+        String report = (String) o.list("notifications").get(o.list("notifications").size() - 1).get("message");
+        assertTrue(report.contains("launch agent was not updated"), report);
+    }
+
+    @Test
+    void powerSettingsAreAppliedAfterTheApprovalAndBeforeTheStop() throws Exception {
+        Outcome o = run("seed-2012r2-private", input(SEED, ""));
+        assertEquals("SUCCEEDED", o.report().status(), o.progress());
+        List<String> v = o.report().visited();
+        assertTrue(v.indexOf("RequestApproval") < v.indexOf("SetPowerManagement")
+                && v.indexOf("SetPowerManagement") < v.indexOf("InstallNvmeDriver")
+                && v.indexOf("InstallNvmeDriver") < v.indexOf("StopInstance"), v.toString());
+        assertEquals(true, o.guest(SEED).get("powerManagementSet"));
+    }
+
+    @Test
+    void aStaticIpThePvUpgradeLostIsPutBackBeforeTheApproval() throws Exception {
+        Outcome o = run("seed-2012r2-private", seedGuestFailure("LosesStaticIpOnPv"), input(SEED, ""), "auto");
+        assertEquals("SUCCEEDED", o.report().status(), o.progress());
+        List<String> v = o.report().visited();
+        assertTrue(v.indexOf("CheckNetworkConfigAfterPvDriver") < v.indexOf("RestoreNetworkConfigAfterPvDriver")
+                && v.indexOf("WaitForRestoreNetworkConfigAfterPvDriver") < v.indexOf("RequestApproval"), v.toString());
+        assertTrue(o.report().output().get("networkAfterPvDriver").get("needed").asBoolean(), o.report().output().toString());
+        Map<?, ?> nic = (Map<?, ?>) o.guest(SEED).get("network");
+        assertEquals(false, nic.get("dhcp"));
+        assertEquals("10.20.1.25", nic.get("ipAddress"));
+        assertEquals(List.of("10.20.0.10", "10.20.0.11"), nic.get("dnsServers"));
+    }
+
     @Test
     void existingEndpointsAreReusedAndLeftInPlace() throws Exception {
         String id = "i-0f1e2d3c4b5a60009";

@@ -38,7 +38,9 @@ import java.util.stream.Stream;
  *       take: the delivery timeout SendCommand is given ({@code GuestStepDefaults.DeliverySeconds}), then
  *       the {@code timeoutSeconds} of the step's SSM document in template.yaml ({@code Document}) for the
  *       first run and again for each of its {@code Reboots} (after exit 3010 the agent reboots Windows and
- *       runs the script again from the start), plus {@code RebootSeconds} for each reboot.</li>
+ *       runs the script again from the start), plus {@code RebootSeconds} for each reboot. A step may
+ *       name its own {@code OnFailure} and {@code OnLimit} (default: the machine's), and
+ *       {@code NextIfSkipped} when a skipped step goes elsewhere than {@code Next}.</li>
  *   <li>A Pass state with {@code PollCounters: true} starts every loop's counter (its Result).</li>
  * </ul>
  *
@@ -246,6 +248,8 @@ public final class Generator {
             throw new IllegalArgumentException(file + ": GuestStep " + name + " reboots: say how long a reboot may take (RebootSeconds)");
         }
         String next = require(s, "Next", name, file).asText();
+        String onFailure = s.has("OnFailure") ? s.get("OnFailure").asText()
+                : require(defaults, "OnFailure", "GuestStepDefaults", file).asText();
 
         ObjectNode send = JsonNodeFactory.instance.objectNode();
         send.put("Type", "Task");
@@ -265,7 +269,7 @@ public final class Generator {
         ObjectNode skipped = sent.putArray("Choices").addObject();
         skipped.put("Variable", "$.command.skipped");
         skipped.put("BooleanEquals", true);
-        skipped.put("Next", next);
+        skipped.put("Next", s.path("NextIfSkipped").asText(next));
         sent.put("Default", "WaitFor" + name);
         put(states, "Was" + name + "Sent", sent, file);
 
@@ -280,8 +284,8 @@ public final class Generator {
         and.addObject().put("Variable", "$.commandState.done").put("BooleanEquals", true);
         and.addObject().put("Variable", "$.commandState.succeeded").put("BooleanEquals", true);
         done.put("Next", next);
-        until.addObject().put("Variable", "$.commandState.done").put("BooleanEquals", true)
-                .put("Next", require(defaults, "OnFailure", "GuestStepDefaults", file).asText());
+        until.addObject().put("Variable", "$.commandState.done").put("BooleanEquals", true).put("Next", onFailure);
+        if (s.has("OnLimit")) poll.set("OnLimit", s.get("OnLimit"));
         poll.put("TimedOut", name + " did not finish in the guest within {limit} (SendCommand's delivery timeout and "
                 + document + "'s timeoutSeconds" + (reboots > 0 ? " for each run, and the reboot" : "") + ").");
         poll(("WaitFor" + name), poll, states, counters, file);

@@ -93,14 +93,16 @@ class DefinitionsTest {
         assertEquals(delivery, Generator.YAML.readTree(SOURCES.resolve("migrate-instance.asl.yaml").toFile())
                 .at("/GuestStepDefaults/DeliverySeconds").asInt(), "SendCommand's delivery timeout and the source disagree");
         // The PV install reboots once: the script runs again from the start after the reboot (exit 3010).
-        Map<String, Integer> documentSeconds = Map.of("CaptureGuestFacts", g.documentTimeout("CaptureGuestFactsDocument", "t"),
-                "InstallPvDriver", 2 * g.documentTimeout("InstallPvDriverDocument", "t") + 900,
-                "InstallEnaDriver", g.documentTimeout("InstallEnaDriverDocument", "t"),
-                "InstallNvmeDriver", g.documentTimeout("InstallNvmeDriverDocument", "t"),
-                "UpdateLaunchAgent", g.documentTimeout("UpdateLaunchAgentDocument", "t"),
-                "SetPowerManagement", g.documentTimeout("SetPowerManagementDocument", "t"),
-                "CaptureGuestFactsAfterMove", g.documentTimeout("CaptureGuestFactsDocument", "t"),
-                "RestoreNetworkConfig", g.documentTimeout("RestoreNetworkConfigDocument", "t"));
+        Map<String, Integer> documentSeconds = Map.ofEntries(Map.entry("CaptureGuestFactsAfterPvDriver", g.documentTimeout("CaptureGuestFactsDocument", "t")),
+                Map.entry("RestoreNetworkConfigAfterPvDriver", g.documentTimeout("RestoreNetworkConfigDocument", "t")),
+                Map.entry("CaptureGuestFacts", g.documentTimeout("CaptureGuestFactsDocument", "t")),
+                Map.entry("InstallPvDriver", 2 * g.documentTimeout("InstallPvDriverDocument", "t") + 900),
+                Map.entry("InstallEnaDriver", g.documentTimeout("InstallEnaDriverDocument", "t")),
+                Map.entry("InstallNvmeDriver", g.documentTimeout("InstallNvmeDriverDocument", "t")),
+                Map.entry("UpdateLaunchAgent", g.documentTimeout("UpdateLaunchAgentDocument", "t")),
+                Map.entry("SetPowerManagement", g.documentTimeout("SetPowerManagementDocument", "t")),
+                Map.entry("CaptureGuestFactsAfterMove", g.documentTimeout("CaptureGuestFactsDocument", "t")),
+                Map.entry("RestoreNetworkConfig", g.documentTimeout("RestoreNetworkConfigDocument", "t")));
         assertEquals(1800, g.documentTimeout("InstallPvDriverDocument", "t"));
         for (var step : documentSeconds.entrySet()) {
             String s = step.getKey();

@@ -10,7 +10,9 @@ import java.util.Map;
 /** Puts back on the ENA adapter the static IP and DNS servers the old adapter had. */
 public class RestoreNetworkConfig extends JsonHandler<RestoreNetworkConfig.Input, CommandSent> {
 
-    public record Input(String instanceId, String execution, boolean run, String ipAddress, List<String> dnsServers) implements Validatable {
+    /** @param label which restore this is (after the PV driver, after the move): one command per label and execution */
+    public record Input(String instanceId, String execution, boolean run, String ipAddress, List<String> dnsServers, String label)
+            implements Validatable {
         @Override
         public void validate() {
             InstanceIds.require("instanceId", instanceId);
@@ -29,11 +31,14 @@ public class RestoreNetworkConfig extends JsonHandler<RestoreNetworkConfig.Input
         Map<String, List<String>> p = new LinkedHashMap<>();
         p.put("IpAddress", List.of(in.ipAddress() == null ? "" : in.ipAddress()));
         p.put("DnsServers", List.of(in.dnsServers() == null ? "" : String.join(",", in.dnsServers())));
-        return CommandSent.sent(in.instanceId(), GuestCommands.send(in.instanceId(), in.execution(), GuestStep.RestoreNetworkConfig, p), GuestStep.RestoreNetworkConfig.name());
+        String label = in.label() == null ? GuestStep.RestoreNetworkConfig.name() : in.label();
+        // The label goes first: SSM cuts a comment at 100 characters, and execution names run to 80.
+        String execution = in.label() == null ? in.execution() : label + " " + in.execution();
+        return CommandSent.sent(in.instanceId(), GuestCommands.send(in.instanceId(), execution, GuestStep.RestoreNetworkConfig, p), label);
     }
 
     @Override
     protected Input sampleInput() {
-        return new Input("i-0123456789abcdef0", "sample", false, null, List.of());
+        return new Input("i-0123456789abcdef0", "sample", false, null, List.of(), null);
     }
 }

@@ -155,6 +155,12 @@ public final class Commands {
                     // The installer reboots Windows: the script exits 3010, the agent reboots the node and
                     // runs the script again, which then finds the driver installed (SSM reboot docs).
                     g.pvDriver = version;
+                    // EC2 User Guide, "Upgrade PV drivers on Windows instances": the upgrade can lose a static
+                    // IP address and DNS settings of the network adapter.
+                    if (g.failures.remove("LosesStaticIpOnPv")) {
+                        g.dhcp = true;
+                        g.dnsServers.clear();
+                    }
                     inv.output = "AWS PV driver " + version + " installed; reboot requested (exit 3010)\n";
                     i.boot(cloud);
                     inv.doneAt = cloud.after(Cloud.REBOOT_SECONDS);
