@@ -3,6 +3,7 @@ package dev.xen2nitro.local;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -40,6 +41,37 @@ class GuestAndServicesTest {
                     () -> ssm.sendCommand(r -> r.instanceIds(SEED).documentName("AWS-RunPowerShellScript")
                             .parameters(Map.of("commands", List.of("hostname")))));
             assertTrue(refused.getMessage().contains("not in a valid state"));
+        }
+    }
+
+    @Test
+    void theAgentNeedsHttpsOutToTheEndpoints() throws Exception {
+        // The instance's group allows nothing out: the endpoints and their 443 ingress are not enough.
+        UnaryOperator<String> noEgress = w -> w.replace("\"groupName\": \"app-servers\",", "\"groupName\": \"app-servers\", \"egress\": [],");
+        try (Emulator e = Worlds.start("seed-2012r2-private", noEgress); SsmClient ssm = Worlds.ssm(e); Ec2Client ec2 = Worlds.ec2(e)) {
+            String sg = ec2.createSecurityGroup(r -> r.vpcId("vpc-0a1b2c3d4e5f60001").groupName("ep").description("443")).groupId();
+            ec2.authorizeSecurityGroupIngress(r -> r.groupId(sg).ipPermissions(p -> p.ipProtocol("tcp").fromPort(443).toPort(443)
+                    .ipRanges(ip -> ip.cidrIp("10.20.1.0/24"))));
+            for (String svc : List.of("ssm", "ec2messages")) {
+                ec2.createVpcEndpoint(r -> r.vpcId("vpc-0a1b2c3d4e5f60001").vpcEndpointType("Interface").privateDnsEnabled(true)
+                        .serviceName("com.amazonaws.us-east-1." + svc).subnetIds("subnet-0a1b2c3d4e5f60001").securityGroupIds(sg));
+            }
+            assertTrue(ssm.describeInstanceInformation(r -> r.filters(f -> f.key("InstanceIds").values(SEED))).instanceInformationList().isEmpty());
+            assertTrue(ec2.describeSecurityGroups(r -> r.groupIds("sg-0a1b2c3d4e5f60001")).securityGroups().get(0).ipPermissionsEgress().isEmpty());
+        }
+        // HTTPS out to the VPC's range is enough.
+        UnaryOperator<String> httpsOut = w -> w.replace("\"groupName\": \"app-servers\",",
+                "\"groupName\": \"app-servers\", \"egress\": [{\"ipProtocol\": \"tcp\", \"fromPort\": 443, \"toPort\": 443, \"cidrBlocks\": [\"10.20.0.0/16\"]}],");
+        try (Emulator e = Worlds.start("seed-2012r2-private", httpsOut); SsmClient ssm = Worlds.ssm(e); Ec2Client ec2 = Worlds.ec2(e)) {
+            String sg = ec2.createSecurityGroup(r -> r.vpcId("vpc-0a1b2c3d4e5f60001").groupName("ep").description("443")).groupId();
+            ec2.authorizeSecurityGroupIngress(r -> r.groupId(sg).ipPermissions(p -> p.ipProtocol("tcp").fromPort(443).toPort(443)
+                    .ipRanges(ip -> ip.cidrIp("10.20.1.0/24"))));
+            for (String svc : List.of("ssm", "ec2messages")) {
+                ec2.createVpcEndpoint(r -> r.vpcId("vpc-0a1b2c3d4e5f60001").vpcEndpointType("Interface").privateDnsEnabled(true)
+                        .serviceName("com.amazonaws.us-east-1." + svc).subnetIds("subnet-0a1b2c3d4e5f60001").securityGroupIds(sg));
+            }
+            assertEquals(PingStatus.ONLINE, ssm.describeInstanceInformation(r -> r.filters(f -> f.key("InstanceIds").values(SEED)))
+                    .instanceInformationList().get(0).pingStatus());
         }
     }
 

@@ -11,6 +11,13 @@ public final class Cidr {
         return (toLong(parts[0]) & mask) == (toLong(ip) & mask);
     }
 
+    /** Whether every address of {@code inner} is in {@code outer}. */
+    public static boolean covers(String outer, String inner) {
+        int outerBits = Integer.parseInt(outer.split("/")[1]);
+        int innerBits = Integer.parseInt(inner.split("/")[1]);
+        return outerBits <= innerBits && contains(outer, inner.split("/")[0]);
+    }
+
     /** How many addresses the block holds. */
     public static long size(String cidr) {
         return 1L << (32 - Integer.parseInt(cidr.split("/")[1]));

@@ -52,6 +52,9 @@ public final class CloudFactory {
             sg.groupName = g.groupName();
             sg.description = g.description() == null ? g.groupName() : g.description();
             sg.ingress.addAll(list(g.ingress()));
+            if (g.egress() != null) {
+                sg.egress = new java.util.ArrayList<>(g.egress());
+            }
             sg.tags.putAll(map(g.tags()));
             c.securityGroups.put(sg.id, sg);
         }

@@ -86,13 +86,30 @@ public final class Commands {
                 && "Interface".equals(e.type) && "available".equals(e.state) && e.privateDnsEnabled
                 && e.shortService().equals(service)
                 && e.securityGroupIds.stream().map(cloud.securityGroups::get).anyMatch(sg -> sg != null
-                        && sg.ingress.stream().anyMatch(r -> admits443(r, i.privateIpAddress))));
+                        && sg.ingress.stream().anyMatch(r -> admits443(r, i.privateIpAddress)))
+                && sendsHttpsTo(i, e));
+    }
+
+    /**
+     * The agent connects out to the endpoint's network interfaces over HTTPS, so the instance's own
+     * groups must allow TCP 443 out to them (SSM User Guide, "Create VPC endpoints": "outbound HTTPS
+     * (port 443) traffic to the ssm, ssmmessages and ec2messages endpoints"). An interface sits somewhere
+     * in its subnet: a rule allows it when its range covers that subnet.
+     */
+    private boolean sendsHttpsTo(Cloud.Instance i, Cloud.VpcEndpoint e) {
+        return i.securityGroupIds.stream().map(cloud.securityGroups::get).anyMatch(sg -> sg != null
+                && sg.egress.stream().anyMatch(r -> allows443(r) && r.cidrBlocks() != null
+                        && r.cidrBlocks().stream().anyMatch(c -> e.subnetIds.stream().map(cloud.subnets::get)
+                                .anyMatch(s -> s != null && Cidr.covers(c, s.cidrBlock)))));
+    }
+
+    private static boolean allows443(dev.xen2nitro.local.world.WorldFile.IngressRule r) {
+        return "-1".equals(r.ipProtocol()) || ("tcp".equals(r.ipProtocol())
+                && r.fromPort() != null && r.toPort() != null && r.fromPort() <= 443 && r.toPort() >= 443);
     }
 
     static boolean admits443(dev.xen2nitro.local.world.WorldFile.IngressRule r, String ip) {
-        boolean port = "-1".equals(r.ipProtocol()) || ("tcp".equals(r.ipProtocol())
-                && r.fromPort() != null && r.toPort() != null && r.fromPort() <= 443 && r.toPort() >= 443);
-        return port && r.cidrBlocks() != null && r.cidrBlocks().stream().anyMatch(c -> Cidr.contains(c, ip));
+        return allows443(r) && r.cidrBlocks() != null && r.cidrBlocks().stream().anyMatch(c -> Cidr.contains(c, ip));
     }
 
     public Invocation start(String commandId, Cloud.Instance i, String documentName, String comment, Map<String, List<String>> params) {

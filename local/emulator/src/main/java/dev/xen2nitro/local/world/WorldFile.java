@@ -40,8 +40,9 @@ public record WorldFile(
 
     public record IngressRule(String ipProtocol, Integer fromPort, Integer toPort, List<String> cidrBlocks) {}
 
+    /** {@code egress}: the outbound rules; absent, the one AWS gives a new group (all traffic to 0.0.0.0/0). */
     public record SecurityGroup(String id, String vpcId, String groupName, String description,
-                                List<IngressRule> ingress, Map<String, String> tags) {}
+                                List<IngressRule> ingress, Map<String, String> tags, List<IngressRule> egress) {}
 
     public record VpcEndpoint(String id, String vpcId, String serviceName, String vpcEndpointType,
                               List<String> subnetIds, List<String> routeTableIds, List<String> securityGroupIds,
