@@ -125,6 +125,18 @@ class MigrationWorkflowTest {
     }
 
     @Test
+    void anAgentThatNeverComesOnlineEndsTheMigrationBeforeAnythingChanges() throws Exception {
+        Outcome o = run("seed-2012r2-private", seedGuestFailure("AgentStopped"), input(SEED, ""), "auto");
+        assertEquals("FAILED", o.report().status());
+        assertEquals("Xen2Nitro.SsmUnreachable", o.report().error(), o.progress());
+        assertTrue(o.report().cause().contains("SSM agent did not come online"), o.report().cause());
+        assertFalse(o.report().visited().contains("CreateBackupImage"));
+        assertEquals("m4.xlarge", o.instance(SEED).get("instanceType"));
+        assertTrue(o.list("vpcEndpoints").isEmpty(), "the temporary endpoints are removed");
+        assertTrue(o.list("images").isEmpty());
+    }
+
+    @Test
     void powerSettingsAreAppliedAfterTheApprovalAndBeforeTheStop() throws Exception {
         Outcome o = run("seed-2012r2-private", input(SEED, ""));
         assertEquals("SUCCEEDED", o.report().status(), o.progress());

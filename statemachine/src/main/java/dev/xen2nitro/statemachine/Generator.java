@@ -31,7 +31,8 @@ import java.util.stream.Stream;
  *       {@code Within} seconds, {@code Check} (the Tasks that read the state, by name, run in order), {@code Until} (the Choice rules tried
  *       after each check, in order) and {@code TimedOut} (the cause when the limit is reached; {@code {limit}}
  *       is replaced by the limit in words). It becomes a Wait, the Task, a Choice ({@code Decide}), a
- *       counter and the limit's error {@code Xen2Nitro.PollLimitReached}. The limit is written once.</li>
+ *       counter and the limit's error ({@code Xen2Nitro.PollLimitReached}, or {@code LimitError} where the
+ *       limit has a meaning of its own). The limit is written once.</li>
  *   <li>{@code Type: GuestStep}: a step run in the guest through SSM: the Task that sends the command
  *       (its handler answers {@code commandId} and {@code skipped}), then a Poll on
  *       {@code GuestStepDefaults.Check} until the command ends. The limit is as long as Run Command may
@@ -227,7 +228,7 @@ public final class Generator {
         ObjectNode error = JsonNodeFactory.instance.objectNode();
         error.put("Type", "Pass");
         ObjectNode result = error.putObject("Result");
-        result.put("Error", LIMIT_ERROR);
+        result.put("Error", p.path("LimitError").asText(LIMIT_ERROR));
         result.put("Cause", timedOut.replace("{limit}", words(within)));
         error.put("ResultPath", "$.error");
         error.put("Next", onLimit);

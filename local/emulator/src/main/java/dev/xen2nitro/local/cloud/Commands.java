@@ -65,6 +65,11 @@ public final class Commands {
         if (!"running".equals(i.state) || i.guest == null || i.bootProblem != null || now < i.statusReadyAt) {
             return false;
         }
+        if (i.guest.failures.contains("AgentStopped")) {
+            // A stopped or broken agent never reports: the node stays absent or ConnectionLost (SSM User Guide,
+            // "Troubleshooting managed node availability").
+            return false;
+        }
         return reachable(i);
     }
 
