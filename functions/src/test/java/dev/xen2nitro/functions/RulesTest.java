@@ -94,6 +94,22 @@ class RulesTest {
     }
 
     @Test
+    void aStoppedInstanceIsRefusedAtPreflightWithHowToStartIt() {
+        // Before: "stopped" passed preflight, got endpoints, and failed later with Xen2Nitro.SsmUnreachable.
+        InstanceFacts f = facts(M4_XL, null, null, false, Map.of(), "on-demand", 1);
+        InstanceFacts stopped = new InstanceFacts(f.instanceId(), true, "stopped", f.platform(), f.architecture(), f.lifecycle(), f.tags(),
+                f.availabilityZone(), f.subnetId(), f.vpcId(), f.subnetCidr(), 1, 1, false, f.currentType(), null, null, false,
+                f.offeredNitroTypes(), false, f.routeTableIds(), List.of(), false, false, true, true, null, null);
+        PreflightRules.Verdict v = PreflightRules.assess(stopped, false);
+        assertFalse(v.ready());
+        Check state = check(v, "state-running");
+        assertFalse(state.passed());
+        assertTrue(state.detail().contains("SSM") && state.detail().contains("aws ec2 start-instances --instance-ids i-0a1b2c3d4e5f60001"),
+                state.detail());
+        assertTrue(check(PreflightRules.assess(f, false), "state-running").passed());
+    }
+
+    @Test
     void anExplicitTargetMustBeNitroOfferedAndOfTheArchitecture() {
         assertTrue(check(PreflightRules.assess(facts(M4_XL, "m4.2xlarge", M4_XL, true, Map.of(), "on-demand", 1), false), "target-type")
                 .detail().contains("Xen hypervisor"));

@@ -107,6 +107,18 @@ class MigrationWorkflowTest {
     }
 
     @Test
+    void aStoppedInstanceIsRefusedAtPreflightWithNothingChanged() throws Exception {
+        // Before: it passed preflight, got endpoints and a security group, then failed with Xen2Nitro.SsmUnreachable.
+        Outcome o = run("seed-2012r2-private", s -> s.replaceFirst("\"state\": \"running\"", "\"state\": \"stopped\""), input(SEED, ""), "auto");
+        assertEquals("Xen2Nitro.PreflightRefused", o.report().error(), o.progress());
+        o.assertNothingChanged();
+        assertEquals(0, o.calls("CreateVpcEndpoint"));
+        assertEquals("stopped", o.instance(SEED).get("state"));
+        String report = String.valueOf(o.list("notifications").get(0).get("message"));
+        assertTrue(report.contains("aws ec2 start-instances --instance-ids " + SEED) && report.contains("SSM"), report);
+    }
+
+    @Test
     void existingEndpointsAreReusedAndLeftInPlace() throws Exception {
         String id = "i-0f1e2d3c4b5a60009";
         Outcome o = run("mixed-fleet", input(id, "\"targetType\":\"m5.large\""));
