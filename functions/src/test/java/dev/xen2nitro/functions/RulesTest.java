@@ -36,13 +36,36 @@ class RulesTest {
 
     @Test
     void driverVersionsArePinnedPerOsNotLatest() {
-        assertEquals(new DriverMatrix.Pinned("8.4.3", "2.6.0", "1.5.1"), DriverMatrix.forOs("2012R2"));
-        assertEquals(new DriverMatrix.Pinned("8.3.5", "2.2.3", "1.3.2"), DriverMatrix.forOs("2008R2"));
+        DriverMatrix.Pinned ws2012r2 = DriverMatrix.forOs("2012R2");
+        assertEquals(new DriverMatrix.Release("8.4.3", "8.4.3"), ws2012r2.pv());
+        assertEquals(new DriverMatrix.Release("2.6.0", "2.6.0"), ws2012r2.ena());
+        assertEquals(new DriverMatrix.Release("1.5.1", "1.5.0"), ws2012r2.nvme(), "AWS's table: package 1.5.1 contains driver 1.5.0");
+        assertEquals(ws2012r2, DriverMatrix.forOs("2012"));
+        DriverMatrix.Pinned ws2008r2 = DriverMatrix.forOs("2008R2");
+        assertEquals(List.of("8.3.5", "2.2.3", "1.3.2"), List.of(ws2008r2.pv().packageVersion(), ws2008r2.ena().packageVersion(), ws2008r2.nvme().packageVersion()));
+        for (String os : List.of("2016", "2019", "2022")) {
+            DriverMatrix.Pinned p = DriverMatrix.forOs(os);
+            assertEquals(List.of("8.6.1", "2.11.0", "1.8.2"), List.of(p.pv().packageVersion(), p.ena().packageVersion(), p.nvme().packageVersion()), os);
+        }
         assertNull(DriverMatrix.forOs("2025").pv(), "PV is not supported on 2025");
         assertThrows(IllegalArgumentException.class, () -> DriverMatrix.forOs("2003"));
         assertTrue(Versions.compare("8.10.0", "8.4.3") > 0);
         assertTrue(Versions.atLeast("2.6.0", "2.6.0"));
+        assertTrue(Versions.atLeast("1.5.0.13", "1.5.0"), "Windows may report a fourth part");
         assertFalse(Versions.atLeast(null, "2.6.0"));
+    }
+
+    @Test
+    void anNvmeDriverThatWindowsReportsAs150IsCurrentOn2012R2AndThePackageIsStill151() {
+        // Before: the skip decision compared 1.5.0 with the package version 1.5.1 and installed the package again on every run.
+        GuestRules.Assessment a = GuestRules.assess(guest("2012R2", "8.4.3", "2.6.0", "1.5.0", List.of(), "2019-01-01"));
+        assertFalse(a.nvme().run(), a.nvme().reason());
+        assertEquals("1.5.1", a.nvme().version(), "the package the install step would use");
+        assertEquals("1.5.0", a.nvme().driverVersion(), "the driver version VerifyMigration compares with what Windows reports");
+        GuestRules.Assessment older = GuestRules.assess(guest("2012R2", "8.4.3", "2.6.0", "1.4.2", List.of(), "2019-01-01"));
+        assertTrue(older.nvme().run());
+        assertEquals("1.5.1", older.nvme().version());
+        assertTrue(older.nvme().reason().contains("1.4.2 -> 1.5.1 (package; Windows reports driver 1.5.0)"), older.nvme().reason());
     }
 
     @Test

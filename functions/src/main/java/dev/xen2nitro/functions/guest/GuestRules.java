@@ -14,8 +14,15 @@ import java.util.List;
 public final class GuestRules {
     private GuestRules() {}
 
-    /** A step of the plan: whether it runs, the version it installs, and why. */
-    public record Step(GuestStep name, boolean run, String version, String reason) {}
+    /**
+     * A step of the plan: whether it runs, the version it installs (for a driver, the package), the
+     * driver version Windows reports once it is installed (null for other steps), and why.
+     */
+    public record Step(GuestStep name, boolean run, String version, String driverVersion, String reason) {
+        Step(GuestStep name, boolean run, String version, String reason) {
+            this(name, run, version, null, reason);
+        }
+    }
 
     public record Assessment(boolean ready, List<Check> checks, Step pv, Step ena, Step nvme, Step launchAgent,
                              String launchAgentName, Step powerManagement, GuestFacts.Network network) {}
@@ -63,11 +70,17 @@ public final class GuestRules {
         return new Assessment(ready, checks, pv, ena, nvme, launch, agent == null ? null : agent.name(), power, g.network());
     }
 
-    static Step driver(GuestStep step, String label, String installed, String pinned) {
-        if (Versions.atLeast(installed, pinned)) {
-            return new Step(step, false, pinned, label + " " + installed + " is at or above the pinned " + pinned);
+    /** Compares the driver version Windows reports with the pinned release's driver version, never its package version. */
+    static Step driver(GuestStep step, String label, String installed, DriverMatrix.Release pinned) {
+        String pkg = pinned.packageVersion();
+        String want = pinned.driverVersion();
+        boolean differ = !pkg.equals(want);
+        if (Versions.atLeast(installed, want)) {
+            return new Step(step, false, pkg, want, label + " " + installed + " is at or above the pinned " + want
+                    + (differ ? " (the driver of package " + pkg + ")" : ""));
         }
-        return new Step(step, true, pinned, label + " " + (installed == null ? "absent" : installed) + " -> " + pinned);
+        return new Step(step, true, pkg, want, label + " " + (installed == null ? "absent" : installed) + " -> " + pkg
+                + (differ ? " (package; Windows reports driver " + want + ")" : ""));
     }
 
     /** What to restore when the new adapter lost the static configuration captured before. */

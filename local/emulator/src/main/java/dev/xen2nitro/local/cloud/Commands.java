@@ -154,7 +154,7 @@ public final class Commands {
                 } else if (!inv.output.contains("reboot")) {
                     // The installer reboots Windows: the script exits 3010, the agent reboots the node and
                     // runs the script again, which then finds the driver installed (SSM reboot docs).
-                    g.pvDriver = version;
+                    g.pvDriver = DriverReleases.reportedVersion(DriverReleases.Driver.PV, version);
                     inv.output = "AWS PV driver " + version + " installed; reboot requested (exit 3010)\n";
                     i.boot(cloud);
                     inv.doneAt = cloud.after(Cloud.REBOOT_SECONDS);
@@ -167,7 +167,7 @@ public final class Commands {
                 if (unsupported != null) {
                     finish(inv, "Failed", 1, "", unsupported);
                 } else {
-                    g.enaDriver = version;
+                    g.enaDriver = DriverReleases.reportedVersion(DriverReleases.Driver.ENA, version);
                     finish(inv, "Success", 0, "ENA driver " + version + " installation successful", "");
                 }
             }
@@ -177,7 +177,8 @@ public final class Commands {
                     finish(inv, "Failed", 1, "", unsupported);
                     return;
                 }
-                g.nvmeDriver = version;
+                // Windows reports the driver the package contains, not the package version (AWS NVMe 1.5.1 -> 1.5.0).
+                g.nvmeDriver = DriverReleases.reportedVersion(DriverReleases.Driver.NVME, version);
                 g.pnpGeneralized = true;
                 finish(inv, "Success", 0, "NVMe driver " + version + " installed; Sysprep_Generalize_Pnp done", "");
             }
