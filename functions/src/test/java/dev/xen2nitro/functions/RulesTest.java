@@ -10,6 +10,7 @@ import dev.xen2nitro.functions.preflight.PreflightRules;
 import dev.xen2nitro.functions.rules.DriverMatrix;
 import dev.xen2nitro.functions.rules.TargetTypes;
 import dev.xen2nitro.functions.rules.Versions;
+import dev.xen2nitro.functions.rules.WindowsReleases;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,11 @@ class RulesTest {
     }
 
     static Check check(PreflightRules.Verdict v, String name) {
-        return v.checks().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+        return check(v.checks(), name);
+    }
+
+    static Check check(List<Check> checks, String name) {
+        return checks.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
     }
 
     @Test
@@ -58,14 +63,35 @@ class RulesTest {
     @Test
     void anNvmeDriverThatWindowsReportsAs150IsCurrentOn2012R2AndThePackageIsStill151() {
         // Before: the skip decision compared 1.5.0 with the package version 1.5.1 and installed the package again on every run.
-        GuestRules.Assessment a = GuestRules.assess(guest("2012R2", "8.4.3", "2.6.0", "1.5.0", List.of(), "2019-01-01"));
+        GuestRules.Assessment a = GuestRules.assess(guest("6.3.9600", "8.4.3", "2.6.0", "1.5.0", List.of(), "2019-01-01"));
         assertFalse(a.nvme().run(), a.nvme().reason());
         assertEquals("1.5.1", a.nvme().version(), "the package the install step would use");
         assertEquals("1.5.0", a.nvme().driverVersion(), "the driver version VerifyMigration compares with what Windows reports");
-        GuestRules.Assessment older = GuestRules.assess(guest("2012R2", "8.4.3", "2.6.0", "1.4.2", List.of(), "2019-01-01"));
+        GuestRules.Assessment older = GuestRules.assess(guest("6.3.9600", "8.4.3", "2.6.0", "1.4.2", List.of(), "2019-01-01"));
         assertTrue(older.nvme().run());
         assertEquals("1.5.1", older.nvme().version());
         assertTrue(older.nvme().reason().contains("1.4.2 -> 1.5.1 (package; Windows reports driver 1.5.0)"), older.nvme().reason());
+    }
+
+    @Test
+    void windowsReleasesAreDecidedFromTheVersionNumberAndUnknownBuildsAreRefused() {
+        assertEquals("2008R2", WindowsReleases.of("6.1.7601").release());
+        assertEquals("2012", WindowsReleases.of("6.2.9200").release());
+        assertEquals("2012R2", WindowsReleases.of("6.3.9600").release());
+        assertEquals("2016", WindowsReleases.of("10.0.14393").release());
+        assertEquals("2019", WindowsReleases.of("10.0.17763").release());
+        assertEquals("2022", WindowsReleases.of("10.0.20348").release());
+        assertEquals("2025", WindowsReleases.of("10.0.26100").release());
+        // Before: Windows Server 2008 (6.0) and any 10.0 build below 17763 were taken for 2016 and got its drivers.
+        WindowsReleases.Decision ws2008 = WindowsReleases.of("6.0.6002");
+        assertFalse(ws2008.supported());
+        assertTrue(ws2008.refusal().contains("Windows Server 2008 (6.0.6002)"), ws2008.refusal());
+        assertTrue(ws2008.refusal().contains(WindowsReleases.SUPPORTED), ws2008.refusal());
+        WindowsReleases.Decision sac = WindowsReleases.of("10.0.17134");
+        assertFalse(sac.supported());
+        assertTrue(sac.refusal().contains("Windows 10.0.17134") && sac.refusal().contains("supported:"), sac.refusal());
+        assertTrue(WindowsReleases.of("2016").refusal().contains("deploy the stack again"));
+        assertFalse(WindowsReleases.of(null).supported());
     }
 
     @Test
@@ -151,7 +177,7 @@ class RulesTest {
 
     @Test
     void thePlanSkipsDriversAlreadyCurrentAndPowerSettingsForNewerAmis() {
-        GuestRules.Assessment a = GuestRules.assess(guest("2012R2", "8.4.3", null, null, List.of(), "2019-01-01"));
+        GuestRules.Assessment a = GuestRules.assess(guest("6.3.9600", "8.4.3", null, null, List.of(), "2019-01-01"));
         assertTrue(a.ready());
         assertFalse(a.pv().run(), a.pv().reason());
         assertTrue(a.ena().run());
@@ -160,15 +186,19 @@ class RulesTest {
         assertFalse(a.powerManagement().run());
         assertTrue(a.launchAgent().run());
         assertEquals("4.9.5777", a.launchAgent().version());
-        assertTrue(GuestRules.assess(guest("2012R2", "7.4.6", null, null, List.of(), "2017-03-15")).powerManagement().run());
+        assertTrue(GuestRules.assess(guest("6.3.9600", "7.4.6", null, null, List.of(), "2017-03-15")).powerManagement().run());
     }
 
     @Test
     void domainControllersAndUnknownSystemsAreRefused() {
-        GuestRules.Assessment dc = GuestRules.assess(guest("2012R2", null, null, null, List.of("DomainController"), "2016-01-01"));
+        GuestRules.Assessment dc = GuestRules.assess(guest("6.3.9600", null, null, null, List.of("DomainController"), "2016-01-01"));
         assertFalse(dc.ready());
         assertTrue(dc.checks().stream().anyMatch(c -> c.name().equals("not-domain-controller") && c.detail().contains("README#domain-controllers")));
-        assertFalse(GuestRules.assess(guest("2003", null, null, null, List.of(), "2010-01-01")).ready());
+        assertFalse(GuestRules.assess(guest("5.2.3790", null, null, null, List.of(), "2010-01-01")).ready());
+        GuestRules.Assessment ws2008 = GuestRules.assess(guest("6.0.6002", null, null, null, List.of(), "2010-01-01"));
+        assertFalse(ws2008.ready());
+        assertNull(ws2008.nvme(), "no plan, so no driver of another release");
+        assertTrue(check(ws2008.checks(), "os-supported").detail().contains("Windows Server 2008 (6.0.6002)"));
     }
 
     @Test

@@ -68,7 +68,7 @@ class GuestAndServicesTest {
             String facts = ssm.sendCommand(r -> r.instanceIds(FLEET_2012).documentName("xen2nitro-CaptureGuestFacts")).command().commandId();
             assertEquals(CommandInvocationStatus.SUCCESS, await(ssm, facts, FLEET_2012));
             String out = ssm.getCommandInvocation(r -> r.commandId(facts).instanceId(FLEET_2012)).standardOutputContent();
-            assertTrue(out.contains("\"os\":\"2012R2\"") && out.contains("\"pv\":\"8.4.3\""), out);
+            assertTrue(out.contains("\"os\":\"6.3.9600\"") && out.contains("\"pv\":\"8.4.3\""), out);
 
             String ena = ssm.sendCommand(r -> r.instanceIds(FLEET_2012).documentName("xen2nitro-InstallEnaDriver")
                     .parameters(Map.of("Version", List.of("2.6.0")))).command().commandId();

@@ -150,6 +150,17 @@ class MigrationWorkflowTest {
     }
 
     @Test
+    void windowsServer2008IsRefusedAfterItsFactsAreReadNotGivenTheDriversOf2016() throws Exception {
+        // Before: CaptureGuestFacts named 6.0 "2016" and the plan pinned the latest drivers for it.
+        Outcome o = run("seed-2012r2-private", s -> s.replace("\"os\": \"2012R2\"", "\"os\": \"2008\""), input(SEED, ""), "auto");
+        assertEquals("Xen2Nitro.GuestRefused", o.report().error(), o.progress());
+        o.assertNothingChanged();
+        assertEquals(List.of("xen2nitro-CaptureGuestFacts"), o.list("commands").stream().map(c -> c.get("documentName")).toList());
+        String report = String.valueOf(o.list("notifications").get(0).get("message"));
+        assertTrue(report.contains("Windows Server 2008 (6.0.6002)") && report.contains("supported:"), report);
+    }
+
+    @Test
     void existingEndpointsAreReusedAndLeftInPlace() throws Exception {
         String id = "i-0f1e2d3c4b5a60009";
         Outcome o = run("mixed-fleet", input(id, "\"targetType\":\"m5.large\""));

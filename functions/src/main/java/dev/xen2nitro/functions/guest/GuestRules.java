@@ -3,6 +3,7 @@ package dev.xen2nitro.functions.guest;
 import dev.xen2nitro.functions.preflight.Check;
 import dev.xen2nitro.functions.rules.DriverMatrix;
 import dev.xen2nitro.functions.rules.Versions;
+import dev.xen2nitro.functions.rules.WindowsReleases;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,9 +33,10 @@ public final class GuestRules {
 
     public static Assessment assess(GuestFacts g) {
         List<Check> checks = new ArrayList<>();
-        boolean osKnown = g.os() != null && DriverMatrix.supports(g.os());
-        checks.add(osKnown ? Check.pass("os-supported", "Windows Server " + g.os())
-                : Check.fail("os-supported", "Windows Server " + g.os() + " has no pinned driver versions; supported: 2008R2, 2012, 2012R2, 2016, 2019, 2022, 2025"));
+        WindowsReleases.Decision release = WindowsReleases.of(g.os());
+        boolean osKnown = release.supported() && DriverMatrix.supports(release.release());
+        checks.add(osKnown ? Check.pass("os-supported", "Windows Server " + release.release() + " (" + g.os() + ")")
+                : Check.fail("os-supported", release.refusal()));
         boolean dc = g.domainController() || (g.roles() != null && g.roles().contains("DomainController"));
         // RUNBOOK: domain controllers need a different procedure.
         checks.add(dc ? Check.fail("not-domain-controller", "the instance is a domain controller; this workflow refuses domain controllers"
@@ -43,10 +45,11 @@ public final class GuestRules {
         if (!osKnown) {
             return new Assessment(false, checks, null, null, null, null, null, null, g.network());
         }
-        DriverMatrix.Pinned pinned = DriverMatrix.forOs(g.os());
+        String os = release.release();
+        DriverMatrix.Pinned pinned = DriverMatrix.forOs(os);
         GuestFacts.Drivers d = g.drivers() == null ? new GuestFacts.Drivers(null, null, null) : g.drivers();
         Step pv = pinned.pv() == null
-                ? new Step(GuestStep.InstallPvDriver, false, null, "the AWS PV driver is not supported on Windows Server " + g.os())
+                ? new Step(GuestStep.InstallPvDriver, false, null, "the AWS PV driver is not supported on Windows Server " + os)
                 : driver(GuestStep.InstallPvDriver, "AWS PV", d.pv(), pinned.pv());
         Step ena = driver(GuestStep.InstallEnaDriver, "ENA", d.ena(), pinned.ena());
         Step nvme = driver(GuestStep.InstallNvmeDriver, "NVMe", d.nvme(), pinned.nvme());

@@ -11,8 +11,8 @@ import java.util.Map;
  * newer package does not install on it. Sources (EC2 User Guide): "Track ENA Windows driver version
  * releases" (2.2.3 is the last for 2008 R2, 2.4.0 removed it; 2.7.0 removed 2012 and 2012 R2, whose
  * last is 2.6.0), "Paravirtual drivers for Windows instances" (AWS PV 8.3.5 last for 2008 R2, 8.4.3 for
- * 2012 and 2012 R2; no AWS PV driver for 2025), "AWS NVMe Windows driver
- * version history" (1.3.2 last for 2008 R2, 1.5.1 for 2012 and 2012 R2). Later versions have
+ * 2012 and 2012 R2; no AWS PV driver for 2025; 2008 runs Citrix PV 5.9), "AWS NVMe Windows driver
+ * version history" (1.3.2 last for 2008 and 2008 R2, 1.5.1 for 2012 and 2012 R2). Later versions have
  * no ceiling here.
  *
  * <p>The driver version Windows reports is the package's own, except where the NVMe history lists
@@ -25,9 +25,9 @@ public final class DriverReleases {
 
     /** Newest supported package per driver and OS; absent: no ceiling; "none": never supported. */
     private static final Map<Driver, Map<String, String>> NEWEST = Map.of(
-            Driver.PV, Map.of("2008R2", "8.3.5", "2012", "8.4.3", "2012R2", "8.4.3", "2025", "none"),
-            Driver.ENA, Map.of("2008R2", "2.2.3", "2012", "2.6.0", "2012R2", "2.6.0"),
-            Driver.NVME, Map.of("2008R2", "1.3.2", "2012", "1.5.1", "2012R2", "1.5.1"));
+            Driver.PV, Map.of("2008", "none", "2008R2", "8.3.5", "2012", "8.4.3", "2012R2", "8.4.3", "2025", "none"),
+            Driver.ENA, Map.of("2008", "none", "2008R2", "2.2.3", "2012", "2.6.0", "2012R2", "2.6.0"),
+            Driver.NVME, Map.of("2008", "1.3.2", "2008R2", "1.3.2", "2012", "1.5.1", "2012R2", "1.5.1"));
 
     /** Packages whose driver reports a version other than the package's (AWS NVMe driver version history). */
     private static final Map<Driver, Map<String, String>> REPORTED = Map.of(
