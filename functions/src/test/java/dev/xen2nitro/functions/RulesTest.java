@@ -74,6 +74,17 @@ class RulesTest {
     }
 
     @Test
+    void verificationComparesTheDriverWindowsReportsWithThePinnedDriverVersion() {
+        DriverMatrix.Release nvme = DriverMatrix.forOs("2012R2").nvme();
+        // Before: VerifyMigration was given the package version and failed a guest that reports 1.5.0.
+        assertFalse(GuestRules.driverCheck("nvme-driver", "1.5.0", nvme.packageVersion()).passed());
+        Check check = GuestRules.driverCheck("nvme-driver", "1.5.0", nvme.driverVersion());
+        assertTrue(check.passed(), check.detail());
+        assertEquals("1.5.0 (pinned driver 1.5.0)", check.detail());
+        assertEquals("absent, expected at least driver 1.5.0", GuestRules.driverCheck("nvme-driver", null, nvme.driverVersion()).detail());
+    }
+
+    @Test
     void windowsReleasesAreDecidedFromTheVersionNumberAndUnknownBuildsAreRefused() {
         assertEquals("2008R2", WindowsReleases.of("6.1.7601").release());
         assertEquals("2012", WindowsReleases.of("6.2.9200").release());

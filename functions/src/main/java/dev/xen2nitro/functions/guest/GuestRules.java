@@ -86,6 +86,15 @@ public final class GuestRules {
                 + (differ ? " (package; Windows reports driver " + want + ")" : ""));
     }
 
+    /**
+     * The final check of one driver: the version Windows reports is at least the pinned driver version
+     * (the plan's {@code driverVersion}, which for AWS NVMe 1.5.1 is 1.5.0), never the package version.
+     */
+    public static Check driverCheck(String name, String installed, String pinnedDriver) {
+        return Versions.atLeast(installed, pinnedDriver) ? Check.pass(name, installed + " (pinned driver " + pinnedDriver + ")")
+                : Check.fail(name, (installed == null ? "absent" : installed) + ", expected at least driver " + pinnedDriver);
+    }
+
     /** What to restore when the new adapter lost the static configuration captured before. */
     public record NetworkRestore(boolean needed, String ipAddress, List<String> dnsServers, String reason) {}
 

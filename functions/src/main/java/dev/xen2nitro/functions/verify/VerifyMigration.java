@@ -6,9 +6,9 @@ import dev.xen2nitro.functions.core.Ec2Calls;
 import dev.xen2nitro.functions.core.JsonHandler;
 import dev.xen2nitro.functions.core.Validatable;
 import dev.xen2nitro.functions.guest.GuestFacts;
+import dev.xen2nitro.functions.guest.GuestRules;
 import dev.xen2nitro.functions.preflight.Check;
 import dev.xen2nitro.functions.rules.InstanceIds;
-import dev.xen2nitro.functions.rules.Versions;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.services.ec2.model.Instance;
@@ -60,10 +60,8 @@ public class VerifyMigration extends JsonHandler<VerifyMigration.Input, VerifyMi
         return new Result(id, checks.stream().allMatch(Check::passed), checks);
     }
 
-    private static void driver(List<Check> checks, String name, String installed, String pinned) {
-        if (pinned == null) return;
-        checks.add(Versions.atLeast(installed, pinned) ? Check.pass(name, installed + " (pinned driver " + pinned + ")")
-                : Check.fail(name, (installed == null ? "absent" : installed) + ", expected at least driver " + pinned));
+    private static void driver(List<Check> checks, String name, String installed, String pinnedDriver) {
+        if (pinnedDriver != null) checks.add(GuestRules.driverCheck(name, installed, pinnedDriver));
     }
 
     @Override
