@@ -10,6 +10,7 @@ import dev.xen2nitro.functions.preflight.PreflightRules;
 import dev.xen2nitro.functions.rules.DriverMatrix;
 import dev.xen2nitro.functions.rules.TargetTypes;
 import dev.xen2nitro.functions.rules.Versions;
+import dev.xen2nitro.functions.rules.WindowsReleases;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -31,18 +32,77 @@ class RulesTest {
     }
 
     static Check check(PreflightRules.Verdict v, String name) {
-        return v.checks().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+        return check(v.checks(), name);
+    }
+
+    static Check check(List<Check> checks, String name) {
+        return checks.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
     }
 
     @Test
     void driverVersionsArePinnedPerOsNotLatest() {
-        assertEquals(new DriverMatrix.Pinned("8.4.3", "2.6.0", "1.5.1"), DriverMatrix.forOs("2012R2"));
-        assertEquals(new DriverMatrix.Pinned("8.3.5", "2.2.3", "1.3.2"), DriverMatrix.forOs("2008R2"));
+        DriverMatrix.Pinned ws2012r2 = DriverMatrix.forOs("2012R2");
+        assertEquals(new DriverMatrix.Release("8.4.3", "8.4.3"), ws2012r2.pv());
+        assertEquals(new DriverMatrix.Release("2.6.0", "2.6.0"), ws2012r2.ena());
+        assertEquals(new DriverMatrix.Release("1.5.1", "1.5.0"), ws2012r2.nvme(), "AWS's table: package 1.5.1 contains driver 1.5.0");
+        assertEquals(ws2012r2, DriverMatrix.forOs("2012"));
+        DriverMatrix.Pinned ws2008r2 = DriverMatrix.forOs("2008R2");
+        assertEquals(List.of("8.3.5", "2.2.3", "1.3.2"), List.of(ws2008r2.pv().packageVersion(), ws2008r2.ena().packageVersion(), ws2008r2.nvme().packageVersion()));
+        for (String os : List.of("2016", "2019", "2022")) {
+            DriverMatrix.Pinned p = DriverMatrix.forOs(os);
+            assertEquals(List.of("8.6.1", "2.11.0", "1.8.2"), List.of(p.pv().packageVersion(), p.ena().packageVersion(), p.nvme().packageVersion()), os);
+        }
         assertNull(DriverMatrix.forOs("2025").pv(), "PV is not supported on 2025");
         assertThrows(IllegalArgumentException.class, () -> DriverMatrix.forOs("2003"));
         assertTrue(Versions.compare("8.10.0", "8.4.3") > 0);
         assertTrue(Versions.atLeast("2.6.0", "2.6.0"));
+        assertTrue(Versions.atLeast("1.5.0.13", "1.5.0"), "Windows may report a fourth part");
         assertFalse(Versions.atLeast(null, "2.6.0"));
+    }
+
+    @Test
+    void anNvmeDriverThatWindowsReportsAs150IsCurrentOn2012R2AndThePackageIsStill151() {
+        // Before: the skip decision compared 1.5.0 with the package version 1.5.1 and installed the package again on every run.
+        GuestRules.Assessment a = GuestRules.assess(guest("6.3.9600", "8.4.3", "2.6.0", "1.5.0", List.of(), "2019-01-01"));
+        assertFalse(a.nvme().run(), a.nvme().reason());
+        assertEquals("1.5.1", a.nvme().version(), "the package the install step would use");
+        assertEquals("1.5.0", a.nvme().driverVersion(), "the driver version VerifyMigration compares with what Windows reports");
+        GuestRules.Assessment older = GuestRules.assess(guest("6.3.9600", "8.4.3", "2.6.0", "1.4.2", List.of(), "2019-01-01"));
+        assertTrue(older.nvme().run());
+        assertEquals("1.5.1", older.nvme().version());
+        assertTrue(older.nvme().reason().contains("1.4.2 -> 1.5.1 (package; Windows reports driver 1.5.0)"), older.nvme().reason());
+    }
+
+    @Test
+    void verificationComparesTheDriverWindowsReportsWithThePinnedDriverVersion() {
+        DriverMatrix.Release nvme = DriverMatrix.forOs("2012R2").nvme();
+        // Before: VerifyMigration was given the package version and failed a guest that reports 1.5.0.
+        assertFalse(GuestRules.driverCheck("nvme-driver", "1.5.0", nvme.packageVersion()).passed());
+        Check check = GuestRules.driverCheck("nvme-driver", "1.5.0", nvme.driverVersion());
+        assertTrue(check.passed(), check.detail());
+        assertEquals("1.5.0 (pinned driver 1.5.0)", check.detail());
+        assertEquals("absent, expected at least driver 1.5.0", GuestRules.driverCheck("nvme-driver", null, nvme.driverVersion()).detail());
+    }
+
+    @Test
+    void windowsReleasesAreDecidedFromTheVersionNumberAndUnknownBuildsAreRefused() {
+        assertEquals("2008R2", WindowsReleases.of("6.1.7601").release());
+        assertEquals("2012", WindowsReleases.of("6.2.9200").release());
+        assertEquals("2012R2", WindowsReleases.of("6.3.9600").release());
+        assertEquals("2016", WindowsReleases.of("10.0.14393").release());
+        assertEquals("2019", WindowsReleases.of("10.0.17763").release());
+        assertEquals("2022", WindowsReleases.of("10.0.20348").release());
+        assertEquals("2025", WindowsReleases.of("10.0.26100").release());
+        // Before: Windows Server 2008 (6.0) and any 10.0 build below 17763 were taken for 2016 and got its drivers.
+        WindowsReleases.Decision ws2008 = WindowsReleases.of("6.0.6002");
+        assertFalse(ws2008.supported());
+        assertTrue(ws2008.refusal().contains("Windows Server 2008 (6.0.6002)"), ws2008.refusal());
+        assertTrue(ws2008.refusal().contains(WindowsReleases.SUPPORTED), ws2008.refusal());
+        WindowsReleases.Decision sac = WindowsReleases.of("10.0.17134");
+        assertFalse(sac.supported());
+        assertTrue(sac.refusal().contains("Windows 10.0.17134") && sac.refusal().contains("supported:"), sac.refusal());
+        assertTrue(WindowsReleases.of("2016").refusal().contains("deploy the stack again"));
+        assertFalse(WindowsReleases.of(null).supported());
     }
 
     @Test
@@ -94,6 +154,22 @@ class RulesTest {
     }
 
     @Test
+    void aStoppedInstanceIsRefusedAtPreflightWithHowToStartIt() {
+        // Before: "stopped" passed preflight, got endpoints, and failed later with Xen2Nitro.SsmUnreachable.
+        InstanceFacts f = facts(M4_XL, null, null, false, Map.of(), "on-demand", 1);
+        InstanceFacts stopped = new InstanceFacts(f.instanceId(), true, "stopped", f.platform(), f.architecture(), f.lifecycle(), f.tags(),
+                f.availabilityZone(), f.subnetId(), f.vpcId(), f.subnetCidr(), 1, 1, false, f.currentType(), null, null, false,
+                f.offeredNitroTypes(), false, f.routeTableIds(), List.of(), false, false, true, true, null, null);
+        PreflightRules.Verdict v = PreflightRules.assess(stopped, false);
+        assertFalse(v.ready());
+        Check state = check(v, "state-running");
+        assertFalse(state.passed());
+        assertTrue(state.detail().contains("SSM") && state.detail().contains("aws ec2 start-instances --instance-ids i-0a1b2c3d4e5f60001"),
+                state.detail());
+        assertTrue(check(PreflightRules.assess(f, false), "state-running").passed());
+    }
+
+    @Test
     void anExplicitTargetMustBeNitroOfferedAndOfTheArchitecture() {
         assertTrue(check(PreflightRules.assess(facts(M4_XL, "m4.2xlarge", M4_XL, true, Map.of(), "on-demand", 1), false), "target-type")
                 .detail().contains("Xen hypervisor"));
@@ -112,7 +188,7 @@ class RulesTest {
 
     @Test
     void thePlanSkipsDriversAlreadyCurrentAndPowerSettingsForNewerAmis() {
-        GuestRules.Assessment a = GuestRules.assess(guest("2012R2", "8.4.3", null, null, List.of(), "2019-01-01"));
+        GuestRules.Assessment a = GuestRules.assess(guest("6.3.9600", "8.4.3", null, null, List.of(), "2019-01-01"));
         assertTrue(a.ready());
         assertFalse(a.pv().run(), a.pv().reason());
         assertTrue(a.ena().run());
@@ -121,15 +197,19 @@ class RulesTest {
         assertFalse(a.powerManagement().run());
         assertTrue(a.launchAgent().run());
         assertEquals("4.9.5777", a.launchAgent().version());
-        assertTrue(GuestRules.assess(guest("2012R2", "7.4.6", null, null, List.of(), "2017-03-15")).powerManagement().run());
+        assertTrue(GuestRules.assess(guest("6.3.9600", "7.4.6", null, null, List.of(), "2017-03-15")).powerManagement().run());
     }
 
     @Test
     void domainControllersAndUnknownSystemsAreRefused() {
-        GuestRules.Assessment dc = GuestRules.assess(guest("2012R2", null, null, null, List.of("DomainController"), "2016-01-01"));
+        GuestRules.Assessment dc = GuestRules.assess(guest("6.3.9600", null, null, null, List.of("DomainController"), "2016-01-01"));
         assertFalse(dc.ready());
         assertTrue(dc.checks().stream().anyMatch(c -> c.name().equals("not-domain-controller") && c.detail().contains("README#domain-controllers")));
-        assertFalse(GuestRules.assess(guest("2003", null, null, null, List.of(), "2010-01-01")).ready());
+        assertFalse(GuestRules.assess(guest("5.2.3790", null, null, null, List.of(), "2010-01-01")).ready());
+        GuestRules.Assessment ws2008 = GuestRules.assess(guest("6.0.6002", null, null, null, List.of(), "2010-01-01"));
+        assertFalse(ws2008.ready());
+        assertNull(ws2008.nvme(), "no plan, so no driver of another release");
+        assertTrue(check(ws2008.checks(), "os-supported").detail().contains("Windows Server 2008 (6.0.6002)"));
     }
 
     @Test

@@ -100,7 +100,7 @@ class GuestAndServicesTest {
             String facts = ssm.sendCommand(r -> r.instanceIds(FLEET_2012).documentName("xen2nitro-CaptureGuestFacts")).command().commandId();
             assertEquals(CommandInvocationStatus.SUCCESS, await(ssm, facts, FLEET_2012));
             String out = ssm.getCommandInvocation(r -> r.commandId(facts).instanceId(FLEET_2012)).standardOutputContent();
-            assertTrue(out.contains("\"os\":\"2012R2\"") && out.contains("\"pv\":\"8.4.3\""), out);
+            assertTrue(out.contains("\"os\":\"6.3.9600\"") && out.contains("\"pv\":\"8.4.3\""), out);
 
             String ena = ssm.sendCommand(r -> r.instanceIds(FLEET_2012).documentName("xen2nitro-InstallEnaDriver")
                     .parameters(Map.of("Version", List.of("2.6.0")))).command().commandId();
@@ -121,6 +121,35 @@ class GuestAndServicesTest {
             assertEquals(1, guest.get("reboots"), "the PV install reboots Windows once");
             assertTrue(ssm.listCommandInvocations(r -> r.commandId(pv).details(true)).commandInvocations().get(0)
                     .commandPlugins().get(0).output().contains("present after reboot"));
+        }
+    }
+
+    static String send(SsmClient ssm, String instanceId, String document, String version) {
+        return ssm.sendCommand(r -> r.instanceIds(instanceId).documentName(document)
+                .parameters(Map.of("Version", List.of(version)))).command().commandId();
+    }
+
+    @Test
+    void theGuestReportsTheDriverItsPackageContainsAndNoReleasePastItsOsCeilingInstalls() throws Exception {
+        try (Emulator e = Worlds.start("mixed-fleet"); SsmClient ssm = Worlds.ssm(e)) {
+            // AWS NVMe driver version history: package 1.5.1 contains driver 1.5.0; 1.5.1 is the last package for 2012 R2.
+            assertEquals(CommandInvocationStatus.SUCCESS, await(ssm, send(ssm, FLEET_2012, "xen2nitro-InstallNvmeDriver", "1.5.1"), FLEET_2012));
+            assertEquals("1.5.0", ((Map<?, ?>) ((Map<?, ?>) instance(e, FLEET_2012).get("guest")).get("drivers")).get("nvme"));
+            String nvme16 = send(ssm, FLEET_2012, "xen2nitro-InstallNvmeDriver", "1.6.0");
+            assertEquals(CommandInvocationStatus.FAILED, await(ssm, nvme16, FLEET_2012));
+            assertTrue(ssm.getCommandInvocation(r -> r.commandId(nvme16).instanceId(FLEET_2012)).standardErrorContent()
+                    .contains("last release for it: 1.5.1"));
+            // 2008 R2: PV 8.3.5, ENA 2.2.3 (2.4.0 removed it) and NVMe 1.3.2 are the last releases.
+            String legacy = "i-0f1e2d3c4b5a60001";
+            for (String[] tooNew : List.of(new String[] {"xen2nitro-InstallPvDriver", "8.4.3"}, new String[] {"xen2nitro-InstallEnaDriver", "2.4.0"},
+                    new String[] {"xen2nitro-InstallNvmeDriver", "1.4.0"})) {
+                String id = send(ssm, legacy, tooNew[0], tooNew[1]);
+                assertEquals(CommandInvocationStatus.FAILED, await(ssm, id, legacy), tooNew[0] + " " + tooNew[1]);
+                assertTrue(ssm.getCommandInvocation(r -> r.commandId(id).instanceId(legacy)).standardErrorContent()
+                        .contains("does not support Windows Server 2008R2"), tooNew[0]);
+            }
+            assertEquals(CommandInvocationStatus.SUCCESS, await(ssm, send(ssm, legacy, "xen2nitro-InstallEnaDriver", "2.2.3"), legacy));
+            assertEquals("2.2.3", ((Map<?, ?>) ((Map<?, ?>) instance(e, legacy).get("guest")).get("drivers")).get("ena"));
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
@@ -86,7 +87,7 @@ class MigrationWorkflowTest {
         assertEquals("ok", i.get("instanceStatus"));
         assertEquals(1, i.get("stopCount"), "one stop/start cycle");
         assertEquals(1, i.get("startCount"));
-        assertEquals(Map.of("pv", "8.4.3", "ena", "2.6.0", "nvme", "1.5.1"), o.guest(SEED).get("drivers"));
+        assertEquals(Map.of("pv", "8.4.3", "ena", "2.6.0", "nvme", "1.5.0"), o.guest(SEED).get("drivers"), "NVMe package 1.5.1 reports driver 1.5.0");
         assertEquals(Map.of("name", "EC2Config", "version", "4.9.5777"), o.guest(SEED).get("launchAgent"));
         assertEquals(true, o.guest(SEED).get("powerManagementSet"), "AMI from 2017 needs the power settings");
         assertEquals(4, o.calls("CreateVpcEndpoint"), "ssm, ec2messages, ssmmessages and s3 were missing");
@@ -161,6 +162,59 @@ class MigrationWorkflowTest {
         assertEquals(List.of("10.20.0.10", "10.20.0.11"), nic.get("dnsServers"));
     }
 
+    @SuppressWarnings("unchecked")
+    static List<Object> versionsSent(Outcome o, String document) {
+        return o.list("commands").stream().filter(c -> document.equals(c.get("documentName")))
+                .map(c -> ((Map<String, List<Object>>) c.get("parameters")).get("Version").get(0)).toList();
+    }
+
+    @Test
+    void theNvmePackage151WhoseDriverWindowsReportsAs150IsVerifiedAsMigrated() throws Exception {
+        // Before: VerifyMigration wanted at least 1.5.1 from a guest that reports 1.5.0, and a healthy instance was rolled back.
+        Outcome o = run("seed-2012r2-private", input(SEED, ""));
+        assertEquals("SUCCEEDED", o.report().status(), o.progress());
+        assertEquals(List.of("1.5.1"), versionsSent(o, "xen2nitro-InstallNvmeDriver"), "the install uses the package version");
+        assertEquals("1.5.0", ((Map<?, ?>) o.guest(SEED).get("drivers")).get("nvme"));
+        var nvme = StreamSupport.stream(o.report().output().at("/verification/checks").spliterator(), false)
+                .filter(c -> c.get("name").asText().equals("nvme-driver")).findFirst().orElseThrow();
+        assertTrue(nvme.get("passed").asBoolean(), nvme.toString());
+        assertEquals("1.5.0 (pinned driver 1.5.0)", nvme.get("detail").asText());
+        assertEquals("migrated", o.tags(SEED).get("xen2nitro:status"));
+    }
+
+    @Test
+    void anNvmeDriverWindowsReportsAs150IsNotInstalledAgain() throws Exception {
+        // Before: the plan compared the reported 1.5.0 with the package version 1.5.1 and ran the NVMe step and Sysprep again.
+        Outcome o = run("seed-2012r2-drivers-staged", input(SEED, ""));
+        assertEquals("SUCCEEDED", o.report().status(), o.progress());
+        assertEquals(List.of(), versionsSent(o, "xen2nitro-InstallNvmeDriver"));
+        assertEquals(List.of(), versionsSent(o, "xen2nitro-InstallPvDriver"));
+        assertEquals(List.of(), versionsSent(o, "xen2nitro-InstallEnaDriver"));
+    }
+
+    @Test
+    void aStoppedInstanceIsRefusedAtPreflightWithNothingChanged() throws Exception {
+        // Before: it passed preflight, got endpoints and a security group, then failed with Xen2Nitro.SsmUnreachable.
+        Outcome o = run("seed-2012r2-private", s -> s.replaceFirst("\"state\": \"running\"", "\"state\": \"stopped\""), input(SEED, ""), "auto");
+        assertEquals("Xen2Nitro.PreflightRefused", o.report().error(), o.progress());
+        o.assertNothingChanged();
+        assertEquals(0, o.calls("CreateVpcEndpoint"));
+        assertEquals("stopped", o.instance(SEED).get("state"));
+        String report = String.valueOf(o.list("notifications").get(0).get("message"));
+        assertTrue(report.contains("aws ec2 start-instances --instance-ids " + SEED) && report.contains("SSM"), report);
+    }
+
+    @Test
+    void windowsServer2008IsRefusedAfterItsFactsAreReadNotGivenTheDriversOf2016() throws Exception {
+        // Before: CaptureGuestFacts named 6.0 "2016" and the plan pinned the latest drivers for it.
+        Outcome o = run("seed-2012r2-private", s -> s.replace("\"os\": \"2012R2\"", "\"os\": \"2008\""), input(SEED, ""), "auto");
+        assertEquals("Xen2Nitro.GuestRefused", o.report().error(), o.progress());
+        o.assertNothingChanged();
+        assertEquals(List.of("xen2nitro-CaptureGuestFacts"), o.list("commands").stream().map(c -> c.get("documentName")).toList());
+        String report = String.valueOf(o.list("notifications").get(0).get("message"));
+        assertTrue(report.contains("Windows Server 2008 (6.0.6002)") && report.contains("supported:"), report);
+    }
+
     @Test
     void existingEndpointsAreReusedAndLeftInPlace() throws Exception {
         String id = "i-0f1e2d3c4b5a60009";
@@ -170,7 +224,7 @@ class MigrationWorkflowTest {
         assertEquals(0, o.calls("CreateVpcEndpoint"));
         assertEquals(0, o.calls("CreateSecurityGroup"));
         assertEquals(String.valueOf(o.before().get("vpcEndpoints")), String.valueOf(o.world().get("vpcEndpoints")));
-        assertEquals(Map.of("pv", "8.6.0", "ena", "2.11.0", "nvme", "1.8.0"), o.guest(id).get("drivers"));
+        assertEquals(Map.of("pv", "8.6.1", "ena", "2.11.0", "nvme", "1.8.2"), o.guest(id).get("drivers"));
         // The ENA adapter lost the static IP and DNS; they were put back.
         Map<?, ?> nic = (Map<?, ?>) o.guest(id).get("network");
         assertEquals(false, nic.get("dhcp"));

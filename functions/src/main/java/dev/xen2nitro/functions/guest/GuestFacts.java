@@ -14,6 +14,10 @@ import java.util.stream.Collectors;
  * What the CaptureGuestFacts document prints: the guest as Windows sees it. The shape is defined
  * once, by events/guest-facts.json; the document's PowerShell and the local guest model print it.
  * A string is null when the guest lacks the thing (a driver not installed, no launch agent).
+ * {@code os} is the version number Windows reports ({@code Win32_OperatingSystem.Version}, e.g.
+ * 6.3.9600): the functions decide the release from it ({@link dev.xen2nitro.functions.rules.WindowsReleases}),
+ * so that a release the workflow does not know is refused instead of taken for another. Driver
+ * versions are the ones Windows reports, which are not always the package's (AWS NVMe 1.5.1 reports 1.5.0).
  *
  * <p>Parsed strictly: a field the record does not know, or one it misses, means the document in the
  * guest and these functions come from different versions, and a plan made from half the facts
@@ -60,7 +64,7 @@ public record GuestFacts(String os, Drivers drivers, LaunchAgent launchAgent, Ne
     /** What the document prints on a 2012 R2 guest before the migration: the input the parsing handlers are primed with. */
     static String sampleOutput() {
         try {
-            return JsonHandler.JSON.writeValueAsString(new GuestFacts("2012R2", new Drivers("7.4.6", null, null),
+            return JsonHandler.JSON.writeValueAsString(new GuestFacts("6.3.9600", new Drivers("7.4.6", null, null),
                     new LaunchAgent("EC2Config", "4.9.4222"), new Network(false, "10.0.1.25", List.of("10.0.0.10")),
                     List.of(), false, false, "2017-03-15"));
         } catch (IOException e) {

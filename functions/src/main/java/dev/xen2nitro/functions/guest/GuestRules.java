@@ -3,6 +3,7 @@ package dev.xen2nitro.functions.guest;
 import dev.xen2nitro.functions.preflight.Check;
 import dev.xen2nitro.functions.rules.DriverMatrix;
 import dev.xen2nitro.functions.rules.Versions;
+import dev.xen2nitro.functions.rules.WindowsReleases;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +15,15 @@ import java.util.List;
 public final class GuestRules {
     private GuestRules() {}
 
-    /** A step of the plan: whether it runs, the version it installs, and why. */
-    public record Step(GuestStep name, boolean run, String version, String reason) {}
+    /**
+     * A step of the plan: whether it runs, the version it installs (for a driver, the package), the
+     * driver version Windows reports once it is installed (null for other steps), and why.
+     */
+    public record Step(GuestStep name, boolean run, String version, String driverVersion, String reason) {
+        Step(GuestStep name, boolean run, String version, String reason) {
+            this(name, run, version, null, reason);
+        }
+    }
 
     public record Assessment(boolean ready, List<Check> checks, Step pv, Step ena, Step nvme, Step launchAgent,
                              String launchAgentName, Step powerManagement, GuestFacts.Network network) {}
@@ -25,9 +33,10 @@ public final class GuestRules {
 
     public static Assessment assess(GuestFacts g) {
         List<Check> checks = new ArrayList<>();
-        boolean osKnown = g.os() != null && DriverMatrix.supports(g.os());
-        checks.add(osKnown ? Check.pass("os-supported", "Windows Server " + g.os())
-                : Check.fail("os-supported", "Windows Server " + g.os() + " has no pinned driver versions; supported: 2008R2, 2012, 2012R2, 2016, 2019, 2022, 2025"));
+        WindowsReleases.Decision release = WindowsReleases.of(g.os());
+        boolean osKnown = release.supported() && DriverMatrix.supports(release.release());
+        checks.add(osKnown ? Check.pass("os-supported", "Windows Server " + release.release() + " (" + g.os() + ")")
+                : Check.fail("os-supported", release.refusal()));
         boolean dc = g.domainController() || (g.roles() != null && g.roles().contains("DomainController"));
         // RUNBOOK: domain controllers need a different procedure.
         checks.add(dc ? Check.fail("not-domain-controller", "the instance is a domain controller; this workflow refuses domain controllers"
@@ -36,10 +45,11 @@ public final class GuestRules {
         if (!osKnown) {
             return new Assessment(false, checks, null, null, null, null, null, null, g.network());
         }
-        DriverMatrix.Pinned pinned = DriverMatrix.forOs(g.os());
+        String os = release.release();
+        DriverMatrix.Pinned pinned = DriverMatrix.forOs(os);
         GuestFacts.Drivers d = g.drivers() == null ? new GuestFacts.Drivers(null, null, null) : g.drivers();
         Step pv = pinned.pv() == null
-                ? new Step(GuestStep.InstallPvDriver, false, null, "the AWS PV driver is not supported on Windows Server " + g.os())
+                ? new Step(GuestStep.InstallPvDriver, false, null, "the AWS PV driver is not supported on Windows Server " + os)
                 : driver(GuestStep.InstallPvDriver, "AWS PV", d.pv(), pinned.pv());
         Step ena = driver(GuestStep.InstallEnaDriver, "ENA", d.ena(), pinned.ena());
         Step nvme = driver(GuestStep.InstallNvmeDriver, "NVMe", d.nvme(), pinned.nvme());
@@ -63,11 +73,26 @@ public final class GuestRules {
         return new Assessment(ready, checks, pv, ena, nvme, launch, agent == null ? null : agent.name(), power, g.network());
     }
 
-    static Step driver(GuestStep step, String label, String installed, String pinned) {
-        if (Versions.atLeast(installed, pinned)) {
-            return new Step(step, false, pinned, label + " " + installed + " is at or above the pinned " + pinned);
+    /** Compares the driver version Windows reports with the pinned release's driver version, never its package version. */
+    static Step driver(GuestStep step, String label, String installed, DriverMatrix.Release pinned) {
+        String pkg = pinned.packageVersion();
+        String want = pinned.driverVersion();
+        boolean differ = !pkg.equals(want);
+        if (Versions.atLeast(installed, want)) {
+            return new Step(step, false, pkg, want, label + " " + installed + " is at or above the pinned " + want
+                    + (differ ? " (the driver of package " + pkg + ")" : ""));
         }
-        return new Step(step, true, pinned, label + " " + (installed == null ? "absent" : installed) + " -> " + pinned);
+        return new Step(step, true, pkg, want, label + " " + (installed == null ? "absent" : installed) + " -> " + pkg
+                + (differ ? " (package; Windows reports driver " + want + ")" : ""));
+    }
+
+    /**
+     * The final check of one driver: the version Windows reports is at least the pinned driver version
+     * (the plan's {@code driverVersion}, which for AWS NVMe 1.5.1 is 1.5.0), never the package version.
+     */
+    public static Check driverCheck(String name, String installed, String pinnedDriver) {
+        return Versions.atLeast(installed, pinnedDriver) ? Check.pass(name, installed + " (pinned driver " + pinnedDriver + ")")
+                : Check.fail(name, (installed == null ? "absent" : installed) + ", expected at least driver " + pinnedDriver);
     }
 
     /** What to restore when the new adapter lost the static configuration captured before. */

@@ -31,9 +31,14 @@ public final class PreflightRules {
                 ? Check.pass("platform-windows", "the platform is Windows")
                 : Check.fail("platform-windows", "the instance is not Windows (platform " + f.platform()
                         + "); this workflow migrates Windows Server only"));
-        checks.add("running".equals(f.state()) || "stopped".equals(f.state())
-                ? Check.pass("state-stable", "the instance is " + f.state())
-                : Check.fail("state-stable", "the instance is " + f.state() + "; start the migration when it is running or stopped"));
+        // Every guest step runs through SSM Run Command, which needs the agent in a running Windows: a stopped
+        // instance would pass here, get its endpoints, and fail at CheckSsmOnline with nothing to show for it.
+        checks.add("running".equals(f.state())
+                ? Check.pass("state-running", "the instance is running")
+                : Check.fail("state-running", "the instance is " + f.state() + "; the drivers are installed inside Windows through"
+                        + " SSM Run Command, which needs the instance running and its SSM agent online: start it (aws ec2 start-instances"
+                        + " --instance-ids " + f.instanceId() + "), wait until it is running, then start the migration again"
+                        + " (stop it afterwards if it should stay stopped)"));
         checks.add(f.currentType().nitro()
                 ? Check.fail("current-type-xen", f.currentType().name() + " is already a Nitro type; there is nothing to migrate")
                 : Check.pass("current-type-xen", f.currentType().name() + " runs on the Xen hypervisor"));

@@ -6,9 +6,9 @@ import dev.xen2nitro.functions.core.Ec2Calls;
 import dev.xen2nitro.functions.core.JsonHandler;
 import dev.xen2nitro.functions.core.Validatable;
 import dev.xen2nitro.functions.guest.GuestFacts;
+import dev.xen2nitro.functions.guest.GuestRules;
 import dev.xen2nitro.functions.preflight.Check;
 import dev.xen2nitro.functions.rules.InstanceIds;
-import dev.xen2nitro.functions.rules.Versions;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.services.ec2.model.Instance;
@@ -16,7 +16,9 @@ import software.amazon.awssdk.services.ec2.model.InstanceStatus;
 
 /**
  * The final check (DESIGN step 9): the type is the target, enaSupport is on, both status checks
- * pass, the SSM agent is online, and the drivers in the guest are at the pinned versions.
+ * pass, the SSM agent is online, and the drivers in the guest are at the pinned versions. The pins it
+ * is given are driver versions as Windows reports them (the plan's {@code driverVersion}), not package
+ * versions: AWS NVMe package 1.5.1 contains driver 1.5.0 ({@link dev.xen2nitro.functions.rules.DriverMatrix}).
  */
 public class VerifyMigration extends JsonHandler<VerifyMigration.Input, VerifyMigration.Result> {
 
@@ -58,14 +60,12 @@ public class VerifyMigration extends JsonHandler<VerifyMigration.Input, VerifyMi
         return new Result(id, checks.stream().allMatch(Check::passed), checks);
     }
 
-    private static void driver(List<Check> checks, String name, String installed, String pinned) {
-        if (pinned == null) return;
-        checks.add(Versions.atLeast(installed, pinned) ? Check.pass(name, installed + " (pinned " + pinned + ")")
-                : Check.fail(name, (installed == null ? "absent" : installed) + ", expected at least " + pinned));
+    private static void driver(List<Check> checks, String name, String installed, String pinnedDriver) {
+        if (pinnedDriver != null) checks.add(GuestRules.driverCheck(name, installed, pinnedDriver));
     }
 
     @Override
     protected Input sampleInput() {
-        return new Input("i-0123456789abcdef0", "m5.xlarge", "8.4.3", "2.6.0", "1.5.1", "{\"drivers\":{}}");
+        return new Input("i-0123456789abcdef0", "m5.xlarge", "8.4.3", "2.6.0", "1.5.0", "{\"drivers\":{}}");
     }
 }

@@ -76,7 +76,7 @@ class GuestFactsTest {
     @Test
     void theDocumentsOutputIsFoundAmongOtherLines() throws IOException {
         GuestFacts facts = GuestFacts.parse("Windows PowerShell\r\n" + Files.readString(fixture()) + "\r\n");
-        assertEquals("2012R2", facts.os());
+        assertEquals("6.3.9600", facts.os());
     }
 
     @Test

@@ -176,7 +176,7 @@ public final class Commands {
                 } else if (!inv.output.contains("reboot")) {
                     // The installer reboots Windows: the script exits 3010, the agent reboots the node and
                     // runs the script again, which then finds the driver installed (SSM reboot docs).
-                    g.pvDriver = version;
+                    g.pvDriver = DriverReleases.reportedVersion(DriverReleases.Driver.PV, version);
                     // EC2 User Guide, "Upgrade PV drivers on Windows instances": the upgrade can lose a static
                     // IP address and DNS settings of the network adapter.
                     if (g.failures.remove("LosesStaticIpOnPv")) {
@@ -195,7 +195,7 @@ public final class Commands {
                 if (unsupported != null) {
                     finish(inv, "Failed", 1, "", unsupported);
                 } else {
-                    g.enaDriver = version;
+                    g.enaDriver = DriverReleases.reportedVersion(DriverReleases.Driver.ENA, version);
                     finish(inv, "Success", 0, "ENA driver " + version + " installation successful", "");
                 }
             }
@@ -205,7 +205,8 @@ public final class Commands {
                     finish(inv, "Failed", 1, "", unsupported);
                     return;
                 }
-                g.nvmeDriver = version;
+                // Windows reports the driver the package contains, not the package version (AWS NVMe 1.5.1 -> 1.5.0).
+                g.nvmeDriver = DriverReleases.reportedVersion(DriverReleases.Driver.NVME, version);
                 g.pnpGeneralized = true;
                 finish(inv, "Success", 0, "NVMe driver " + version + " installed; Sysprep_Generalize_Pnp done", "");
             }

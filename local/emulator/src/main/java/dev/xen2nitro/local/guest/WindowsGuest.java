@@ -12,7 +12,21 @@ import java.util.Set;
  * it recognises our own SSM documents by name and changes itself as the real scripts would.
  */
 public final class WindowsGuest {
-    public static final Set<String> OS_VERSIONS = Set.of("2008R2", "2012", "2012R2", "2016", "2019", "2022", "2025");
+    public static final Set<String> OS_VERSIONS = Set.of("2008", "2008R2", "2012", "2012R2", "2016", "2019", "2022", "2025");
+
+    /**
+     * The version number Windows reports for each release ({@code Win32_OperatingSystem.Version}):
+     * 6.x releases with their last service pack, 10.0 releases by their build (Microsoft, "Windows
+     * Server release information").
+     */
+    private static final Map<String, String> VERSION_NUMBERS = Map.of(
+            "2008", "6.0.6002", "2008R2", "6.1.7601", "2012", "6.2.9200", "2012R2", "6.3.9600",
+            "2016", "10.0.14393", "2019", "10.0.17763", "2022", "10.0.20348", "2025", "10.0.26100");
+
+    /** What Windows reports as its version on this release. */
+    public static String versionNumber(String os) {
+        return VERSION_NUMBERS.get(os);
+    }
 
     public String os;
     public String pvDriver;
@@ -83,12 +97,13 @@ public final class WindowsGuest {
 
     /**
      * What the CaptureGuestFacts document prints, read as Windows would report it: the shape of
-     * events/guest-facts.json, with null for a driver or launch agent the guest lacks. What only this
+     * events/guest-facts.json, with null for a driver or launch agent the guest lacks, and the OS as
+     * the version number Windows reports (6.3.9600 for 2012 R2). What only this
      * model knows (reboots, the generalized storage drivers, the agent version SSM reports) is not in it.
      */
     public Map<String, Object> facts() {
         Map<String, Object> f = new LinkedHashMap<>();
-        f.put("os", os);
+        f.put("os", versionNumber(os));
         Map<String, Object> drivers = new LinkedHashMap<>();
         drivers.put("pv", pvDriver);
         drivers.put("ena", enaDriver);
