@@ -1,6 +1,6 @@
 // Checks the PowerShell that the SSM documents of template.yaml run in the guest, with a real PowerShell
 // grammar (tree-sitter-powershell), for what only a Windows Server would otherwise show:
-//   syntax        the grammar finds an ERROR or a MISSING node: PowerShell would refuse the script.
+//   syntax        the grammar finds an ERROR or a MISSING node, or a string holds "$name:": PowerShell would refuse the script.
 //   powershell3   a feature that PowerShell 2.0 lacks. Windows Server 2008 R2 ships PowerShell 2.0
 //                 ("Windows PowerShell System Requirements", Microsoft Learn) and our documents serve
 //                 every Windows Server release, so each script must run there. PowerShell 2.0 runs on
@@ -150,6 +150,13 @@ export function checkScript(source) {
       continue;
     }
     if (n.type === 'comment') continue;
+    // The grammar reads "$dir: text" as a variable and text; PowerShell refuses it ("Variable reference is not valid.
+    // ':' was not followed by a valid variable name character"), as it reads $name: as a drive- or scope-qualified name.
+    if (n.type === 'expandable_string_literal') {
+      const bad = n.text.match(/(?<!`)\$[A-Za-z_][A-Za-z0-9_]*:(?![A-Za-z0-9_?{])/);
+      const name = bad && bad[0].slice(1, -1);
+      if (bad) add(n, 'syntax', `PowerShell reads ${bad[0]} as a qualified variable name and refuses the string: write $($${name}) or \${${name}}`);
+    }
     // The deepest node whose text names Sysnative: a string, a bare word or a command's path.
     if (/sysnative/i.test(n.text) && !n.children.some((c) => /sysnative/i.test(c.text))) {
       add(n, 'sysnative', 'Sysnative exists only for 32-bit processes and the SSM agent runs 64-bit PowerShell: use $env:SystemRoot\\System32');

@@ -1,4 +1,5 @@
 $ErrorActionPreference = 'Stop'
-$want = '{{ Version }}'
-if ($want -eq '') { Write-Error "no version"; exit 1
-"installing $want"
+$dir = Join-Path $env:ProgramData 'xen2nitro'
+"unpacked into $dir: check the package; $env:TEMP and $($dir): are fine"
+if ($dir -eq '') { Write-Error "no folder"; exit 1
+"installing into $dir"
