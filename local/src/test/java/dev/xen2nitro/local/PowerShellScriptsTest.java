@@ -1,0 +1,152 @@
+package dev.xen2nitro.local;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The PowerShell the SSM documents run in the guest, parsed by a real PowerShell grammar
+ * (local/pslint/check.mjs, tree-sitter-powershell): no syntax error, nothing PowerShell 2.0 lacks
+ * (Windows Server 2008 R2), every native program's exit code checked, no Sysnative path. Nothing here
+ * runs Windows, so this is the only place a script's own mistakes show before a real migration.
+ */
+class PowerShellScriptsTest {
+    final Path root = Worlds.root();
+    static final Pattern FINDING = Pattern.compile("^(.+?):(\\d+): ([a-z0-9-]+): (.*)$");
+    static final Pattern CHECKED = Pattern.compile("checked (\\d+) script\\(s\\)");
+
+    record Result(int exit, List<String> findings, String stderr) {
+        /** "LINE RULE" of each finding, in order. */
+        List<String> linesAndRules() {
+            List<String> out = new ArrayList<>();
+            for (String f : findings) {
+                Matcher m = FINDING.matcher(f);
+                assertTrue(m.matches(), "a finding reads DOCUMENT:LINE: RULE: message, got: " + f);
+                out.add(m.group(2) + " " + m.group(3));
+            }
+            return out;
+        }
+    }
+
+    Result check(String... args) throws Exception {
+        Path checker = root.resolve("local/pslint/check.mjs");
+        assertTrue(Files.isDirectory(root.resolve("local/pslint/node_modules/tree-sitter-powershell")),
+                "npm ci in local/pslint installs the grammar (./mvnw -pl local generate-resources)");
+        List<String> cmd = new ArrayList<>(List.of("node", "--no-deprecation", checker.toString()));
+        cmd.addAll(List.of(args));
+        Path err = Files.createTempFile("pslint", ".err");
+        try {
+            Process p = new ProcessBuilder(cmd).directory(root.toFile()).redirectError(err.toFile()).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timed out: " + String.join(" ", cmd));
+            List<String> findings = out.lines().filter(l -> !l.isBlank()).toList();
+            return new Result(p.exitValue(), findings, Files.readString(err));
+        } finally {
+            Files.deleteIfExists(err);
+        }
+    }
+
+    @Test
+    void everyScriptOfTheTemplatePassesEveryRule() throws Exception {
+        Result r = check("template.yaml");
+        assertEquals(List.of(), r.findings(), "template.yaml (DOCUMENT:LINE: RULE: what to do):\n" + String.join("\n", r.findings()) + "\n" + r.stderr());
+        assertEquals(0, r.exit(), r.stderr());
+    }
+
+    /** The checker reads every script SSM would run, not just those it happens to find. */
+    @Test
+    void theCheckerReadsEveryPowerShellStepOfEverySsmDocument() throws Exception {
+        JsonNode resources = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(root.resolve("template.yaml"))).path("Resources");
+        int scripts = 0;
+        for (Map.Entry<String, JsonNode> e : resources.properties()) {
+            if (!"AWS::SSM::Document".equals(e.getValue().path("Type").asText())) continue;
+            for (JsonNode step : e.getValue().path("Properties").path("Content").path("mainSteps")) {
+                if ("aws:runPowerShellScript".equals(step.path("action").asText())) scripts += step.path("inputs").path("runCommand").size();
+            }
+        }
+        assertTrue(scripts >= 7, "template.yaml has the seven guest documents, found " + scripts + " scripts");
+        Matcher m = CHECKED.matcher(check("template.yaml").stderr());
+        assertTrue(m.find(), "the checker says how many scripts it read");
+        assertEquals(scripts, Integer.parseInt(m.group(1)));
+    }
+
+    /** Each rule, on a script broken for it on purpose: the rule fires on the broken lines and no other rule fires. */
+    @ParameterizedTest
+    @ValueSource(strings = {"syntax", "powershell3", "exit-code", "sysnative"})
+    void eachRuleCatchesItsBrokenScript(String rule) throws Exception {
+        Map<String, List<String>> expected = Map.of(
+                // "$dir: ..." in a string (PowerShell reads $dir: as a qualified name), and an if { ... never closed
+                "syntax", List.of("3 syntax", "5 syntax"),
+                // [ordered], $PSItem, -in, Get-FileHash, .Where(), [IO.Compression.ZipFile], ConvertTo-Json
+                "powershell3", List.of("2 powershell3", "3 powershell3", "4 powershell3", "5 powershell3", "6 powershell3",
+                        "7 powershell3", "8 powershell3"),
+                // dpinst's exit code printed, not checked; rundll32 started without -PassThru; pnputil checked (line 5)
+                "exit-code", List.of("3 exit-code", "7 exit-code"),
+                // a Sysnative path to powershell.exe
+                "sysnative", List.of("3 sysnative"));
+        Path script = root.resolve("local/src/test/resources/pslint/" + rule + ".ps1");
+        Result r = check("--script", script.toString());
+        assertEquals(expected.get(rule), r.linesAndRules(), String.join("\n", r.findings()));
+        assertEquals(1, r.exit());
+        assertEquals(new TreeSet<>(List.of(rule + ".ps1")),
+                new TreeSet<>(r.findings().stream().map(f -> f.substring(0, f.indexOf(':'))).toList()), "findings name the script");
+    }
+
+    /** What the rules allow (MSI exit codes checked, $LASTEXITCODE after a call, PowerShell 2.0 forms) passes. */
+    @Test
+    void aScriptThatChecksEveryProgramAndKeepsToPowerShell2Passes() throws Exception {
+        Result r = check("--script", root.resolve("local/src/test/resources/pslint/clean.ps1").toString());
+        assertEquals(List.of(), r.findings());
+        assertEquals(0, r.exit(), r.stderr());
+    }
+
+    @Test
+    void findingsNameTheDocumentAndItsLineInTheTemplate() throws Exception {
+        Path broken = Files.createTempFile("template", ".yaml");
+        try {
+            Files.writeString(broken, """
+                    Resources:
+                      Topic:
+                        Type: AWS::SNS::Topic
+                        Properties:
+                          TopicName: !Sub "${AWS::StackName}-x"
+                      InstallEnaDriverDocument:
+                        Type: AWS::SSM::Document
+                        Properties:
+                          Name: !Sub "${AWS::StackName}-InstallEnaDriver"
+                          Content:
+                            mainSteps:
+                              - action: aws:runPowerShellScript
+                                name: InstallEnaDriver
+                                inputs:
+                                  runCommand:
+                                    - |
+                                      $ErrorActionPreference = 'Stop'
+                                      & "$env:SystemRoot\\sysnative\\WindowsPowerShell\\v1.0\\powershell.exe" -File install.ps1
+                    """);
+            Result r = check(broken.toString());
+            assertEquals(List.of(
+                    "InstallEnaDriverDocument:18: exit-code",
+                    "InstallEnaDriverDocument:18: sysnative"),
+                    r.findings().stream().map(f -> f.substring(0, f.indexOf(": ", f.indexOf(": ") + 2))).toList());
+            assertEquals(1, r.exit());
+        } finally {
+            Files.deleteIfExists(broken);
+        }
+    }
+}
