@@ -262,6 +262,8 @@ class FaultSuiteTest {
                 Arguments.of("target type that does not exist", "{\"instanceId\":\"" + ID + "\",\"targetType\":\"m5.gigantic\"}", "Xen2Nitro.PreflightRefused", "does not exist"),
                 Arguments.of("approval timeout out of range", "{\"instanceId\":\"" + ID + "\",\"approvalTimeoutSeconds\":5}", "InvalidInputException", "between 60"),
                 Arguments.of("driver source unknown", "{\"instanceId\":\"" + ID + "\",\"driverSource\":\"internet\"}", "InvalidInputException", "\"bucket\""),
+                Arguments.of("driver source distributor (not supported)", "{\"instanceId\":\"" + ID + "\",\"driverSource\":\"distributor\"}",
+                        "InvalidInputException", "scripts/stage-drivers.sh"),
                 Arguments.of("dryRun not a boolean", "{\"instanceId\":\"" + ID + "\",\"dryRun\":\"maybe\"}", "InvalidInputException", "dryRun"));
     }
 

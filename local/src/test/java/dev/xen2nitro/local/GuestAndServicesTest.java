@@ -102,18 +102,15 @@ class GuestAndServicesTest {
             String out = ssm.getCommandInvocation(r -> r.commandId(facts).instanceId(FLEET_2012)).standardOutputContent();
             assertTrue(out.contains("\"os\":\"6.3.9600\"") && out.contains("\"pv\":\"8.4.3\""), out);
 
-            String ena = ssm.sendCommand(r -> r.instanceIds(FLEET_2012).documentName("xen2nitro-InstallEnaDriver")
-                    .parameters(Map.of("Version", List.of("2.6.0")))).command().commandId();
+            String ena = send(e, ssm, FLEET_2012, "xen2nitro-InstallEnaDriver", "2.6.0");
             assertEquals(CommandInvocationStatus.SUCCESS, await(ssm, ena, FLEET_2012));
 
             // ENA 2.7.0 dropped Windows Server 2012 R2: installing it there fails.
-            String tooNew = ssm.sendCommand(r -> r.instanceIds(FLEET_2012).documentName("xen2nitro-InstallEnaDriver")
-                    .parameters(Map.of("Version", List.of("2.7.0")))).command().commandId();
+            String tooNew = send(e, ssm, FLEET_2012, "xen2nitro-InstallEnaDriver", "2.7.0");
             assertEquals(CommandInvocationStatus.FAILED, await(ssm, tooNew, FLEET_2012));
 
             String legacy = "i-0f1e2d3c4b5a60001";
-            String pv = ssm.sendCommand(r -> r.instanceIds(legacy).documentName("xen2nitro-InstallPvDriver")
-                    .parameters(Map.of("Version", List.of("8.3.5")))).command().commandId();
+            String pv = send(e, ssm, legacy, "xen2nitro-InstallPvDriver", "8.3.5");
             assertEquals(CommandInvocationStatus.SUCCESS, await(ssm, pv, legacy));
             @SuppressWarnings("unchecked")
             Map<String, Object> guest = (Map<String, Object>) instance(e, legacy).get("guest");
@@ -124,18 +121,39 @@ class GuestAndServicesTest {
         }
     }
 
-    static String send(SsmClient ssm, String instanceId, String document, String version) {
-        return ssm.sendCommand(r -> r.instanceIds(instanceId).documentName(document)
-                .parameters(Map.of("Version", List.of(version)))).command().commandId();
+    /**
+     * An install document's parameters as the functions send them: the package at {@code version} staged
+     * (here, a stand-in) in the stack's bucket of the world, and its SHA-256.
+     */
+    static Map<String, List<String>> staged(Emulator e, String document, String version) throws Exception {
+        String pkg = switch (document) {
+            case "xen2nitro-InstallPvDriver" -> "AWSPVDriver";
+            case "xen2nitro-InstallEnaDriver" -> "AwsEnaNetworkDriver";
+            case "xen2nitro-InstallNvmeDriver" -> "AWSNVMe";
+            default -> throw new IllegalArgumentException(document);
+        };
+        String bucket = "xen2nitro-drivers-123456789012";
+        String key = "drivers/" + pkg + "/" + version + "/" + pkg + ".zip";
+        byte[] zip = (pkg + " " + version + " (stand-in)").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        synchronized (e.cloud()) {
+            e.cloud().buckets.computeIfAbsent(bucket, b -> new java.util.LinkedHashMap<>()).put(key, zip);
+        }
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(zip));
+        return Map.of("Version", List.of(version), "PackageBucket", List.of(bucket), "PackageKey", List.of(key), "Sha256", List.of(sha));
+    }
+
+    static String send(Emulator e, SsmClient ssm, String instanceId, String document, String version) throws Exception {
+        Map<String, List<String>> parameters = staged(e, document, version);
+        return ssm.sendCommand(r -> r.instanceIds(instanceId).documentName(document).parameters(parameters)).command().commandId();
     }
 
     @Test
     void theGuestReportsTheDriverItsPackageContainsAndNoReleasePastItsOsCeilingInstalls() throws Exception {
         try (Emulator e = Worlds.start("mixed-fleet"); SsmClient ssm = Worlds.ssm(e)) {
             // AWS NVMe driver version history: package 1.5.1 contains driver 1.5.0; 1.5.1 is the last package for 2012 R2.
-            assertEquals(CommandInvocationStatus.SUCCESS, await(ssm, send(ssm, FLEET_2012, "xen2nitro-InstallNvmeDriver", "1.5.1"), FLEET_2012));
+            assertEquals(CommandInvocationStatus.SUCCESS, await(ssm, send(e, ssm, FLEET_2012, "xen2nitro-InstallNvmeDriver", "1.5.1"), FLEET_2012));
             assertEquals("1.5.0", ((Map<?, ?>) ((Map<?, ?>) instance(e, FLEET_2012).get("guest")).get("drivers")).get("nvme"));
-            String nvme16 = send(ssm, FLEET_2012, "xen2nitro-InstallNvmeDriver", "1.6.0");
+            String nvme16 = send(e, ssm, FLEET_2012, "xen2nitro-InstallNvmeDriver", "1.6.0");
             assertEquals(CommandInvocationStatus.FAILED, await(ssm, nvme16, FLEET_2012));
             assertTrue(ssm.getCommandInvocation(r -> r.commandId(nvme16).instanceId(FLEET_2012)).standardErrorContent()
                     .contains("last release for it: 1.5.1"));
@@ -143,12 +161,12 @@ class GuestAndServicesTest {
             String legacy = "i-0f1e2d3c4b5a60001";
             for (String[] tooNew : List.of(new String[] {"xen2nitro-InstallPvDriver", "8.4.3"}, new String[] {"xen2nitro-InstallEnaDriver", "2.4.0"},
                     new String[] {"xen2nitro-InstallNvmeDriver", "1.4.0"})) {
-                String id = send(ssm, legacy, tooNew[0], tooNew[1]);
+                String id = send(e, ssm, legacy, tooNew[0], tooNew[1]);
                 assertEquals(CommandInvocationStatus.FAILED, await(ssm, id, legacy), tooNew[0] + " " + tooNew[1]);
                 assertTrue(ssm.getCommandInvocation(r -> r.commandId(id).instanceId(legacy)).standardErrorContent()
                         .contains("does not support Windows Server 2008R2"), tooNew[0]);
             }
-            assertEquals(CommandInvocationStatus.SUCCESS, await(ssm, send(ssm, legacy, "xen2nitro-InstallEnaDriver", "2.2.3"), legacy));
+            assertEquals(CommandInvocationStatus.SUCCESS, await(ssm, send(e, ssm, legacy, "xen2nitro-InstallEnaDriver", "2.2.3"), legacy));
             assertEquals("2.2.3", ((Map<?, ?>) ((Map<?, ?>) instance(e, legacy).get("guest")).get("drivers")).get("ena"));
         }
     }
@@ -157,8 +175,7 @@ class GuestAndServicesTest {
     void anInjectedGuestFailureFailsItsCommand() throws Exception {
         try (Emulator e = Worlds.start("mixed-fleet", s -> s.replace("\"amiCreated\": \"2019-02-01\"",
                 "\"amiCreated\": \"2019-02-01\", \"failures\": [\"InstallNvmeDriver\"]")); SsmClient ssm = Worlds.ssm(e)) {
-            String nvme = ssm.sendCommand(r -> r.instanceIds(FLEET_2012).documentName("xen2nitro-InstallNvmeDriver")
-                    .parameters(Map.of("Version", List.of("1.5.1")))).command().commandId();
+            String nvme = send(e, ssm, FLEET_2012, "xen2nitro-InstallNvmeDriver", "1.5.1");
             assertEquals(CommandInvocationStatus.FAILED, await(ssm, nvme, FLEET_2012));
             assertTrue(ssm.getCommandInvocation(r -> r.commandId(nvme).instanceId(FLEET_2012)).standardErrorContent().contains("InstallNvmeDriver"));
             assertNull(((Map<?, ?>) ((Map<?, ?>) instance(e, FLEET_2012).get("guest")).get("drivers")).get("nvme"));

@@ -4,7 +4,7 @@ import dev.xen2nitro.functions.core.InvalidInputException;
 import dev.xen2nitro.functions.core.Validatable;
 import dev.xen2nitro.functions.rules.InstanceIds;
 
-/** Input of the driver steps: the version pinned for the guest's OS, and where the package comes from. */
+/** Input of the driver steps: the package version pinned for the guest's OS; it comes from the stack's bucket. */
 public record DriverInstall(String instanceId, String execution, boolean run, String version, String driverSource) implements Validatable {
     @Override
     public void validate() {
@@ -15,12 +15,8 @@ public record DriverInstall(String instanceId, String execution, boolean run, St
         if (run && (version == null || !version.matches("[0-9]+(\\.[0-9]+){1,3}"))) {
             throw new InvalidInputException("'version' is \"" + version + "\"; expected a driver version such as 8.4.3");
         }
-        if (driverSource != null && !driverSource.equals("bucket") && !driverSource.equals("distributor")) {
-            throw new InvalidInputException("'driverSource' must be bucket or distributor");
+        if (driverSource != null && !driverSource.equals("bucket")) {
+            throw new InvalidInputException("'driverSource' is \"" + driverSource + "\"; the packages come from the stack's bucket only");
         }
-    }
-
-    String source() {
-        return driverSource == null ? "bucket" : driverSource;
     }
 }

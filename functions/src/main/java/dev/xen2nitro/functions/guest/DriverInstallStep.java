@@ -4,7 +4,7 @@ import dev.xen2nitro.functions.core.JsonHandler;
 
 /**
  * A driver step: sends its install document with the package pinned for the guest's OS, from the
- * stack's bucket (SHA-256 checked in the guest) or from Distributor; skipped when the plan says so.
+ * stack's bucket (SHA-256 checked in the guest); skipped when the plan says so.
  */
 abstract class DriverInstallStep extends JsonHandler<DriverInstall, CommandSent> {
     private final GuestStep step;
@@ -22,7 +22,7 @@ abstract class DriverInstallStep extends JsonHandler<DriverInstall, CommandSent>
             return CommandSent.skipped(in.instanceId(), step.name(), "the plan skips it");
         }
         return CommandSent.sent(in.instanceId(), GuestCommands.send(in.instanceId(), in.execution(), step,
-                DriverPackages.parameters(pkg, in.version(), in.source())), step.name());
+                DriverPackages.parameters(pkg, in.version())), step.name());
     }
 
     @Override

@@ -20,15 +20,10 @@ final class DriverPackages {
         return "drivers/" + pkg + "/" + version + "/" + pkg + ".zip";
     }
 
-    /** Parameters of an install document for {@code pkg} at {@code version} from {@code source}. */
-    static Map<String, java.util.List<String>> parameters(String pkg, String version, String source) {
+    /** Parameters of an install document for {@code pkg} at {@code version}, from the stack's bucket. */
+    static Map<String, java.util.List<String>> parameters(String pkg, String version) {
         Map<String, java.util.List<String>> p = new LinkedHashMap<>();
         p.put("Version", java.util.List.of(version));
-        p.put("Source", java.util.List.of(source));
-        if (!"bucket".equals(source)) {
-            p.put("PackageName", java.util.List.of(pkg));
-            return p;
-        }
         String bucket = Aws.setting("DRIVER_BUCKET");
         String key = key(pkg, version);
         String sums;
@@ -37,7 +32,7 @@ final class DriverPackages {
         } catch (RuntimeException e) {
             if (e.getCause() instanceof NoSuchKeyException) {
                 throw new PackageNotStagedException("s3://" + bucket + "/" + SUMS + " does not exist: stage the driver packages with"
-                        + " scripts/stage-drivers.sh " + bucket + " DIR (see README#driver-packages), or start with \"driverSource\": \"distributor\"");
+                        + " scripts/stage-drivers.sh " + bucket + " DIR (see README#driver-packages)");
             }
             throw e;
         }

@@ -11,7 +11,7 @@ import dev.xen2nitro.functions.rules.InstanceTypeNames;
  * @param targetType             absent: the Nitro successor of the same size offered in the instance's zone
  * @param dryRun                 true: stop after the preflight report; nothing is changed
  * @param allowInstanceStoreLoss true: migrate although instance-store data is erased by the stop
- * @param driverSource           {@code bucket} (the stack's bucket, SHA-256 checked; the default) or {@code distributor}
+ * @param driverSource           {@code bucket}, the only source: the packages staged in the stack's bucket, SHA-256 checked
  * @param approvalTimeoutSeconds how long the approval waits before the migration is abandoned (60 s to 7 days; default 1 day)
  */
 public record MigrationRequest(String instanceId, String targetType, Boolean dryRun, Boolean allowInstanceStoreLoss,
@@ -25,9 +25,16 @@ public record MigrationRequest(String instanceId, String targetType, Boolean dry
         if (targetType != null) {
             InstanceTypeNames.require("targetType", targetType);
         }
-        if (driverSource != null && !driverSource.equals("bucket") && !driverSource.equals("distributor")) {
-            throw new InvalidInputException("'driverSource' is \"" + driverSource + "\"; use \"bucket\" (packages staged in the stack's bucket)"
-                    + " or \"distributor\" (AWS Distributor packages through the S3 endpoint)");
+        if ("distributor".equals(driverSource)) {
+            // The Distributor path never installed anything (it printed a line), and a real one would fetch from AWS-owned
+            // regional buckets that a private subnet's S3 endpoint policy must allow, the way AWSSupport-UpgradeWindowsAWSDrivers
+            // fails in private subnets (RUNBOOK), with packages the stack cannot check against its own sums.
+            throw new InvalidInputException("'driverSource' \"distributor\" is not supported: stage the pinned packages in the stack's"
+                    + " bucket with scripts/stage-drivers.sh (README, \"Driver packages\") and start again without driverSource");
+        }
+        if (driverSource != null && !driverSource.equals("bucket")) {
+            throw new InvalidInputException("'driverSource' is \"" + driverSource + "\"; leave it out, or use \"bucket\" (the packages staged"
+                    + " in the stack's bucket, the only source)");
         }
         if (approvalTimeoutSeconds != null && (approvalTimeoutSeconds < 60 || approvalTimeoutSeconds > 604_800)) {
             throw new InvalidInputException("'approvalTimeoutSeconds' is " + approvalTimeoutSeconds

@@ -102,6 +102,11 @@ public final class Commands {
      * in its subnet: a rule allows it when its range covers that subnet.
      */
     private boolean sendsHttpsTo(Cloud.Instance i, Cloud.VpcEndpoint e) {
+        if (i.securityGroupIds.isEmpty()) {
+            // An instance the world gives no group is in its VPC's default group, which allows all outbound
+            // traffic (VPC User Guide, "Default security groups for your VPCs").
+            return true;
+        }
         return i.securityGroupIds.stream().map(cloud.securityGroups::get).anyMatch(sg -> sg != null
                 && sg.egress.stream().anyMatch(r -> allows443(r) && r.cidrBlocks() != null
                         && r.cidrBlocks().stream().anyMatch(c -> e.subnetIds.stream().map(cloud.subnets::get)
@@ -235,16 +240,12 @@ public final class Commands {
     }
 
     /**
-     * Why the driver package cannot be had, or null. From the stack's bucket the script downloads
-     * the zip through the S3 gateway endpoint and compares its SHA-256 with the Sha256 parameter;
-     * from Distributor it needs the AWS-owned regional buckets, also through S3 (RUNBOOK).
+     * Why the driver package cannot be had, or null. The script downloads the zip from the stack's
+     * bucket through the S3 gateway endpoint and compares its SHA-256 with the Sha256 parameter.
      */
     private String packageProblem(Invocation inv, Cloud.Instance i) {
         if (!s3Reachable(i)) {
             return "cannot reach Amazon S3 from " + i.subnetId + ": no internet route and no S3 gateway endpoint on its route table";
-        }
-        if (!"bucket".equals(param(inv, "Source"))) {
-            return null;
         }
         String bucket = param(inv, "PackageBucket");
         String key = param(inv, "PackageKey");
