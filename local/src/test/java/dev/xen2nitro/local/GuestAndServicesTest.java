@@ -172,6 +172,21 @@ class GuestAndServicesTest {
     }
 
     @Test
+    void eachServerTakesTheCommandTimeItsWorldGives() throws Exception {
+        // 2012 R2 in the fleet: commands of 10 days (AWS seconds, at the world's time factor).
+        UnaryOperator<String> slow = w -> w.replace("\"amiCreated\": \"2019-02-01\"",
+                "\"amiCreated\": \"2019-02-01\", \"commandSeconds\": 864000");
+        try (Emulator e = Worlds.start("mixed-fleet", slow); SsmClient ssm = Worlds.ssm(e)) {
+            String slowFacts = ssm.sendCommand(r -> r.instanceIds(FLEET_2012).documentName("xen2nitro-CaptureGuestFacts")).command().commandId();
+            String legacy = "i-0f1e2d3c4b5a60001";
+            String quickFacts = ssm.sendCommand(r -> r.instanceIds(legacy).documentName("xen2nitro-CaptureGuestFacts")).command().commandId();
+            assertEquals(CommandInvocationStatus.SUCCESS, await(ssm, quickFacts, legacy), "the default: 10 AWS seconds");
+            assertEquals(CommandInvocationStatus.IN_PROGRESS,
+                    ssm.getCommandInvocation(r -> r.commandId(slowFacts).instanceId(FLEET_2012)).status(), "10 days are not over");
+        }
+    }
+
+    @Test
     void anInjectedGuestFailureFailsItsCommand() throws Exception {
         try (Emulator e = Worlds.start("mixed-fleet", s -> s.replace("\"amiCreated\": \"2019-02-01\"",
                 "\"amiCreated\": \"2019-02-01\", \"failures\": [\"InstallNvmeDriver\"]")); SsmClient ssm = Worlds.ssm(e)) {

@@ -180,6 +180,8 @@ public final class CloudFactory {
         if (g.ssmAgentVersion() != null) guest.ssmAgentVersion = g.ssmAgentVersion();
         guest.failures.addAll(list(g.failures()));
         guest.pnpGeneralized = Boolean.TRUE.equals(g.pnpGeneralized());
+        if (g.rebootSeconds() != null) guest.rebootSeconds = g.rebootSeconds();
+        if (g.commandSeconds() != null) guest.commandSeconds = g.commandSeconds();
         return guest;
     }
 

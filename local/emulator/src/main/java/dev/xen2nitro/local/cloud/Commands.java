@@ -129,7 +129,7 @@ public final class Commands {
         inv.instanceId = i.id;
         inv.documentName = documentName;
         inv.parameters.putAll(params);
-        inv.doneAt = cloud.after(Cloud.COMMAND_SECONDS);
+        inv.doneAt = cloud.after(i.guest == null ? Cloud.COMMAND_SECONDS : i.guest.commandSeconds);
         invocations.put(commandId + "/" + i.id, inv);
         return inv;
     }
@@ -190,7 +190,7 @@ public final class Commands {
                     }
                     inv.output = "AWS PV driver " + version + " installed; reboot requested (exit 3010)\n";
                     i.boot(cloud);
-                    inv.doneAt = cloud.after(Cloud.REBOOT_SECONDS);
+                    inv.doneAt = cloud.after(g.rebootSeconds);
                 } else {
                     finish(inv, "Success", 0, inv.output + "AWS PV driver " + g.pvDriver + " present after reboot", "");
                 }

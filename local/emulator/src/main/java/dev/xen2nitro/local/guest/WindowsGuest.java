@@ -46,6 +46,11 @@ public final class WindowsGuest {
     /** Named guest failures injected by the world file (e.g. InstallPvDriver, EnaDriverBroken). */
     public List<String> failures = new ArrayList<>();
     public int reboots;
+    /**
+     * How long this server takes to come back from the PV install's reboot ("may not be available for up to
+     * 15 minutes", EC2 User Guide) and to run one of our commands, in AWS seconds; set per instance by the world.
+     */
+    public int rebootSeconds = 120, commandSeconds = 10;
 
     public WindowsGuest copy() {
         WindowsGuest g = new WindowsGuest();
@@ -63,6 +68,8 @@ public final class WindowsGuest {
         g.powerManagementSet = powerManagementSet;
         g.amiCreated = amiCreated;
         g.ssmAgentVersion = ssmAgentVersion;
+        g.rebootSeconds = rebootSeconds;
+        g.commandSeconds = commandSeconds;
         g.failures = new ArrayList<>(failures);
         g.reboots = reboots;
         return g;

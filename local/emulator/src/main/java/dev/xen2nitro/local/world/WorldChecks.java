@@ -229,6 +229,12 @@ final class WorldChecks {
         if (g.amiCreated() != null && !DATE.matcher(g.amiCreated()).matches()) {
             p.add(f + ".amiCreated: '" + g.amiCreated() + "' is not a date (YYYY-MM-DD)");
         }
+        if (g.rebootSeconds() != null && g.rebootSeconds() < 1) {
+            p.add(f + ".rebootSeconds: " + g.rebootSeconds() + " must be a positive number of seconds");
+        }
+        if (g.commandSeconds() != null && g.commandSeconds() < 1) {
+            p.add(f + ".commandSeconds: " + g.commandSeconds() + " must be a positive number of seconds");
+        }
         each(g.failures(), (i, name) -> {
             if (name == null || !GUEST_FAILURES.contains(name)) {
                 p.add(f + ".failures[" + i + "]: '" + name + "' is not a guest failure; known: " + new TreeSet<>(GUEST_FAILURES));

@@ -64,10 +64,14 @@ public record WorldFile(
 
     public record Network(Boolean dhcp, String ipAddress, List<String> dnsServers) {}
 
-    /** {@code pnpGeneralized}: Sysprep_Generalize_Pnp has run (after the NVMe driver), as in mid-migration. */
+    /**
+     * {@code pnpGeneralized}: Sysprep_Generalize_Pnp has run (after the NVMe driver), as in mid-migration;
+     * {@code rebootSeconds} and {@code commandSeconds}: how long this server takes to reboot after a driver
+     * install and to run a command, in AWS seconds (defaults 120 and 10).
+     */
     public record Guest(String os, Drivers drivers, LaunchAgent launchAgent, Network network, List<String> roles,
                         Boolean powerManagementSet, String amiCreated, String ssmAgentVersion, List<String> failures,
-                        Boolean pnpGeneralized) {}
+                        Boolean pnpGeneralized, Integer rebootSeconds, Integer commandSeconds) {}
 
     /** {@code guest}: the Windows guest on the image's root snapshot, which a root volume restored from it brings back. */
     public record Image(String id, String name, String architecture, Boolean enaSupport, String platform,
