@@ -44,18 +44,28 @@ class GuestAndServicesTest {
         }
     }
 
+    /** The seed's subnet gets ssm and ec2messages interface endpoints with private DNS, in a new group; returns the group. */
+    static String ssmEndpoints(Ec2Client ec2) {
+        String sg = ec2.createSecurityGroup(r -> r.vpcId("vpc-0a1b2c3d4e5f60001").groupName("ep").description("443")).groupId();
+        for (String svc : List.of("ssm", "ec2messages")) {
+            ec2.createVpcEndpoint(r -> r.vpcId("vpc-0a1b2c3d4e5f60001").vpcEndpointType("Interface").privateDnsEnabled(true)
+                    .serviceName("com.amazonaws.us-east-1." + svc).subnetIds("subnet-0a1b2c3d4e5f60001").securityGroupIds(sg));
+        }
+        return sg;
+    }
+
+    static void admitHttpsFromTheSubnet(Ec2Client ec2, String sg) {
+        ec2.authorizeSecurityGroupIngress(r -> r.groupId(sg).ipPermissions(p -> p.ipProtocol("tcp").fromPort(443).toPort(443)
+                .ipRanges(ip -> ip.cidrIp("10.20.1.0/24"))));
+    }
+
     @Test
     void theAgentNeedsHttpsOutToTheEndpoints() throws Exception {
         // The instance's group allows nothing out: the endpoints and their 443 ingress are not enough.
         UnaryOperator<String> noEgress = w -> w.replace("\"groupName\": \"app-servers\",", "\"groupName\": \"app-servers\", \"egress\": [],");
         try (Emulator e = Worlds.start("seed-2012r2-private", noEgress); SsmClient ssm = Worlds.ssm(e); Ec2Client ec2 = Worlds.ec2(e)) {
-            String sg = ec2.createSecurityGroup(r -> r.vpcId("vpc-0a1b2c3d4e5f60001").groupName("ep").description("443")).groupId();
-            ec2.authorizeSecurityGroupIngress(r -> r.groupId(sg).ipPermissions(p -> p.ipProtocol("tcp").fromPort(443).toPort(443)
-                    .ipRanges(ip -> ip.cidrIp("10.20.1.0/24"))));
-            for (String svc : List.of("ssm", "ec2messages")) {
-                ec2.createVpcEndpoint(r -> r.vpcId("vpc-0a1b2c3d4e5f60001").vpcEndpointType("Interface").privateDnsEnabled(true)
-                        .serviceName("com.amazonaws.us-east-1." + svc).subnetIds("subnet-0a1b2c3d4e5f60001").securityGroupIds(sg));
-            }
+            String sg = ssmEndpoints(ec2);
+            admitHttpsFromTheSubnet(ec2, sg);
             assertTrue(ssm.describeInstanceInformation(r -> r.filters(f -> f.key("InstanceIds").values(SEED))).instanceInformationList().isEmpty());
             assertTrue(ec2.describeSecurityGroups(r -> r.groupIds("sg-0a1b2c3d4e5f60001")).securityGroups().get(0).ipPermissionsEgress().isEmpty());
         }
@@ -63,13 +73,8 @@ class GuestAndServicesTest {
         UnaryOperator<String> httpsOut = w -> w.replace("\"groupName\": \"app-servers\",",
                 "\"groupName\": \"app-servers\", \"egress\": [{\"ipProtocol\": \"tcp\", \"fromPort\": 443, \"toPort\": 443, \"cidrBlocks\": [\"10.20.0.0/16\"]}],");
         try (Emulator e = Worlds.start("seed-2012r2-private", httpsOut); SsmClient ssm = Worlds.ssm(e); Ec2Client ec2 = Worlds.ec2(e)) {
-            String sg = ec2.createSecurityGroup(r -> r.vpcId("vpc-0a1b2c3d4e5f60001").groupName("ep").description("443")).groupId();
-            ec2.authorizeSecurityGroupIngress(r -> r.groupId(sg).ipPermissions(p -> p.ipProtocol("tcp").fromPort(443).toPort(443)
-                    .ipRanges(ip -> ip.cidrIp("10.20.1.0/24"))));
-            for (String svc : List.of("ssm", "ec2messages")) {
-                ec2.createVpcEndpoint(r -> r.vpcId("vpc-0a1b2c3d4e5f60001").vpcEndpointType("Interface").privateDnsEnabled(true)
-                        .serviceName("com.amazonaws.us-east-1." + svc).subnetIds("subnet-0a1b2c3d4e5f60001").securityGroupIds(sg));
-            }
+            String sg = ssmEndpoints(ec2);
+            admitHttpsFromTheSubnet(ec2, sg);
             assertEquals(PingStatus.ONLINE, ssm.describeInstanceInformation(r -> r.filters(f -> f.key("InstanceIds").values(SEED)))
                     .instanceInformationList().get(0).pingStatus());
         }
@@ -78,15 +83,10 @@ class GuestAndServicesTest {
     @Test
     void endpointsWithPrivateDnsAndA443RuleBringTheAgentOnline() throws Exception {
         try (Emulator e = Worlds.start("seed-2012r2-private"); SsmClient ssm = Worlds.ssm(e); Ec2Client ec2 = Worlds.ec2(e)) {
-            String sg = ec2.createSecurityGroup(r -> r.vpcId("vpc-0a1b2c3d4e5f60001").groupName("ep").description("443")).groupId();
-            for (String svc : List.of("ssm", "ec2messages")) {
-                ec2.createVpcEndpoint(r -> r.vpcId("vpc-0a1b2c3d4e5f60001").vpcEndpointType("Interface").privateDnsEnabled(true)
-                        .serviceName("com.amazonaws.us-east-1." + svc).subnetIds("subnet-0a1b2c3d4e5f60001").securityGroupIds(sg));
-            }
+            String sg = ssmEndpoints(ec2);
             // No ingress rule yet: the endpoints exist but the agent cannot reach them.
             assertTrue(ssm.describeInstanceInformation(r -> r.filters(f -> f.key("InstanceIds").values(SEED))).instanceInformationList().isEmpty());
-            ec2.authorizeSecurityGroupIngress(r -> r.groupId(sg).ipPermissions(p -> p.ipProtocol("tcp").fromPort(443).toPort(443)
-                    .ipRanges(ip -> ip.cidrIp("10.20.1.0/24"))));
+            admitHttpsFromTheSubnet(ec2, sg);
             var info = ssm.describeInstanceInformation(r -> r.filters(f -> f.key("InstanceIds").values(SEED))).instanceInformationList();
             assertEquals(1, info.size());
             assertEquals(PingStatus.ONLINE, info.get(0).pingStatus());
