@@ -87,6 +87,9 @@ class RulesTest {
     @Test
     void windowsReleasesAreDecidedFromTheVersionNumberAndUnknownBuildsAreRefused() {
         assertEquals("2008R2", WindowsReleases.of("6.1.7601").release());
+        WindowsReleases.Decision rtm = WindowsReleases.of("6.1.7600");
+        assertFalse(rtm.supported(), "2008 R2 without Service Pack 1");
+        assertTrue(rtm.refusal().contains("Service Pack 1"), rtm.refusal());
         assertEquals("2012", WindowsReleases.of("6.2.9200").release());
         assertEquals("2012R2", WindowsReleases.of("6.3.9600").release());
         assertEquals("2016", WindowsReleases.of("10.0.14393").release());

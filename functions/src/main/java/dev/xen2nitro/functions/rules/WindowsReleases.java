@@ -36,6 +36,12 @@ public final class WindowsReleases {
                     + " versions of template.yaml; deploy the stack again so both are the same version");
         }
         String[] p = version.split("\\.");
+        if ("6".equals(p[0]) && "1".equals(p[1]) && Integer.parseInt(p[2]) < 7601) {
+            // The ENA driver needs Windows Server 2008 R2 with Service Pack 1 (build 7601) (EC2 User Guide, "Enable
+            // enhanced networking with ENA on Windows instances", prerequisites).
+            return new Decision(null, "Windows Server 2008 R2 build " + p[2] + " has no Service Pack 1, which the ENA driver needs:"
+                    + " install Service Pack 1 (build 7601) first, then start the migration again");
+        }
         String release = "10".equals(p[0]) && "0".equals(p[1]) ? BY_BUILD.get(p[2]) : BY_MINOR.get(p[0] + "." + p[1]);
         if (release != null) {
             return new Decision(release, null);
