@@ -39,8 +39,14 @@ public final class LocalCloud implements AutoCloseable {
             System.setProperty("aws.endpointUrl", endpoint);
         }
         System.setProperty("aws.region", cloud.region);
-        System.setProperty("aws.accessKeyId", "AKIALOCAL");
-        System.setProperty("aws.secretAccessKey", "local-secret");
+        // Credentials the emulator knows the secret of, so that it verifies the package URLs the functions presign.
+        System.setProperty("aws.accessKeyId", dev.xen2nitro.local.cloud.LocalCredentials.ACCESS_KEY_ID);
+        System.setProperty("aws.secretAccessKey", dev.xen2nitro.local.cloud.LocalCredentials.SECRET_ACCESS_KEY);
+        // The pins of the stand-in zips the worlds stage, read instead of the (empty) pins in the functions' jar.
+        // template.yaml never sets XEN2NITRO_PACKAGE_PINS: in AWS the functions read only the pins they were built with.
+        if (System.getenv("XEN2NITRO_PACKAGE_PINS") == null) {
+            System.setProperty("XEN2NITRO_PACKAGE_PINS", projectRoot.resolve("local/package-pins.sha256").toAbsolutePath().toString());
+        }
         // What template.yaml's Globals give every function (TOPIC_ARN, DRIVER_BUCKET, DOCUMENT_PREFIX).
         template.environment(cloud.region, cloud.accountId).forEach((k, v) -> {
             if (System.getenv(k) == null) System.setProperty(k, v);

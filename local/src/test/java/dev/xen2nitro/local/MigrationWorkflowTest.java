@@ -89,6 +89,12 @@ class MigrationWorkflowTest {
         assertEquals(1, i.get("startCount"));
         assertEquals(Map.of("pv", "8.4.3", "ena", "2.6.0", "nvme", "1.5.0"), o.guest(SEED).get("drivers"), "NVMe package 1.5.1 reports driver 1.5.0");
         assertEquals(Map.of("name", "EC2Config", "version", "4.9.5777"), o.guest(SEED).get("launchAgent"));
+        // The installer ran out of band and replaced the SSM agent with the one EC2Config 4.9.5777 bundles; the workflow
+        // waited for its result instead of the command that started it.
+        assertEquals("done 4.9.5777", o.guest(SEED).get("launchAgentUpdate"));
+        assertEquals("3.3.484.0", o.guest(SEED).get("ssmAgentVersion"));
+        assertTrue(o.progress().contains("CheckLaunchAgentUpdate"), o.progress());
+        assertEquals("Migrated and verified.", o.report().output().get("outcome").get("reason").asText());
         assertEquals(true, o.guest(SEED).get("powerManagementSet"), "AMI from 2017 needs the power settings");
         assertEquals(4, o.calls("CreateVpcEndpoint"), "ssm, ec2messages, ssmmessages and s3 were missing");
         assertTrue(o.list("vpcEndpoints").isEmpty(), "temporary endpoints are gone");
@@ -123,6 +129,30 @@ class MigrationWorkflowTest {
         assertTrue(reason.contains("launch agent was not updated") && reason.contains("Failed"), reason);
         String report = (String) o.list("notifications").get(o.list("notifications").size() - 1).get("message");
         assertTrue(report.contains("launch agent was not updated"), report);
+    }
+
+    @Test
+    void anEc2ConfigInstallerThatFailsOutOfBandIsReportedAndTheMigrationKept() throws Exception {
+        Outcome o = run("seed-2012r2-private", seedGuestFailure("Ec2InstallFails"), input(SEED, ""), "auto");
+        assertEquals("SUCCEEDED", o.report().status(), o.progress());
+        assertEquals("migrated", o.tags(SEED).get("xen2nitro:status"));
+        assertEquals(Map.of("name", "EC2Config", "version", "4.9.4222"), o.guest(SEED).get("launchAgent"), "the installer failed");
+        assertTrue(o.list("replaceRootVolumeTasks").isEmpty(), "nothing was rolled back");
+        String reason = o.report().output().get("outcome").get("reason").asText();
+        assertTrue(reason.contains("launch agent was not updated") && reason.contains("EC2Install.exe"), reason);
+    }
+
+    @Test
+    void aPinnedPackageMissingFromTheBucketStopsTheMigrationBeforeTheGuestChanges() throws Exception {
+        Outcome o = run("seed-2012r2-private", w -> w.replace("\"drivers/EC2Install/4.9.5777/EC2Install.zip\"", "\"drivers/EC2Install/4.9.5776/EC2Install.zip\""),
+                input(SEED, ""), "auto");
+        assertEquals("Xen2Nitro.PackageNotStaged", o.report().error(), o.progress());
+        assertTrue(o.progress().contains("> MarkPackagesNotStaged"), o.progress());
+        String cause = o.report().cause();
+        assertTrue(cause.contains("EC2Install 4.9.5777 is pinned but not staged") && cause.contains("scripts/stage-drivers.sh"), cause);
+        o.assertNothingChanged();
+        assertEquals(List.of("xen2nitro-CaptureGuestFacts"), o.list("commands").stream().map(c -> c.get("documentName")).toList(),
+                "only the facts were read in the guest");
     }
 
     @Test
