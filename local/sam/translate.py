@@ -13,11 +13,12 @@ from samtranslator.translator.transform import transform
 from samtranslator.yaml_helper import yaml_parse
 
 
-class NoManagedPolicies:
-    """Managed policies are named by ARN in the template, so no IAM lookup of names is needed."""
+class ManagedPolicies:
+    """The AWS managed policies SAM names for the template (X-Ray for traced state machines), by their
+    ARNs, so that no IAM lookup is needed."""
 
     def load(self):
-        return {}
+        return {"AWSXrayWriteOnlyAccess": "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess"}
 
 
 def main():
@@ -32,7 +33,7 @@ def main():
             props["CodeUri"] = "s3://package/functions.jar"
         if resource.get("Type") == "AWS::Serverless::StateMachine" and "DefinitionUri" in props:
             props["DefinitionUri"] = "s3://package/" + name + ".json"
-    json.dump(transform(template, {}, NoManagedPolicies()), sys.stdout, indent=1, sort_keys=True)
+    json.dump(transform(template, {}, ManagedPolicies()), sys.stdout, indent=1, sort_keys=True)
 
 
 if __name__ == "__main__":

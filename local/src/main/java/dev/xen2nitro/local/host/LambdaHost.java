@@ -48,6 +48,8 @@ public final class LambdaHost implements AutoCloseable {
     private final double timeFactor;
     private final java.util.function.Supplier<dev.xen2nitro.local.cloud.Cloud> faults;
     public final List<Invocation> invocations = new CopyOnWriteArrayList<>();
+    /** What the functions logged, one entry per log call, as the function's log group would hold it. */
+    public final List<String> logs = new CopyOnWriteArrayList<>();
 
     private final URI emulator;
     private final dev.xen2nitro.local.iam.AccessControl access;
@@ -165,7 +167,7 @@ public final class LambdaHost implements AutoCloseable {
             EmulatorRouting.set(emulator, credentials.get(fn.logicalId()));
             try {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
-                h.handleRequest(new ByteArrayInputStream(payload), out, new LocalContext(fn, timeoutMs));
+                h.handleRequest(new ByteArrayInputStream(payload), out, new LocalContext(fn, timeoutMs, logs));
                 return out.toByteArray();
             } finally {
                 EmulatorRouting.clear();
@@ -235,10 +237,12 @@ public final class LambdaHost implements AutoCloseable {
         private final Template.Function fn;
         private final long deadline;
         private final String requestId = UUID.randomUUID().toString();
+        private final List<String> logs;
 
-        LocalContext(Template.Function fn, long timeoutMs) {
+        LocalContext(Template.Function fn, long timeoutMs, List<String> logs) {
             this.fn = fn;
             this.deadline = System.currentTimeMillis() + timeoutMs;
+            this.logs = logs;
         }
 
         public String getAwsRequestId() { return requestId; }
@@ -253,7 +257,7 @@ public final class LambdaHost implements AutoCloseable {
         public int getMemoryLimitInMB() { return 1024; }
         public LambdaLogger getLogger() {
             return new LambdaLogger() {
-                public void log(String message) { System.err.println("[" + fn.logicalId() + "] " + message); }
+                public void log(String message) { logs.add(message); }
                 public void log(byte[] message) { log(new String(message, StandardCharsets.UTF_8)); }
             };
         }

@@ -31,11 +31,16 @@ public final class StackRoles {
     /**
      * AWS managed policies a role of the template names, with their documents ("AWS managed policy
      * reference": AWSLambdaBasicExecutionRole allows logs:CreateLogGroup, logs:CreateLogStream and
-     * logs:PutLogEvents on every resource).
+     * logs:PutLogEvents on every resource; AWSXrayWriteOnlyAccess, which SAM attaches to a traced state
+     * machine's role, allows xray:PutTraceSegments, xray:PutTelemetryRecords, xray:GetSamplingRules,
+     * xray:GetSamplingTargets and xray:GetSamplingStatisticSummaries on every resource).
      */
     private static final Map<String, String> MANAGED = Map.of(
             "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
-            "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogGroup\",\"logs:CreateLogStream\",\"logs:PutLogEvents\"],\"Resource\":\"*\"}]}");
+            "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogGroup\",\"logs:CreateLogStream\",\"logs:PutLogEvents\"],\"Resource\":\"*\"}]}",
+            "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess",
+            "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"xray:PutTraceSegments\",\"xray:PutTelemetryRecords\",\"xray:GetSamplingRules\","
+                    + "\"xray:GetSamplingTargets\",\"xray:GetSamplingStatisticSummaries\"],\"Resource\":\"*\"}]}");
 
     private final JsonNode resources;
     private final String region, accountId;
