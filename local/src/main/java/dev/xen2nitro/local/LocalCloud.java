@@ -2,6 +2,9 @@ package dev.xen2nitro.local;
 
 import dev.xen2nitro.local.cloud.Cloud;
 import dev.xen2nitro.local.host.LambdaHost;
+import dev.xen2nitro.local.host.StackRoles;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import dev.xen2nitro.local.host.Template;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -51,7 +54,42 @@ public final class LocalCloud implements AutoCloseable {
         template.environment(cloud.region, cloud.accountId).forEach((k, v) -> {
             if (System.getenv(k) == null) System.setProperty(k, v);
         });
-        this.host = new LambdaHost(template, cloud.timeFactor, emulator::cloud, emulator.endpoint());
+        // Each function and state machine signs its calls as its role's session; the emulator authorizes them by its policies.
+        Map<String, AwsCredentials> credentials = new java.util.LinkedHashMap<>();
+        roles(projectRoot, cloud.region, cloud.accountId).principals().forEach((logicalId, principal) -> {
+            AwsCredentials c = credentials(logicalId);
+            emulator.access().register(c.accessKeyId(), principal);
+            credentials.put(logicalId, c);
+        });
+        this.host = new LambdaHost(template, cloud.timeFactor, emulator::cloud, emulator.endpoint(), credentials, emulator.access());
+    }
+
+    private static final Map<String, StackRoles> ROLES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The stack's roles, translated once per JVM for each region and account (the translation takes a second or two). */
+    private static StackRoles roles(Path projectRoot, String region, String accountId) throws IOException {
+        String key = projectRoot.toAbsolutePath() + "|" + region + "|" + accountId;
+        StackRoles r = ROLES.get(key);
+        if (r == null) {
+            r = StackRoles.of(projectRoot, region, accountId);
+            ROLES.put(key, r);
+        }
+        return r;
+    }
+
+    /**
+     * The session credentials of a function's or state machine's role: an access key that names it
+     * (temporary keys start with ASIA) and a secret of its own.
+     */
+    public static AwsCredentials credentials(String logicalId) {
+        String digest;
+        try {
+            digest = java.util.HexFormat.of().withUpperCase().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(logicalId.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return AwsBasicCredentials.create("ASIA" + digest.substring(0, 16), "local-secret-" + logicalId);
     }
 
     /** A local cloud of its own on {@code cloud}, to run beside others; close it when done. */
@@ -84,9 +122,10 @@ public final class LocalCloud implements AutoCloseable {
         return new Runner(projectRoot, template, emulator, host, progress).run(stateMachine, inputJson, approval);
     }
 
-    public Runner.Report runDefinition(String asl, String inputJson, String approval, PrintStream progress)
+    /** Runs {@code asl} as the state machine {@code role} of template.yaml would, with its role. */
+    public Runner.Report runDefinition(String asl, String inputJson, String approval, String role, PrintStream progress)
             throws IOException, InterruptedException {
-        return new Runner(projectRoot, template, emulator, host, progress).runDefinition(asl, inputJson, approval);
+        return new Runner(projectRoot, template, emulator, host, progress).runDefinition(asl, inputJson, approval, role);
     }
 
     public Map<String, Object> world() {

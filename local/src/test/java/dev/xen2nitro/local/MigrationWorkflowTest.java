@@ -26,7 +26,9 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 class MigrationWorkflowTest {
     static final String SEED = "i-0a1b2c3d4e5f60001";
 
-    record Outcome(Runner.Report report, Map<String, Object> world, Map<String, Object> before, String progress) {
+    /** An execution's report and world, the world before it, its progress, and what the functions logged. */
+    record Outcome(Runner.Report report, Map<String, Object> world, Map<String, Object> before, String progress,
+                   List<String> logs, int invocations) {
         @SuppressWarnings("unchecked")
         Map<String, Object> instance(String id) {
             return ((List<Map<String, Object>>) world.get("instances")).stream().filter(i -> id.equals(i.get("id"))).findFirst().orElseThrow();
@@ -64,7 +66,8 @@ class MigrationWorkflowTest {
             Map<String, Object> before = local.world();
             ByteArrayOutputStream progress = new ByteArrayOutputStream();
             Runner.Report report = local.run("MigrateInstanceStateMachine", input, approval, new PrintStream(progress, true, StandardCharsets.UTF_8));
-            return new Outcome(report, local.world(), before, progress.toString(StandardCharsets.UTF_8));
+            return new Outcome(report, local.world(), before, progress.toString(StandardCharsets.UTF_8),
+                    List.copyOf(local.host().logs), local.host().invocations.size());
         }
     }
 
@@ -111,6 +114,16 @@ class MigrationWorkflowTest {
         assertEquals(List.of("xen2nitro: approve " + SEED + " -> m5.xlarge?", "xen2nitro: " + SEED + " migrated"), subjects);
         String approval = (String) o.list("notifications").get(0).get("message");
         assertTrue(approval.contains("aws stepfunctions send-task-success") && approval.contains("aws stepfunctions send-task-failure"), approval);
+        // One JSON log line per invocation, naming the instance; the approval's task token in none of them.
+        assertEquals(o.invocations(), o.logs().size(), String.join("", o.logs()));
+        java.util.regex.Matcher token = java.util.regex.Pattern.compile("--task-token '?([^' ]+)").matcher(approval);
+        assertTrue(token.find(), approval);
+        for (String line : o.logs()) {
+            com.fasterxml.jackson.databind.JsonNode l = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+            assertTrue(l.path("function").isTextual() && l.path("ms").isNumber() && l.path("outcome").isTextual(), line);
+            assertFalse(line.contains(token.group(1)), "a task token in a log line: " + line);
+        }
+        assertTrue(o.logs().stream().anyMatch(l -> l.contains("\"instanceId\":\"" + SEED + "\"")));
     }
 
     static UnaryOperator<String> seedGuestFailure(String name) {
