@@ -84,6 +84,9 @@ public final class Authorizations {
             case "ec2:CreateReplaceRootVolumeTask" -> {
                 CreateReplaceRootVolumeTaskRequest r = (CreateReplaceRootVolumeTaskRequest) request;
                 out.add(instance(cloud, a, r.instanceId()));
+                // The root volume being replaced is a required resource (Service Authorization Reference, Amazon EC2).
+                Cloud.Instance i = cloud.instances.get(r.instanceId());
+                if (i != null && !i.volumes.isEmpty()) out.add(new Target(a, cloud.arn("volume", i.volumes.get(0).volumeId), Map.of()));
                 if (r.imageId() != null) out.add(existing(cloud, a, r.imageId(), Map.of()));
                 creates(cloud, a, "CreateReplaceRootVolumeTask", r.tagSpecifications(), Map.of("replace-root-volume-task", "replace-root-volume-task"), out);
             }
@@ -147,7 +150,14 @@ public final class Authorizations {
         Map<String, String> tags = null;
         String type;
         if (id.startsWith("i-")) return withExtra(instance(cloud, action, id), extra);
-        else if (id.startsWith("ami-")) { type = "image"; Cloud.Image im = cloud.images.get(id); if (im != null) tags = im.tags; }
+        else if (id.startsWith("ami-")) {
+            type = "image";
+            Cloud.Image im = cloud.images.get(id);
+            if (im != null) tags = im.tags;
+            // The world's images are its account's own (ec2:Owner, Service Authorization Reference: image).
+            extra = new LinkedHashMap<>(extra);
+            if (im != null) extra.put("ec2:Owner", List.of(cloud.accountId));
+        }
         else if (id.startsWith("snap-")) { type = "snapshot"; Cloud.Snapshot s = cloud.snapshots.get(id); if (s != null) tags = s.tags; }
         else if (id.startsWith("vpce-")) { type = "vpc-endpoint"; Cloud.VpcEndpoint e = cloud.vpcEndpoints.get(id); if (e != null) tags = e.tags; }
         else if (id.startsWith("sg-")) { type = "security-group"; Cloud.SecurityGroup g = cloud.securityGroups.get(id); if (g != null) tags = g.tags; }
