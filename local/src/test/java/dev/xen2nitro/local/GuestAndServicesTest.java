@@ -174,8 +174,7 @@ class GuestAndServicesTest {
     @Test
     void eachServerTakesTheCommandTimeItsWorldGives() throws Exception {
         // 2012 R2 in the fleet: commands of 10 days (AWS seconds, at the world's time factor).
-        UnaryOperator<String> slow = w -> w.replace("\"amiCreated\": \"2019-02-01\"",
-                "\"amiCreated\": \"2019-02-01\", \"commandSeconds\": 864000");
+        UnaryOperator<String> slow = Worlds.guestField(FLEET_2012, "commandSeconds", "864000");
         try (Emulator e = Worlds.start("mixed-fleet", slow); SsmClient ssm = Worlds.ssm(e)) {
             String slowFacts = ssm.sendCommand(r -> r.instanceIds(FLEET_2012).documentName("xen2nitro-CaptureGuestFacts")).command().commandId();
             String legacy = "i-0f1e2d3c4b5a60001";
@@ -188,8 +187,8 @@ class GuestAndServicesTest {
 
     @Test
     void anInjectedGuestFailureFailsItsCommand() throws Exception {
-        try (Emulator e = Worlds.start("mixed-fleet", s -> s.replace("\"amiCreated\": \"2019-02-01\"",
-                "\"amiCreated\": \"2019-02-01\", \"failures\": [\"InstallNvmeDriver\"]")); SsmClient ssm = Worlds.ssm(e)) {
+        try (Emulator e = Worlds.start("mixed-fleet", Worlds.guestField(FLEET_2012, "failures", "[\"InstallNvmeDriver\"]"));
+             SsmClient ssm = Worlds.ssm(e)) {
             String nvme = send(e, ssm, FLEET_2012, "xen2nitro-InstallNvmeDriver", "1.5.1");
             assertEquals(CommandInvocationStatus.FAILED, await(ssm, nvme, FLEET_2012));
             assertTrue(ssm.getCommandInvocation(r -> r.commandId(nvme).instanceId(FLEET_2012)).standardErrorContent().contains("InstallNvmeDriver"));

@@ -89,7 +89,7 @@ class MigrationWorkflowTest {
         assertEquals(1, i.get("startCount"));
         assertEquals(Map.of("pv", "8.4.3", "ena", "2.6.0", "nvme", "1.5.0"), o.guest(SEED).get("drivers"), "NVMe package 1.5.1 reports driver 1.5.0");
         assertEquals(Map.of("name", "EC2Config", "version", "4.9.5777"), o.guest(SEED).get("launchAgent"));
-        assertEquals(true, o.guest(SEED).get("powerManagementSet"), "AMI from 2017 needs the power settings");
+        assertEquals(Map.of("balanced", 0, "highPerformance", 0, "powerSaver", 0), o.guest(SEED).get("power"), "the seed's schemes were at 1");
         assertEquals(4, o.calls("CreateVpcEndpoint"), "ssm, ec2messages, ssmmessages and s3 were missing");
         assertTrue(o.list("vpcEndpoints").isEmpty(), "temporary endpoints are gone");
         assertEquals(List.of("app-servers"), o.list("securityGroups").stream().map(g -> g.get("groupName")).toList());
@@ -108,7 +108,7 @@ class MigrationWorkflowTest {
     }
 
     static UnaryOperator<String> seedGuestFailure(String name) {
-        return w -> w.replace("\"amiCreated\": \"2017-03-15\"", "\"amiCreated\": \"2017-03-15\", \"failures\": [\"" + name + "\"]");
+        return Worlds.guestField(SEED, "failures", "[\"" + name + "\"]");
     }
 
     @Test
@@ -145,7 +145,7 @@ class MigrationWorkflowTest {
         assertTrue(v.indexOf("RequestApproval") < v.indexOf("SetPowerManagement")
                 && v.indexOf("SetPowerManagement") < v.indexOf("InstallNvmeDriver")
                 && v.indexOf("InstallNvmeDriver") < v.indexOf("StopInstance"), v.toString());
-        assertEquals(true, o.guest(SEED).get("powerManagementSet"));
+        assertEquals(Map.of("balanced", 0, "highPerformance", 0, "powerSaver", 0), o.guest(SEED).get("power"));
     }
 
     @Test
@@ -156,9 +156,9 @@ class MigrationWorkflowTest {
         assertTrue(v.indexOf("CheckNetworkConfigAfterPvDriver") < v.indexOf("RestoreNetworkConfigAfterPvDriver")
                 && v.indexOf("WaitForRestoreNetworkConfigAfterPvDriver") < v.indexOf("RequestApproval"), v.toString());
         assertTrue(o.report().output().get("networkAfterPvDriver").get("needed").asBoolean(), o.report().output().toString());
-        Map<?, ?> nic = (Map<?, ?>) o.guest(SEED).get("network");
+        Map<?, ?> nic = (Map<?, ?>) ((List<?>) o.guest(SEED).get("network")).get(0);
         assertEquals(false, nic.get("dhcp"));
-        assertEquals("10.20.1.25", nic.get("ipAddress"));
+        assertEquals(List.of(Map.of("ipAddress", "10.20.1.25", "subnetMask", "255.255.255.0")), nic.get("addresses"));
         assertEquals(List.of("10.20.0.10", "10.20.0.11"), nic.get("dnsServers"));
     }
 
@@ -226,9 +226,9 @@ class MigrationWorkflowTest {
         assertEquals(String.valueOf(o.before().get("vpcEndpoints")), String.valueOf(o.world().get("vpcEndpoints")));
         assertEquals(Map.of("pv", "8.6.1", "ena", "2.11.0", "nvme", "1.8.2"), o.guest(id).get("drivers"));
         // The ENA adapter lost the static IP and DNS; they were put back.
-        Map<?, ?> nic = (Map<?, ?>) o.guest(id).get("network");
+        Map<?, ?> nic = (Map<?, ?>) ((List<?>) o.guest(id).get("network")).get(0);
         assertEquals(false, nic.get("dhcp"));
-        assertEquals("10.30.2.40", nic.get("ipAddress"));
+        assertEquals("10.30.2.40", ((Map<?, ?>) ((List<?>) nic.get("addresses")).get(0)).get("ipAddress"));
         assertEquals(List.of("10.30.0.2"), nic.get("dnsServers"));
         assertTrue(o.report().visited().contains("RestoreNetworkConfig"));
     }
