@@ -46,6 +46,17 @@ public final class LocalCloud implements AutoCloseable {
             if (System.getenv(k) == null) System.setProperty(k, v);
         });
         this.host = new LambdaHost(template, cloud.timeFactor, emulator::cloud, emulator.endpoint());
+        createDocuments(cloud);
+    }
+
+    /** The stack's SSM documents, as the deployed stack has them: SendCommand checks its parameters against them. */
+    private void createDocuments(Cloud cloud) {
+        template.documents(cloud.region, cloud.accountId).forEach((name, content) -> {
+            dev.xen2nitro.local.cloud.Commands.Document d = new dev.xen2nitro.local.cloud.Commands.Document();
+            d.name = name;
+            d.content = content;
+            cloud.commands.documents.put(name, d);
+        });
     }
 
     /** A local cloud of its own on {@code cloud}, to run beside others; close it when done. */
@@ -61,6 +72,7 @@ public final class LocalCloud implements AutoCloseable {
             current = new LocalCloud(projectRoot, cloud, 0);
         } else {
             current.emulator.load(cloud);
+            current.createDocuments(cloud);
         }
         return current;
     }

@@ -2,6 +2,7 @@ package dev.xen2nitro.local;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.xen2nitro.local.world.WorldLoader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -202,6 +203,66 @@ class MigrationWorkflowTest {
         assertEquals("stopped", o.instance(SEED).get("state"));
         String report = String.valueOf(o.list("notifications").get(0).get("message"));
         assertTrue(report.contains("aws ec2 start-instances --instance-ids " + SEED) && report.contains("SSM"), report);
+    }
+
+    @Test
+    void powerShell2IsRefusedWithTheWmfUpdateToInstallAndNothingChanges() throws Exception {
+        // Before: nothing read the PowerShell version, and the ENA install.ps1 failed on the guest after the backup.
+        Outcome o = run("seed-2012r2-private", Worlds.guestField(SEED, "powerShell", "\"2.0\""), input(SEED, ""), "auto");
+        assertEquals("Xen2Nitro.GuestRefused", o.report().error(), o.progress());
+        o.assertNothingChanged();
+        String report = String.valueOf(o.list("notifications").get(0).get("message"));
+        assertTrue(report.contains("PowerShell 2.0") && report.contains("Windows Management Framework 5.1 (KB3191564)"), report);
+    }
+
+    @Test
+    void windows2008R2WithoutTheSha2UpdatesIsRefusedNamingEachKb() throws Exception {
+        String legacy = "i-0f1e2d3c4b5a60001";
+        Outcome o = run("mixed-fleet", Worlds.guestField(legacy, "hotfixes", "[]"), input(legacy, "\"targetType\":\"m5.large\""), "auto");
+        assertEquals("Xen2Nitro.GuestRefused", o.report().error(), o.progress());
+        o.assertNothingChanged();
+        String report = String.valueOf(o.list("notifications").get(0).get("message"));
+        assertTrue(report.contains("install KB4474419") && report.contains("install KB3033929"), report);
+    }
+
+    @Test
+    void aClientEditionIsRefusedAsNotWindowsServer() throws Exception {
+        Outcome o = run("seed-2012r2-private", Worlds.guestField(SEED, "productType", "1"), input(SEED, ""), "auto");
+        assertEquals("Xen2Nitro.GuestRefused", o.report().error(), o.progress());
+        o.assertNothingChanged();
+        String report = String.valueOf(o.list("notifications").get(0).get("message"));
+        assertTrue(report.contains("migrates Windows Server only"), report);
+    }
+
+    @Test
+    void powerValuesAlreadyZeroSkipTheStepWhateverTheAmiDate() throws Exception {
+        Outcome o = run("seed-2012r2-private", Worlds.guestField(SEED, "power", "{\"balanced\":0,\"highPerformance\":0,\"absent\":[\"powerSaver\"]}"),
+                input(SEED, ""), "auto");
+        assertEquals("SUCCEEDED", o.report().status(), o.progress());
+        assertFalse(o.report().output().at("/guest/assessment/powerManagement/run").asBoolean(), o.report().output().toString());
+        assertEquals(0, o.list("commands").stream().filter(c -> String.valueOf(c.get("documentName")).endsWith("SetPowerManagement")).count());
+    }
+
+    @Test
+    void theSecondOfTwoAdaptersLosesItsStaticConfigurationInThePvStepAndGetsBothAddressesBack() throws Exception {
+        String nics = "[{\"macAddress\":\"0A:00:00:00:00:01\",\"dhcp\":false,\"addresses\":[{\"ipAddress\":\"10.20.1.25\",\"subnetMask\":\"255.255.255.0\"},"
+                + "{\"ipAddress\":\"10.20.1.26\",\"subnetMask\":\"255.255.255.0\"}],\"gateways\":[\"10.20.1.1\"],\"dnsServers\":[\"10.20.0.10\"]},"
+                + "{\"macAddress\":\"0A:00:00:00:00:02\",\"dhcp\":false,\"addresses\":[{\"ipAddress\":\"10.20.1.40\",\"subnetMask\":\"255.255.255.0\"},"
+                + "{\"ipAddress\":\"10.20.1.41\",\"subnetMask\":\"255.255.255.0\"}],\"gateways\":[],\"dnsServers\":[\"10.20.0.11\"]}]";
+        UnaryOperator<String> world = w -> Worlds.guestField(SEED, "failures", "[\"LosesStaticIpOnPv:0A:00:00:00:00:02\"]")
+                .apply(Worlds.guestField(SEED, "nics", nics).apply(w));
+        Outcome o = run("seed-2012r2-private", world, input(SEED, ""), "auto");
+        assertEquals("SUCCEEDED", o.report().status(), o.progress());
+        JsonNode lost = o.report().output().get("networkAfterPvDriver");
+        assertEquals(1, lost.get("adapters").size(), lost.toString());
+        assertEquals("0A:00:00:00:00:02", lost.at("/adapters/0/macAddress").asText());
+        List<?> network = (List<?>) o.guest(SEED).get("network");
+        Map<?, ?> second = (Map<?, ?>) network.get(1);
+        assertEquals(false, second.get("dhcp"));
+        assertEquals(List.of(Map.of("ipAddress", "10.20.1.40", "subnetMask", "255.255.255.0"), Map.of("ipAddress", "10.20.1.41", "subnetMask", "255.255.255.0")),
+                second.get("addresses"));
+        assertEquals(List.of("10.20.0.11"), second.get("dnsServers"));
+        assertEquals(2, ((List<?>) ((Map<?, ?>) network.get(0)).get("addresses")).size(), "the first adapter kept both addresses");
     }
 
     @Test

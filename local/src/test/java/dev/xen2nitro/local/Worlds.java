@@ -53,7 +53,7 @@ public final class Worlds {
 
     /**
      * An edit that sets {@code field} of the guest of instance {@code instanceId} to the JSON {@code value}
-     * (an array field such as failures is added to), as a world file would write it.
+     * ({@code failures} is added to), as a world file would write it.
      */
     public static UnaryOperator<String> guestField(String instanceId, String field, String value) {
         return w -> {
@@ -64,7 +64,7 @@ public final class Worlds {
                     if (instanceId.equals(i.get("id").asText())) {
                         com.fasterxml.jackson.databind.node.ObjectNode g = (com.fasterxml.jackson.databind.node.ObjectNode) i.get("guest");
                         com.fasterxml.jackson.databind.JsonNode v = json.readTree(value);
-                        if (v.isArray() && g.get(field) instanceof com.fasterxml.jackson.databind.node.ArrayNode a) {
+                        if (field.equals("failures") && v.isArray() && g.get(field) instanceof com.fasterxml.jackson.databind.node.ArrayNode a) {
                             a.addAll((com.fasterxml.jackson.databind.node.ArrayNode) v);
                         } else {
                             g.set(field, v);
