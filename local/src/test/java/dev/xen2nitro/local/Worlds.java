@@ -53,7 +53,8 @@ public final class Worlds {
 
     /**
      * An edit that sets {@code field} of the guest of instance {@code instanceId} to the JSON {@code value}
-     * ({@code failures} is added to), as a world file would write it.
+     * ({@code failures} is added to). The world comes back as compact JSON ({@code "topics":[...]}), which
+     * edits that look for a field by its name and colon still find.
      */
     public static UnaryOperator<String> guestField(String instanceId, String field, String value) {
         return w -> {
@@ -69,7 +70,7 @@ public final class Worlds {
                         } else {
                             g.set(field, v);
                         }
-                        return json.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+                        return json.writeValueAsString(root);
                     }
                 }
                 throw new IllegalArgumentException("no instance " + instanceId + " in the world");
