@@ -10,6 +10,10 @@
 //                 Automatic Variables", $LASTEXITCODE), so an unchecked failure runs on into the next step.
 //   sysnative     a path through %SystemRoot%\Sysnative, which exists only for 32-bit processes
 //                 ("File System Redirector", Microsoft Learn); the SSM agent runs the 64-bit PowerShell.
+//   aws-tools     a cmdlet of AWS Tools for PowerShell (Read-S3Object, Get-EC2Instance...). The guest has no
+//                 such module to rely on, its instance profile no permission to rely on, and without -Region the
+//                 S3 cmdlets go to the global endpoint ("Specify the AWS Region", AWS Tools for PowerShell User
+//                 Guide); the packages come from a presigned URL with .NET's WebClient instead.
 //
 // node check.mjs TEMPLATE.yaml        every aws:runPowerShellScript script of every AWS::SSM::Document
 // node check.mjs --script FILE.ps1    one script
@@ -62,6 +66,10 @@ const NATIVE = new Set(['msiexec', 'dpinst', 'pnputil', 'rundll32', 'powercfg', 
   'ipconfig', 'route', 'w32tm', 'fsutil', 'diskpart', 'expand', 'robocopy', 'xcopy', 'setx', 'attrib', 'cacls',
   'wevtutil', 'winrm', 'bitsadmin', 'findstr', 'ping', 'nslookup', 'systeminfo', 'tzutil', 'powershell', 'pwsh']);
 const NATIVE_SUFFIX = /\.(exe|com|bat|cmd)$/i;
+// AWS Tools for PowerShell: every cmdlet is VERB-[prefix]NOUN with a service prefix (S3Object, EC2Instance, SSMCommand...),
+// plus the module's own configuration cmdlets.
+const AWS_TOOLS = /^[a-z]+-(s3|ec2|ssm|iam|sts|kms|sns|sqs|cfn|lm|ddb|cwl|cw)[a-z]+$|^(initialize-awsdefaultconfiguration|set-awscredentials?|set-defaultawsregion|import-module)$/;
+const AWS_TOOLS_MODULES = /awspowershell|aws\.tools/i;
 
 function* walk(node) {
   yield node;
@@ -163,6 +171,9 @@ export function checkScript(source) {
     }
     if (n.type === 'command') {
       const name = commandName(n);
+      if (AWS_TOOLS.test(name) && (name !== 'import-module' || AWS_TOOLS_MODULES.test(n.text))) {
+        add(n, 'aws-tools', `${name} is AWS Tools for PowerShell, which the guest may lack and which needs its instance profile's permissions: download from the presigned PackageUrl with New-Object Net.WebClient`);
+      }
       if (PS3_COMMANDS.has(name)) {
         add(n, 'powershell3', `${name} needs ${PS3_COMMANDS.get(name)}; Windows Server 2008 R2 has PowerShell 2.0: use a .NET or WMI call PowerShell 2.0 has`);
       }

@@ -10,7 +10,11 @@
 //
 // Usage: node run.mjs --definition FILE --input FILE --emulator URL --approval auto|reject|manual
 //                     [--state-machines FILE] [--time-factor F] [--name NAME]
+//                     [--state-machine-arn ARN] [--credentials FILE]
 // --state-machines: a JSON object from state machine ARN to definition, for child executions.
+// --credentials: a JSON object from state machine ARN to the access key of its role: each execution's
+// Lambda invocations and child starts are made as that role, which the local cloud authorizes (an
+// execution of a machine not listed acts as an administrator).
 
 // aws-local-stepfunctions 3 uses Promise.withResolvers (Node 22); this polyfill lets it run on Node 20.
 if (!Promise.withResolvers) {
@@ -37,6 +41,17 @@ const lambdaEndpoint = process.env.AWS_ENDPOINT_URL_LAMBDA;
 const approval = args.approval || 'auto';
 const timeFactor = Number(args['time-factor'] || '0.001');
 const executionName = args.name || randomUUID();
+const credentials = args.credentials ? JSON.parse(readFileSync(args.credentials, 'utf8')) : {};
+const topArn = args['state-machine-arn'] || 'arn:aws:states:local:000000000000:stateMachine:local';
+const region = topArn.split(':')[3];
+
+// Identifies the calling role to the local cloud the way a SigV4 Authorization header does (the local
+// cloud reads the access key from the credential scope; it does not check the signature).
+function authorization(accessKey, service) {
+  if (!accessKey) return {};
+  const day = new Date().toISOString().slice(0, 10).replaceAll('-', '');
+  return { Authorization: `AWS4-HMAC-SHA256 Credential=${accessKey}/${day}/${region}/${service}/aws4_request, SignedHeaders=host, Signature=0` };
+}
 const TOKEN_PLACEHOLDER = '__XEN2NITRO_LOCAL_TASK_TOKEN__';
 
 const emit = (o) => process.stdout.write(JSON.stringify(o) + '\n');
@@ -45,15 +60,15 @@ const emit = (o) => process.stdout.write(JSON.stringify(o) + '\n');
 // proportion to the emulated AWS durations. Overrides are per state name, so each definition has its own.
 const scaled = (seconds) => Math.max(1, Math.round(seconds * 1000 * timeFactor));
 
-function overridesOf(definition) {
+function overridesOf(definition, accessKey) {
   const waitTimeOverrides = {};
   const retryIntervalOverrides = {};
   const taskResourceLocalHandlers = {};
-  visit(definition.States, { waitTimeOverrides, retryIntervalOverrides, taskResourceLocalHandlers });
+  visit(definition.States, { waitTimeOverrides, retryIntervalOverrides, taskResourceLocalHandlers }, accessKey);
   return { waitTimeOverrides, retryIntervalOverrides, taskResourceLocalHandlers };
 }
 
-function visit(states, { waitTimeOverrides, retryIntervalOverrides, taskResourceLocalHandlers }) {
+function visit(states, { waitTimeOverrides, retryIntervalOverrides, taskResourceLocalHandlers }, accessKey) {
   for (const [name, state] of Object.entries(states)) {
     if (state.Type === 'Wait') {
       waitTimeOverrides[name] = scaled(state.Seconds ?? 15);
@@ -64,10 +79,10 @@ function visit(states, { waitTimeOverrides, retryIntervalOverrides, taskResource
     if (state.Type === 'Task' && typeof state.Resource === 'string' && state.Resource.startsWith('arn:aws:lambda:')) {
       // Invoked here rather than by the package, so that Lambda service errors get Step Functions' names.
       const resource = state.Resource;
-      taskResourceLocalHandlers[name] = (input) => invoke(resource, input);
+      taskResourceLocalHandlers[name] = (input) => invoke(resource, input, accessKey);
     }
     if (state.Type === 'Task' && typeof state.Resource === 'string' && state.Resource.startsWith('arn:aws:states:::lambda:invoke')) {
-      taskResourceLocalHandlers[name] = optimizedLambda(name, { ...state });
+      taskResourceLocalHandlers[name] = optimizedLambda(name, { ...state }, accessKey);
       if (state.Resource.endsWith('.waitForTaskToken')) {
         // aws-local-stepfunctions reads TimeoutSecondsPath from the Parameters' output (AWS reads it from
         // the state input) and otherwise times tasks out after 60 real seconds: the runner enforces the
@@ -77,11 +92,11 @@ function visit(states, { waitTimeOverrides, retryIntervalOverrides, taskResource
       }
     }
     if (state.Type === 'Task' && typeof state.Resource === 'string' && state.Resource.startsWith('arn:aws:states:::states:startExecution.sync')) {
-      taskResourceLocalHandlers[name] = (params) => childExecution(params, state.Resource.endsWith(':2'));
+      taskResourceLocalHandlers[name] = (params) => childExecution(params, state.Resource.endsWith(':2'), accessKey);
     }
     const overrides = { waitTimeOverrides, retryIntervalOverrides, taskResourceLocalHandlers };
-    if (state.Type === 'Map') visit((state.ItemProcessor ?? state.Iterator).States, overrides);
-    if (state.Type === 'Parallel') state.Branches.forEach((b) => visit(b.States, overrides));
+    if (state.Type === 'Map') visit((state.ItemProcessor ?? state.Iterator).States, overrides, accessKey);
+    if (state.Type === 'Parallel') state.Branches.forEach((b) => visit(b.States, overrides, accessKey));
   }
 }
 
@@ -92,14 +107,15 @@ class TaskError extends Error {
   }
 }
 
-async function invoke(functionName, payload) {
+async function invoke(functionName, payload, accessKey) {
   const url = `${lambdaEndpoint}/2015-03-31/functions/${encodeURIComponent(functionName)}/invocations`;
-  const res = await fetch(url, { method: 'POST', body: JSON.stringify(payload ?? {}) });
+  const res = await fetch(url, { method: 'POST', body: JSON.stringify(payload ?? {}), headers: authorization(accessKey, 'lambda') });
   const text = await res.text();
   const body = text ? JSON.parse(text) : null;
   // Step Functions names a failed Invoke call "Lambda." and the Lambda API's exception name.
   if (res.status === 404) throw new TaskError('Lambda.ResourceNotFoundException', text);
   if (res.status === 429) throw new TaskError('Lambda.TooManyRequestsException', text);
+  if (res.status === 403) throw new TaskError('Lambda.AWSLambdaException', text);
   if (res.status >= 500) throw new TaskError('Lambda.ServiceException', text);
   if (res.status !== 200) throw new TaskError('Lambda.AWSLambdaException', text);
   if (res.headers.get('x-amz-function-error')) throw new TaskError(body.errorType, `${body.errorType}: ${body.errorMessage}`);
@@ -115,18 +131,18 @@ async function sfn(action, body) {
   if (res.status !== 200) throw new Error(`${action}: ${await res.text()}`);
 }
 
-function optimizedLambda(stateName, state) {
+function optimizedLambda(stateName, state, accessKey) {
   const waitForToken = state.Resource.endsWith('.waitForTaskToken');
   return async (params) => {
     if (!waitForToken) {
       // The optimized integration returns the invocation's metadata with the result under Payload.
-      const payload = await invoke(params.FunctionName, params.Payload);
+      const payload = await invoke(params.FunctionName, params.Payload, accessKey);
       return { ExecutedVersion: '$LATEST', Payload: payload, StatusCode: 200 };
     }
     const token = Buffer.from(`${executionName}:${stateName}:${randomUUID()}`).toString('base64url');
     const payload = JSON.parse(JSON.stringify(params.Payload ?? {}).replaceAll(TOKEN_PLACEHOLDER, token));
     await fetch(`${emulator}/_local/tasks/${encodeURIComponent(token)}/open`, { method: 'POST', body: stateName });
-    await invoke(params.FunctionName, payload);
+    await invoke(params.FunctionName, payload, accessKey);
     emit({ type: 'TaskTokenWaiting', state: stateName, token, approval, timestamp: Date.now() });
     if (approval === 'auto') {
       await sfn('SendTaskSuccess', { taskToken: token, output: JSON.stringify({ approved: true, approver: 'local-runner (auto)' }) });
@@ -154,11 +170,11 @@ function optimizedLambda(stateName, state) {
   };
 }
 
-function start(definition, input, name, stateMachineArn, prefix) {
+function start(definition, input, name, stateMachineArn, prefix, accessKey) {
   const machine = new StateMachine(definition, { validationOptions: { checkArn: false } });
   const machineName = stateMachineArn.split(':').pop();
   const execution = machine.run(input, {
-    overrides: overridesOf(definition),
+    overrides: overridesOf(definition, accessKey),
     context: {
       Execution: { Id: `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`, Name: name, Input: input, StartTime: new Date().toISOString() },
       StateMachine: { Id: stateMachineArn, Name: machineName },
@@ -185,14 +201,21 @@ function start(definition, input, name, stateMachineArn, prefix) {
 // .sync gives them as strings). A failed child fails the task with States.TaskFailed, the description
 // (with the child's Error and Cause) as the cause (Step Functions Developer Guide, "Start a new AWS Step
 // Functions state machine from a running execution").
-async function childExecution(params, json) {
+async function childExecution(params, json, accessKey) {
   const arn = params.StateMachineArn;
   const child = stateMachines[arn];
   if (!child) throw new TaskError('StepFunctions.StateMachineDoesNotExistException', `State Machine Does Not Exist: '${arn}'`);
+  // The parent's role must allow states:StartExecution on the child machine; the local cloud decides.
+  const auth = await fetch(`${emulator}/_local/authorize`, { method: 'POST', headers: authorization(accessKey, 'states'),
+    body: JSON.stringify({ action: 'states:StartExecution', resource: arn }) });
+  if (auth.status !== 200) {
+    const denied = await auth.json();
+    throw new TaskError(`StepFunctions.${denied.code}`, denied.message);
+  }
   const input = typeof params.Input === 'string' ? JSON.parse(params.Input) : (params.Input ?? {});
   const name = params.Name ?? randomUUID();
   const startDate = Date.now();
-  const run = start(child, input, name, arn, `${arn.split(':').pop()}:`);
+  const run = start(child, input, name, arn, `${arn.split(':').pop()}:`, credentials[arn]);
   const description = {
     ExecutionArn: `${arn.replace(':stateMachine:', ':execution:')}:${name}`,
     Input: json ? input : JSON.stringify(input), InputDetails: { Included: true },
@@ -213,8 +236,7 @@ async function childExecution(params, json) {
   }
 }
 
-const { execution, events, failed } = start(definition, input, executionName,
-  'arn:aws:states:local:000000000000:stateMachine:local', '');
+const { execution, events, failed } = start(definition, input, executionName, topArn, '', credentials[topArn]);
 
 try {
   const output = await execution.result;

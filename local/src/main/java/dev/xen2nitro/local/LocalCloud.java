@@ -2,6 +2,9 @@ package dev.xen2nitro.local;
 
 import dev.xen2nitro.local.cloud.Cloud;
 import dev.xen2nitro.local.host.LambdaHost;
+import dev.xen2nitro.local.host.StackRoles;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import dev.xen2nitro.local.host.Template;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -39,13 +42,26 @@ public final class LocalCloud implements AutoCloseable {
             System.setProperty("aws.endpointUrl", endpoint);
         }
         System.setProperty("aws.region", cloud.region);
-        System.setProperty("aws.accessKeyId", "AKIALOCAL");
-        System.setProperty("aws.secretAccessKey", "local-secret");
+        // Credentials the emulator knows the secret of, so that it verifies the package URLs the functions presign.
+        System.setProperty("aws.accessKeyId", dev.xen2nitro.local.cloud.LocalCredentials.ACCESS_KEY_ID);
+        System.setProperty("aws.secretAccessKey", dev.xen2nitro.local.cloud.LocalCredentials.SECRET_ACCESS_KEY);
+        // The pins of the stand-in zips the worlds stage, read instead of the (empty) pins in the functions' jar.
+        // template.yaml never sets XEN2NITRO_PACKAGE_PINS: in AWS the functions read only the pins they were built with.
+        if (System.getenv("XEN2NITRO_PACKAGE_PINS") == null) {
+            System.setProperty("XEN2NITRO_PACKAGE_PINS", projectRoot.resolve("local/package-pins.sha256").toAbsolutePath().toString());
+        }
         // What template.yaml's Globals give every function (TOPIC_ARN, DRIVER_BUCKET, DOCUMENT_PREFIX).
         template.environment(cloud.region, cloud.accountId).forEach((k, v) -> {
             if (System.getenv(k) == null) System.setProperty(k, v);
         });
-        this.host = new LambdaHost(template, cloud.timeFactor, emulator::cloud, emulator.endpoint());
+        // Each function and state machine signs its calls as its role's session; the emulator authorizes them by its policies.
+        Map<String, AwsCredentials> credentials = new java.util.LinkedHashMap<>();
+        roles(projectRoot, cloud.region, cloud.accountId).principals().forEach((logicalId, principal) -> {
+            AwsCredentials c = credentials(logicalId);
+            emulator.access().register(c.accessKeyId(), principal);
+            credentials.put(logicalId, c);
+        });
+        this.host = new LambdaHost(template, cloud.timeFactor, emulator::cloud, emulator.endpoint(), credentials, emulator.access());
         createDocuments(cloud);
     }
 
@@ -57,6 +73,34 @@ public final class LocalCloud implements AutoCloseable {
             d.content = content;
             cloud.commands.documents.put(name, d);
         });
+    }
+
+    private static final Map<String, StackRoles> ROLES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The stack's roles, translated once per JVM for each region and account (the translation takes a second or two). */
+    private static StackRoles roles(Path projectRoot, String region, String accountId) throws IOException {
+        String key = projectRoot.toAbsolutePath() + "|" + region + "|" + accountId;
+        StackRoles r = ROLES.get(key);
+        if (r == null) {
+            r = StackRoles.of(projectRoot, region, accountId);
+            ROLES.put(key, r);
+        }
+        return r;
+    }
+
+    /**
+     * The session credentials of a function's or state machine's role: an access key that names it
+     * (temporary keys start with ASIA) and a secret of its own.
+     */
+    public static AwsCredentials credentials(String logicalId) {
+        String digest;
+        try {
+            digest = java.util.HexFormat.of().withUpperCase().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(logicalId.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return AwsBasicCredentials.create("ASIA" + digest.substring(0, 16), "local-secret-" + logicalId);
     }
 
     /** A local cloud of its own on {@code cloud}, to run beside others; close it when done. */
@@ -90,9 +134,10 @@ public final class LocalCloud implements AutoCloseable {
         return new Runner(projectRoot, template, emulator, host, progress).run(stateMachine, inputJson, approval);
     }
 
-    public Runner.Report runDefinition(String asl, String inputJson, String approval, PrintStream progress)
+    /** Runs {@code asl} as the state machine {@code role} of template.yaml would, with its role. */
+    public Runner.Report runDefinition(String asl, String inputJson, String approval, String role, PrintStream progress)
             throws IOException, InterruptedException {
-        return new Runner(projectRoot, template, emulator, host, progress).runDefinition(asl, inputJson, approval);
+        return new Runner(projectRoot, template, emulator, host, progress).runDefinition(asl, inputJson, approval, role);
     }
 
     public Map<String, Object> world() {

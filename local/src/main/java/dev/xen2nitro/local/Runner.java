@@ -61,11 +61,15 @@ public final class Runner {
     /** Runs the state machine {@code stateMachine} of template.yaml, its placeholders filled from the template. */
     public Report run(String stateMachine, String inputJson, String approval) throws IOException, InterruptedException {
         var cloud = emulator.cloud();
-        return runDefinition(template.definition(template.stateMachine(stateMachine), cloud.region, cloud.accountId), inputJson, approval);
+        return runDefinition(template.definition(template.stateMachine(stateMachine), cloud.region, cloud.accountId), inputJson, approval,
+                stateMachine);
     }
 
-    /** Runs a definition whose placeholders are already filled. */
-    public Report runDefinition(String asl, String inputJson, String approval) throws IOException, InterruptedException {
+    /**
+     * Runs a definition whose placeholders are already filled, as the state machine {@code role} of
+     * template.yaml: its ARN and its role, by which the local cloud authorizes the execution's calls.
+     */
+    public Report runDefinition(String asl, String inputJson, String approval, String role) throws IOException, InterruptedException {
         var cloud = emulator.cloud();
         Path work = Files.createTempDirectory("xen2nitro-run");
         Path definition = work.resolve("definition.asl.json");
@@ -80,13 +84,21 @@ public final class Runner {
         }
         Path stateMachines = work.resolve("state-machines.json");
         JSON.writeValue(stateMachines.toFile(), machines);
+        // Each machine's role session, so that the local cloud authorizes each execution's calls by its role.
+        Map<String, String> keys = new LinkedHashMap<>();
+        for (Template.StateMachine sm : template.stateMachines().values()) {
+            keys.put(Template.stateMachineArn(sm.logicalId(), cloud.region, cloud.accountId), LocalCloud.credentials(sm.logicalId()).accessKeyId());
+        }
+        Path credentials = work.resolve("credentials.json");
+        JSON.writeValue(credentials.toFile(), keys);
         Path runnerDir = projectRoot.resolve("local/runner");
         if (!Files.isDirectory(runnerDir.resolve("node_modules/aws-local-stepfunctions"))) {
             throw new IllegalStateException("the runner's npm packages are missing: run (cd local/runner && npm ci), or ./mvnw package");
         }
         ProcessBuilder pb = new ProcessBuilder("node", "run.mjs", "--definition", definition.toString(), "--input", input.toString(),
                 "--emulator", emulator.endpoint().toString(), "--approval", approval,
-                "--state-machines", stateMachines.toString(),
+                "--state-machines", stateMachines.toString(), "--credentials", credentials.toString(),
+                "--state-machine-arn", Template.stateMachineArn(template.stateMachine(role).logicalId(), cloud.region, cloud.accountId),
                 "--time-factor", String.valueOf(cloud.timeFactor), "--name", UUID.randomUUID().toString())
                 .directory(runnerDir.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
         Map<String, String> env = pb.environment();

@@ -122,8 +122,8 @@ class GuestAndServicesTest {
     }
 
     /**
-     * An install document's parameters as the functions send them: the package at {@code version} staged
-     * (here, a stand-in) in the stack's bucket of the world, and its SHA-256.
+     * An install document's parameters as the functions send them: a presigned URL of the package at {@code version}
+     * staged (here, a stand-in) in the stack's bucket of the world, and its SHA-256.
      */
     static Map<String, List<String>> staged(Emulator e, String document, String version) throws Exception {
         String pkg = switch (document) {
@@ -139,7 +139,8 @@ class GuestAndServicesTest {
             e.cloud().buckets.computeIfAbsent(bucket, b -> new java.util.LinkedHashMap<>()).put(key, zip);
         }
         String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(zip));
-        return Map.of("Version", List.of(version), "PackageBucket", List.of(bucket), "PackageKey", List.of(key), "Sha256", List.of(sha));
+        return Map.of("Version", List.of(version), "PackageUrl", List.of(PackageDownloadTest.presign(e.cloud().region, key, java.time.Duration.ofMinutes(15))),
+                "Sha256", List.of(sha));
     }
 
     static String send(Emulator e, SsmClient ssm, String instanceId, String document, String version) throws Exception {

@@ -168,6 +168,18 @@ class HandlerSamplesTest {
         return c;
     }
 
+    /** The command downloads the package by a URL the function presigned, and checks the SHA-256 pinned for it. */
+    static void assertPresigned(JsonNode command, String pkg, String version) throws IOException {
+        String url = command.at("/parameters/PackageUrl/0").asText();
+        String key = "drivers/" + pkg + "/" + version + "/" + pkg + ".zip";
+        assertTrue(url.startsWith("https://xen2nitro-drivers-123456789012.s3.us-east-1.amazonaws.com/" + key + "?"), url);
+        assertTrue(url.contains("X-Amz-Signature=") && url.contains("X-Amz-Expires=900"), url);
+        String pin = Files.readAllLines(Worlds.root().resolve("local/package-pins.sha256")).stream()
+                .filter(l -> l.endsWith("  " + pkg + "/" + version + "/" + pkg + ".zip")).findFirst().orElseThrow().substring(0, 64);
+        assertEquals(pin, command.at("/parameters/Sha256/0").asText());
+        assertFalse(command.get("parameters").has("PackageBucket") || command.get("parameters").has("PackageKey"), command.toString());
+    }
+
     static JsonNode command(Snapshot s, String id) {
         for (JsonNode c : s.part("commands")) if (id.equals(c.path("commandId").asText())) return c;
         throw new AssertionError("no command " + id + " in the world: " + s.part("commands"));
@@ -237,16 +249,17 @@ class HandlerSamplesTest {
                         "xen2nitro CaptureGuestFacts " + EXECUTION + " CaptureGuestFacts", Map.of()).doneAt = 0;
             }))),
             Map.entry("AssessGuest", reads(SEED)),
+            Map.entry("CheckPackagesStaged", reads(SEED)),
             Map.entry("InstallPvDriver", changes(REACHABLE, Set.of("commands", "instances"), (after, r, local) -> {
                 JsonNode c = commandRun(local, r, "InstallPvDriver");
-                assertEquals("drivers/AWSPVDriver/8.4.3/AWSPVDriver.zip", c.at("/parameters/PackageKey/0").asText());
+                assertPresigned(c, "AWSPVDriver", "8.4.3");
                 JsonNode g = guestOf(snapshot(local));
                 assertEquals("8.4.3", g.at("/drivers/pv").asText());
                 assertEquals(1, g.get("reboots").asInt(), "the PV installer reboots Windows");
             })),
             Map.entry("InstallEnaDriver", changes(REACHABLE, Set.of("commands", "instances"), (after, r, local) -> {
                 JsonNode c = commandRun(local, r, "InstallEnaDriver");
-                assertEquals("drivers/AwsEnaNetworkDriver/2.6.0/AwsEnaNetworkDriver.zip", c.at("/parameters/PackageKey/0").asText());
+                assertPresigned(c, "AwsEnaNetworkDriver", "2.6.0");
                 assertEquals("2.6.0", guestOf(snapshot(local)).at("/drivers/ena").asText());
             })),
             Map.entry("RequestApproval", changes(SEED, Set.of("notifications"), (after, r, local) -> {
@@ -257,7 +270,7 @@ class HandlerSamplesTest {
             })),
             Map.entry("InstallNvmeDriver", changes(REACHABLE, Set.of("commands", "instances"), (after, r, local) -> {
                 JsonNode c = commandRun(local, r, "InstallNvmeDriver");
-                assertEquals("drivers/AWSNVMe/1.5.1/AWSNVMe.zip", c.at("/parameters/PackageKey/0").asText());
+                assertPresigned(c, "AWSNVMe", "1.5.1");
                 JsonNode g = guestOf(snapshot(local));
                 assertEquals("1.5.0", g.at("/drivers/nvme").asText(), "package 1.5.1 contains driver 1.5.0");
                 assertTrue(g.get("pnpGeneralized").asBoolean(), "Sysprep_Generalize_Pnp runs after the NVMe driver");
@@ -278,8 +291,19 @@ class HandlerSamplesTest {
             })),
             Map.entry("CheckInstanceState", reads(SEED)),
             Map.entry("UpdateLaunchAgent", changes(REACHABLE, Set.of("commands", "instances"), (after, r, local) -> {
-                commandRun(local, r, "UpdateLaunchAgent");
-                assertEquals("4.9.5777", guestOf(snapshot(local)).at("/launchAgent/version").asText());
+                JsonNode c = commandRun(local, r, "UpdateLaunchAgent");
+                assertPresigned(c, "EC2Install", "4.9.5777");
+                // The command returns once the installer is started out of band; the installer then replaces the SSM agent.
+                assertTrue(Worlds.eventually(10, () -> "done 4.9.5777".equals(guestOf(snapshot(local)).path("launchAgentUpdate").asText())),
+                        guestOf(snapshot(local)).toString());
+                JsonNode g = guestOf(snapshot(local));
+                assertEquals("4.9.5777", g.at("/launchAgent/version").asText());
+                assertEquals("3.3.484.0", g.get("ssmAgentVersion").asText(), "EC2Config 4.9.5777 bundles SSM Agent 3.3.484.0");
+            })),
+            Map.entry("CheckLaunchAgentUpdate", changes(REACHABLE.seeded(cloud -> cloud.instances.get(ID).guest.launchAgentUpdate = "done 4.9.5777"),
+                    Set.of("commands"), (after, r, local) -> {
+                JsonNode c = commandRun(local, r, "CheckLaunchAgentUpdate");
+                assertEquals("xen2nitro-ec2config: done 4.9.5777", c.get("output").asText());
             })),
             Map.entry("SetPowerManagement", changes(REACHABLE, Set.of("commands", "instances"), (after, r, local) -> {
                 commandRun(local, r, "SetPowerManagement");

@@ -27,7 +27,9 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 class MigrationWorkflowTest {
     static final String SEED = "i-0a1b2c3d4e5f60001";
 
-    record Outcome(Runner.Report report, Map<String, Object> world, Map<String, Object> before, String progress) {
+    /** An execution's report and world, the world before it, its progress, and what the functions logged. */
+    record Outcome(Runner.Report report, Map<String, Object> world, Map<String, Object> before, String progress,
+                   List<String> logs, int invocations) {
         @SuppressWarnings("unchecked")
         Map<String, Object> instance(String id) {
             return ((List<Map<String, Object>>) world.get("instances")).stream().filter(i -> id.equals(i.get("id"))).findFirst().orElseThrow();
@@ -65,7 +67,8 @@ class MigrationWorkflowTest {
             Map<String, Object> before = local.world();
             ByteArrayOutputStream progress = new ByteArrayOutputStream();
             Runner.Report report = local.run("MigrateInstanceStateMachine", input, approval, new PrintStream(progress, true, StandardCharsets.UTF_8));
-            return new Outcome(report, local.world(), before, progress.toString(StandardCharsets.UTF_8));
+            return new Outcome(report, local.world(), before, progress.toString(StandardCharsets.UTF_8),
+                    List.copyOf(local.host().logs), local.host().invocations.size());
         }
     }
 
@@ -91,6 +94,12 @@ class MigrationWorkflowTest {
         assertEquals(Map.of("pv", "8.4.3", "ena", "2.6.0", "nvme", "1.5.0"), o.guest(SEED).get("drivers"), "NVMe package 1.5.1 reports driver 1.5.0");
         assertEquals(Map.of("name", "EC2Config", "version", "4.9.5777"), o.guest(SEED).get("launchAgent"));
         assertEquals(Map.of("balanced", 0, "highPerformance", 0, "powerSaver", 0), o.guest(SEED).get("power"), "the seed's schemes were at 1");
+        // The installer ran out of band and replaced the SSM agent with the one EC2Config 4.9.5777 bundles; the workflow
+        // waited for its result instead of the command that started it.
+        assertEquals("done 4.9.5777", o.guest(SEED).get("launchAgentUpdate"));
+        assertEquals("3.3.484.0", o.guest(SEED).get("ssmAgentVersion"));
+        assertTrue(o.progress().contains("CheckLaunchAgentUpdate"), o.progress());
+        assertEquals("Migrated and verified.", o.report().output().get("outcome").get("reason").asText());
         assertEquals(4, o.calls("CreateVpcEndpoint"), "ssm, ec2messages, ssmmessages and s3 were missing");
         assertTrue(o.list("vpcEndpoints").isEmpty(), "temporary endpoints are gone");
         assertEquals(List.of("app-servers"), o.list("securityGroups").stream().map(g -> g.get("groupName")).toList());
@@ -106,6 +115,16 @@ class MigrationWorkflowTest {
         assertEquals(List.of("xen2nitro: approve " + SEED + " -> m5.xlarge?", "xen2nitro: " + SEED + " migrated"), subjects);
         String approval = (String) o.list("notifications").get(0).get("message");
         assertTrue(approval.contains("aws stepfunctions send-task-success") && approval.contains("aws stepfunctions send-task-failure"), approval);
+        // One JSON log line per invocation, naming the instance; the approval's task token in none of them.
+        assertEquals(o.invocations(), o.logs().size(), String.join("", o.logs()));
+        java.util.regex.Matcher token = java.util.regex.Pattern.compile("--task-token '?([^' ]+)").matcher(approval);
+        assertTrue(token.find(), approval);
+        for (String line : o.logs()) {
+            com.fasterxml.jackson.databind.JsonNode l = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+            assertTrue(l.path("function").isTextual() && l.path("ms").isNumber() && l.path("outcome").isTextual(), line);
+            assertFalse(line.contains(token.group(1)), "a task token in a log line: " + line);
+        }
+        assertTrue(o.logs().stream().anyMatch(l -> l.contains("\"instanceId\":\"" + SEED + "\"")));
     }
 
     static UnaryOperator<String> seedGuestFailure(String name) {
@@ -124,6 +143,30 @@ class MigrationWorkflowTest {
         assertTrue(reason.contains("launch agent was not updated") && reason.contains("Failed"), reason);
         String report = (String) o.list("notifications").get(o.list("notifications").size() - 1).get("message");
         assertTrue(report.contains("launch agent was not updated"), report);
+    }
+
+    @Test
+    void anEc2ConfigInstallerThatFailsOutOfBandIsReportedAndTheMigrationKept() throws Exception {
+        Outcome o = run("seed-2012r2-private", seedGuestFailure("Ec2InstallFails"), input(SEED, ""), "auto");
+        assertEquals("SUCCEEDED", o.report().status(), o.progress());
+        assertEquals("migrated", o.tags(SEED).get("xen2nitro:status"));
+        assertEquals(Map.of("name", "EC2Config", "version", "4.9.4222"), o.guest(SEED).get("launchAgent"), "the installer failed");
+        assertTrue(o.list("replaceRootVolumeTasks").isEmpty(), "nothing was rolled back");
+        String reason = o.report().output().get("outcome").get("reason").asText();
+        assertTrue(reason.contains("launch agent was not updated") && reason.contains("EC2Install.exe"), reason);
+    }
+
+    @Test
+    void aPinnedPackageMissingFromTheBucketStopsTheMigrationBeforeTheGuestChanges() throws Exception {
+        Outcome o = run("seed-2012r2-private", w -> w.replace("\"drivers/EC2Install/4.9.5777/EC2Install.zip\"", "\"drivers/EC2Install/4.9.5776/EC2Install.zip\""),
+                input(SEED, ""), "auto");
+        assertEquals("Xen2Nitro.PackageNotStaged", o.report().error(), o.progress());
+        assertTrue(o.progress().contains("> MarkPackagesNotStaged"), o.progress());
+        String cause = o.report().cause();
+        assertTrue(cause.contains("EC2Install 4.9.5777 is pinned but not staged") && cause.contains("scripts/stage-drivers.sh"), cause);
+        o.assertNothingChanged();
+        assertEquals(List.of("xen2nitro-CaptureGuestFacts"), o.list("commands").stream().map(c -> c.get("documentName")).toList(),
+                "only the facts were read in the guest");
     }
 
     @Test

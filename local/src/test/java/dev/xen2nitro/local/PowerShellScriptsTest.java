@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The PowerShell the SSM documents run in the guest, parsed by a real PowerShell grammar
  * (local/pslint/check.mjs, tree-sitter-powershell): no syntax error, nothing PowerShell 2.0 lacks
- * (Windows Server 2008 R2), every native program's exit code checked, no Sysnative path. Nothing here
+ * (Windows Server 2008 R2), every native program's exit code checked, no Sysnative path, no AWS Tools for PowerShell. Nothing here
  * runs Windows, so this is the only place a script's own mistakes show before a real migration.
  */
 class PowerShellScriptsTest {
@@ -87,7 +87,7 @@ class PowerShellScriptsTest {
 
     /** Each rule, on a script broken for it on purpose: the rule fires on the broken lines and no other rule fires. */
     @ParameterizedTest
-    @ValueSource(strings = {"syntax", "powershell3", "exit-code", "sysnative"})
+    @ValueSource(strings = {"syntax", "powershell3", "exit-code", "sysnative", "aws-tools"})
     void eachRuleCatchesItsBrokenScript(String rule) throws Exception {
         Map<String, List<String>> expected = Map.of(
                 // "$dir: ..." in a string (PowerShell reads $dir: as a qualified name), and an if { ... never closed
@@ -98,7 +98,9 @@ class PowerShellScriptsTest {
                 // dpinst's exit code printed, not checked; rundll32 started without -PassThru; pnputil checked (line 5)
                 "exit-code", List.of("3 exit-code", "7 exit-code"),
                 // a Sysnative path to powershell.exe
-                "sysnative", List.of("3 sysnative"));
+                "sysnative", List.of("3 sysnative"),
+                // AWS Tools for PowerShell imported, Read-S3Object, Get-EC2Instance; the WebClient download passes
+                "aws-tools", List.of("2 aws-tools", "3 aws-tools", "6 aws-tools"));
         Path script = root.resolve("local/src/test/resources/pslint/" + rule + ".ps1");
         Result r = check("--script", script.toString());
         assertEquals(expected.get(rule), r.linesAndRules(), String.join("\n", r.findings()));

@@ -44,7 +44,7 @@ class TaskTokenRunnerTest {
 
     static Run run(LocalCloud local, String asl, String approval) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Runner.Report r = local.runDefinition(asl, INPUT, approval, new PrintStream(out, true, StandardCharsets.UTF_8));
+        Runner.Report r = local.runDefinition(asl, INPUT, approval, "MigrateInstanceStateMachine", new PrintStream(out, true, StandardCharsets.UTF_8));
         return new Run(r, out.toString(StandardCharsets.UTF_8));
     }
 

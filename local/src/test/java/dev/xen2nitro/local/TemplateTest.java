@@ -31,6 +31,14 @@ class TemplateTest {
         assertEquals("", run(root, "cfn-lint", "template.yaml").trim());
     }
 
+    /** The template as CloudFormation receives it: rules such as invalid IAM actions are checked on the expanded roles. */
+    @Test
+    void cfnLintReportsNothingOnTheTranslatedTemplate(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path translated = tmp.resolve("template.json");
+        java.nio.file.Files.writeString(translated, run(root, "python3", "local/sam/translate.py", "template.yaml"));
+        assertEquals("", run(root, "cfn-lint", translated.toString()).trim());
+    }
+
     @Test
     void everyStateMachineDefinitionPassesAslValidator() throws Exception {
         Path validator = root.resolve("local/runner/node_modules/.bin/asl-validator");

@@ -6,7 +6,11 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import java.net.URI;
+import software.amazon.awssdk.regions.RegionMetadata;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
@@ -66,6 +70,28 @@ public final class Aws {
 
     public static S3Client s3() {
         return S3Holder.S3;
+    }
+
+    /** The DNS suffix of the region's partition: amazonaws.com, or amazonaws.com.cn in China. */
+    public static String s3Domain() {
+        RegionMetadata m = region().metadata();
+        return m == null ? "amazonaws.com" : m.domain();
+    }
+
+    private static final class PresignerHolder {
+        /*
+         * The URL is for the guest, which reaches S3 at its regional endpoint (through the subnet's S3 gateway
+         * endpoint), never at an endpoint this function's own calls may be pointed at; so the regional endpoint is
+         * named here, virtual-hosted (the stack's bucket name has no dots: S3 User Guide, "Virtual hosting of
+         * buckets"). Presigning is computed locally and makes no call.
+         */
+        static final S3Presigner PRESIGNER = S3Presigner.builder().region(region())
+                .endpointOverride(URI.create("https://s3." + region().id() + "." + s3Domain()))
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(false).build()).build();
+    }
+
+    public static S3Presigner s3Presigner() {
+        return PresignerHolder.PRESIGNER;
     }
 
     /** A setting of the stack (template.yaml Environment), or an error that names it. */

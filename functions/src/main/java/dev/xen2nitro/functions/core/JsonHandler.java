@@ -50,11 +50,45 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler, Resourc
     /** A representative input, used for priming; never sent to AWS. */
     protected abstract I sampleInput();
 
+    /**
+     * Runs the action and writes one log line for the invocation: the function, the instance and
+     * execution it acted for, how long it took, and its outcome or error type. Only those fields are
+     * written, never the input or output (a task token must not reach a log).
+     */
     @Override
     public final void handleRequest(InputStream in, OutputStream out, Context context) throws IOException {
-        I input = parse(in.readAllBytes());
-        O output = handle(input);
-        JSON.writeValue(out, output);
+        long started = System.nanoTime();
+        I input = null;
+        String errorType = null;
+        try {
+            input = parse(in.readAllBytes());
+            O output = handle(input);
+            JSON.writeValue(out, output);
+        } catch (RuntimeException | IOException | Error e) {
+            errorType = e.getClass().getName();
+            throw e;
+        } finally {
+            log(context, input, (System.nanoTime() - started) / 1_000_000, errorType);
+        }
+    }
+
+    private static void log(Context context, Object input, long millis, String errorType) {
+        if (context == null || context.getLogger() == null) {
+            return;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode line = JSON.createObjectNode();
+        line.put("function", context.getFunctionName());
+        com.fasterxml.jackson.databind.JsonNode fields = input == null ? JSON.nullNode() : JSON.valueToTree(input);
+        line.put("instanceId", fields.path("instanceId").isTextual() ? fields.path("instanceId").asText() : null);
+        line.put("execution", fields.path("execution").isTextual() ? fields.path("execution").asText() : null);
+        line.put("ms", millis);
+        line.put("outcome", errorType == null ? "succeeded" : "failed");
+        line.put("errorType", errorType);
+        try {
+            context.getLogger().log(JSON.writeValueAsString(line) + "\n");
+        } catch (IOException e) {
+            context.getLogger().log("{\"function\":\"" + context.getFunctionName() + "\",\"outcome\":\"unlogged\"}\n");
+        }
     }
 
     /** Binds and validates an input as the handler would, without acting on it. */

@@ -18,8 +18,13 @@ final class GuestCommands {
      * the step twice; a PV install that is rebooting the guest could not even be sent again.
      */
     static String send(String instanceId, String execution, GuestStep step, Map<String, List<String>> parameters) {
+        return send(instanceId, execution, step, parameters, "");
+    }
+
+    /** As {@link #send(String, String, GuestStep, Map)}, once per execution and {@code label} (a step sent repeatedly names each send). */
+    static String send(String instanceId, String execution, GuestStep step, Map<String, List<String>> parameters, String label) {
         String document = step.document();
-        String full = "xen2nitro " + step + " " + execution;
+        String full = "xen2nitro " + step + " " + execution + (label.isEmpty() ? "" : " " + label);
         // SSM limits a command's comment to 100 characters.
         String comment = full.length() > 100 ? full.substring(0, 100) : full;
         String existing = AwsCalls.call("ListCommandInvocations " + instanceId, () -> Aws.ssm()

@@ -8,7 +8,8 @@ import dev.xen2nitro.functions.core.Aws;
  * constants are spelled as the step is named everywhere rather than in Java's upper case.
  */
 public enum GuestStep {
-    CaptureGuestFacts, InstallPvDriver, InstallEnaDriver, InstallNvmeDriver, UpdateLaunchAgent, SetPowerManagement, RestoreNetworkConfig;
+    CaptureGuestFacts, InstallPvDriver, InstallEnaDriver, InstallNvmeDriver, UpdateLaunchAgent, CheckLaunchAgentUpdate, SetPowerManagement,
+    RestoreNetworkConfig;
 
     /**
      * SendCommand's TimeoutSeconds: how long a command may wait to be delivered before it is dropped

@@ -1,6 +1,6 @@
 package dev.xen2nitro.functions.guest;
 
-/** A driver package or its SHA-256 sum is missing from the stack's bucket; nothing was installed. */
+/** A package has no SHA-256 pinned in the functions, or its zip is not in the stack's bucket; nothing was sent to the guest. */
 public class PackageNotStagedException extends RuntimeException {
     public PackageNotStagedException(String message) {
         super(message);

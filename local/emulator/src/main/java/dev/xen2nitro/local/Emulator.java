@@ -36,13 +36,14 @@ import software.amazon.awssdk.core.SdkPojo;
  * {@code AWS_ENDPOINT_URL}. Paths under {@code /_local/} serve the runner and tests.
  */
 public final class Emulator implements AutoCloseable {
-    private static final Pattern SCOPE = Pattern.compile("Credential=[^/]+/[0-9]+/([^/]+)/([^/]+)/aws4_request");
+    private static final Pattern SCOPE = Pattern.compile("Credential=([^/]+)/[0-9]+/([^/]+)/([^/]+)/aws4_request");
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).findAndRegisterModules();
 
     private volatile Cloud cloud;
     private final LocalServer server;
     private volatile Map<String, Actions> apis;
     private volatile S3Rest s3;
+    private final dev.xen2nitro.local.iam.AccessControl access = new dev.xen2nitro.local.iam.AccessControl();
 
     public Emulator(Cloud cloud, int port) throws IOException {
         load(cloud);
@@ -71,6 +72,11 @@ public final class Emulator implements AutoCloseable {
         }
     }
 
+    /** The principals of the stack's roles, by access key; every call they sign is authorized by their policies. */
+    public dev.xen2nitro.local.iam.AccessControl access() {
+        return access;
+    }
+
     public Cloud cloud() {
         return cloud;
     }
@@ -94,12 +100,14 @@ public final class Emulator implements AutoCloseable {
             }
             String auth = Optional.ofNullable(ex.getRequestHeaders().getFirst("Authorization")).orElse("");
             Matcher m = SCOPE.matcher(auth);
-            String service = m.find() ? m.group(2) : guessService(ex, body);
+            boolean signed = m.find();
+            String service = signed ? m.group(3) : guessService(ex, body);
+            dev.xen2nitro.local.iam.Principal principal = signed ? access.principal(m.group(1)) : null;
             String target = ex.getRequestHeaders().getFirst("X-Amz-Target");
             switch (service) {
-                case "ec2", "sns", "autoscaling" -> query(ex, service, body);
-                case "ssm", "states" -> json(ex, service, target, body);
-                case "s3" -> s3.handle(ex, body);
+                case "ec2", "sns", "autoscaling" -> query(ex, service, body, principal);
+                case "ssm", "states" -> json(ex, service, target, body, principal);
+                case "s3" -> s3.handle(ex, body, access, principal);
                 default -> send(ex, 400, "text/plain", ("This local cloud does not serve '" + service + "'").getBytes(StandardCharsets.UTF_8), Map.of());
             }
         } catch (RuntimeException e) {
@@ -115,14 +123,14 @@ public final class Emulator implements AutoCloseable {
         return b.contains("Action=Publish") ? "sns" : b.contains("Action=") ? "ec2" : "s3";
     }
 
-    private void query(HttpExchange ex, String service, byte[] body) throws IOException {
+    private void query(HttpExchange ex, String service, byte[] body, dev.xen2nitro.local.iam.Principal principal) throws IOException {
         Map<String, String> params = QueryCodec.parseForm(new String(body, StandardCharsets.UTF_8));
         String action = params.getOrDefault("Action", "");
         String requestId = UUID.randomUUID().toString();
         boolean ec2 = service.equals("ec2");
         try {
             SdkPojo response = invoke(service, action, m -> QueryCodec.read(m.getParameterTypes()[0], params),
-                    params.get("InstanceId.1") != null ? params.get("InstanceId.1") : params.get("InstanceId"));
+                    params.get("InstanceId.1") != null ? params.get("InstanceId.1") : params.get("InstanceId"), principal);
             String xml = ec2 ? QueryCodec.ec2Response(action, response, requestId)
                     : QueryCodec.queryResponse(action, service.equals("sns") ? "http://sns.amazonaws.com/doc/2010-03-31/"
                             : "http://autoscaling.amazonaws.com/doc/2011-01-01/", response, requestId);
@@ -133,11 +141,11 @@ public final class Emulator implements AutoCloseable {
         }
     }
 
-    private void json(HttpExchange ex, String service, String target, byte[] body) throws IOException {
+    private void json(HttpExchange ex, String service, String target, byte[] body, dev.xen2nitro.local.iam.Principal principal) throws IOException {
         String action = target == null ? "" : target.substring(target.indexOf('.') + 1);
         String contentType = service.equals("ssm") ? "application/x-amz-json-1.1" : "application/x-amz-json-1.0";
         try {
-            SdkPojo response = invoke(service, action, m -> JsonCodec.read(m.getParameterTypes()[0], body), instanceOf(body));
+            SdkPojo response = invoke(service, action, m -> JsonCodec.read(m.getParameterTypes()[0], body), instanceOf(body), principal);
             send(ex, 200, contentType, JsonCodec.write(response), Map.of());
         } catch (AwsError e) {
             send(ex, e.status(), contentType, JsonCodec.error(e), Map.of("X-Amzn-ErrorType", e.code()));
@@ -153,7 +161,7 @@ public final class Emulator implements AutoCloseable {
         Object read(Method m);
     }
 
-    private SdkPojo invoke(String service, String action, RequestReader reader, String instanceId) {
+    private SdkPojo invoke(String service, String action, RequestReader reader, String instanceId, dev.xen2nitro.local.iam.Principal principal) {
         Cloud cloud = this.cloud;
         String name = action.isEmpty() ? "" : Character.toLowerCase(action.charAt(0)) + action.substring(1);
         Actions.Action served = apis.get(service).get(name);
@@ -166,6 +174,8 @@ public final class Emulator implements AutoCloseable {
             Object request = reader.read(method);
             synchronized (cloud) {
                 cloud.settle();
+                // IAM decides before the service looks at the request's resources, as in AWS.
+                access.authorize(principal, dev.xen2nitro.local.cloud.Authorizations.of(cloud, service, action, request), service);
                 cloud.checkFault(service, action, instanceId);
                 SdkPojo out = (SdkPojo) method.invoke(served.handler(), request);
                 cloud.recordCall(service, action, null);
@@ -190,6 +200,24 @@ public final class Emulator implements AutoCloseable {
         Cloud cloud = this.cloud;
         if (path.equals("/_local/world")) {
             send(ex, 200, "application/json", JSON.writeValueAsBytes(snapshot()), Map.of());
+            return;
+        }
+        if (path.equals("/_local/authorize")) {
+            // What Step Functions authorizes for a state the runner carries out itself (a child execution's start):
+            // the caller's role, named by the access key of its Authorization header, against {action, resource}.
+            Matcher key = SCOPE.matcher(Optional.ofNullable(ex.getRequestHeaders().getFirst("Authorization")).orElse(""));
+            dev.xen2nitro.local.iam.Principal caller = key.find() ? access.principal(key.group(1)) : null;
+            com.fasterxml.jackson.databind.JsonNode req = JSON.readTree(body);
+            String action = req.path("action").asText();
+            try {
+                access.authorize(caller, List.of(new dev.xen2nitro.local.cloud.Authorizations.Target(action, req.path("resource").asText(), Map.of())),
+                        action.substring(0, action.indexOf(':')));
+                cloud.recordCall("local", "authorize " + action, null);
+                send(ex, 200, "application/json", "{\"allowed\":true}".getBytes(StandardCharsets.UTF_8), Map.of());
+            } catch (AwsError e) {
+                cloud.recordCall("local", "authorize " + action, e.code());
+                send(ex, 403, "application/json", JSON.writeValueAsBytes(Map.of("code", e.code(), "message", e.getMessage())), Map.of());
+            }
             return;
         }
         Matcher m = Pattern.compile("/_local/tasks/([^/]+)(/open|/expire)?").matcher(path);

@@ -23,7 +23,8 @@ final class S3Rest {
         this.cloud = cloud;
     }
 
-    void handle(HttpExchange ex, byte[] body) throws IOException {
+    void handle(HttpExchange ex, byte[] body, dev.xen2nitro.local.iam.AccessControl access, dev.xen2nitro.local.iam.Principal principal)
+            throws IOException {
         String host = Optional.ofNullable(ex.getRequestHeaders().getFirst("Host")).orElse("");
         String path = URLDecoder.decode(ex.getRequestURI().getRawPath(), StandardCharsets.UTF_8);
         String bucket;
@@ -40,6 +41,18 @@ final class S3Rest {
         }
         String method = ex.getRequestMethod();
         synchronized (cloud) {
+            // Service Authorization Reference, Amazon S3: GetObject (also for HEAD) and PutObject on the object,
+            // ListBucket on the bucket.
+            String action = key.isEmpty() ? "ListBucket" : "PUT".equals(method) ? "PutObject" : "GetObject";
+            try {
+                access.authorize(principal, java.util.List.of(key.isEmpty()
+                        ? new dev.xen2nitro.local.cloud.Authorizations.Target("s3:ListBucket", "arn:aws:s3:::" + bucket, Map.of())
+                        : dev.xen2nitro.local.cloud.Authorizations.s3Object(action, bucket, key)), "s3");
+            } catch (dev.xen2nitro.local.wire.AwsError e) {
+                cloud.recordCall("s3", action, e.code());
+                error(ex, e.status(), e.code(), e.getMessage(), key.isEmpty() ? bucket : key);
+                return;
+            }
             Map<String, byte[]> objects = cloud.buckets.get(bucket);
             if (objects == null) {
                 error(ex, 404, "NoSuchBucket", "The specified bucket does not exist", bucket);

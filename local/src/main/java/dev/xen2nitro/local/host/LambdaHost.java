@@ -48,16 +48,25 @@ public final class LambdaHost implements AutoCloseable {
     private final double timeFactor;
     private final java.util.function.Supplier<dev.xen2nitro.local.cloud.Cloud> faults;
     public final List<Invocation> invocations = new CopyOnWriteArrayList<>();
+    /** What the functions logged, one entry per log call, as the function's log group would hold it. */
+    public final List<String> logs = new CopyOnWriteArrayList<>();
 
     private final URI emulator;
+    private final dev.xen2nitro.local.iam.AccessControl access;
+    /** Each function's role session credentials, by logical ID. */
+    private final Map<String, software.amazon.awssdk.auth.credentials.AwsCredentials> credentials;
 
     /**
      * @param timeFactor scales each function's Timeout, as the local cloud scales AWS durations (never below 30 s)
      * @param emulator   where the functions' AWS calls go while this host runs them ({@link EmulatorRouting})
+     * @param credentials each function's role session credentials, which sign its calls
      */
     public LambdaHost(Template template, double timeFactor, java.util.function.Supplier<dev.xen2nitro.local.cloud.Cloud> faults,
-                      URI emulator) throws IOException {
+                      URI emulator, Map<String, software.amazon.awssdk.auth.credentials.AwsCredentials> credentials,
+                      dev.xen2nitro.local.iam.AccessControl access) throws IOException {
         this.emulator = emulator;
+        this.access = access;
+        this.credentials = Map.copyOf(credentials);
         this.template = template;
         this.timeFactor = timeFactor;
         this.faults = faults;
@@ -101,6 +110,21 @@ public final class LambdaHost implements AutoCloseable {
             }
             byte[] payload = ex.getRequestBody().readAllBytes();
             dev.xen2nitro.local.cloud.Cloud cloud = faults.get();
+            // The caller's role must allow lambda:InvokeFunction on the function, qualified by the alias or
+            // version invoked (Service Authorization Reference, AWS Lambda: InvokeFunction, resource function).
+            java.util.regex.Matcher key = java.util.regex.Pattern.compile("Credential=([^/]+)/")
+                    .matcher(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+            dev.xen2nitro.local.iam.Principal caller = key.find() ? access.principal(key.group(1)) : null;
+            String ref = URLDecoder.decode(parts[3], StandardCharsets.UTF_8);
+            String qualifier = ref.contains(":function:") ? ref.substring(ref.indexOf(":function:") + 10) : ref;
+            String arn = "arn:aws:lambda:" + cloud.region + ":" + cloud.accountId + ":function:" + qualifier;
+            try {
+                access.authorize(caller, List.of(new dev.xen2nitro.local.cloud.Authorizations.Target("lambda:InvokeFunction", arn, Map.of())), "lambda");
+            } catch (dev.xen2nitro.local.wire.AwsError denied) {
+                cloud.recordCall("lambda", name, denied.code());
+                reply(ex, 403, Map.of("X-Amzn-ErrorType", denied.code()), error(denied.code(), denied.getMessage()).getBytes(StandardCharsets.UTF_8));
+                return;
+            }
             dev.xen2nitro.local.cloud.Cloud.Fault fault = cloud.takeFault("lambda", name);
             if (fault != null && !fault.code.equals("Sandbox.Timedout")) {
                 // A Lambda service error: the function never ran (Step Functions names it Lambda.ServiceException etc.).
@@ -140,10 +164,10 @@ public final class LambdaHost implements AutoCloseable {
             return new Result(error(type, String.valueOf(t.getMessage()), t).getBytes(StandardCharsets.UTF_8), type);
         }
         Future<byte[]> f = workers.submit(() -> {
-            EmulatorRouting.set(emulator);
+            EmulatorRouting.set(emulator, credentials.get(fn.logicalId()));
             try {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
-                h.handleRequest(new ByteArrayInputStream(payload), out, new LocalContext(fn, timeoutMs));
+                h.handleRequest(new ByteArrayInputStream(payload), out, new LocalContext(fn, timeoutMs, logs));
                 return out.toByteArray();
             } finally {
                 EmulatorRouting.clear();
@@ -213,10 +237,12 @@ public final class LambdaHost implements AutoCloseable {
         private final Template.Function fn;
         private final long deadline;
         private final String requestId = UUID.randomUUID().toString();
+        private final List<String> logs;
 
-        LocalContext(Template.Function fn, long timeoutMs) {
+        LocalContext(Template.Function fn, long timeoutMs, List<String> logs) {
             this.fn = fn;
             this.deadline = System.currentTimeMillis() + timeoutMs;
+            this.logs = logs;
         }
 
         public String getAwsRequestId() { return requestId; }
@@ -231,7 +257,7 @@ public final class LambdaHost implements AutoCloseable {
         public int getMemoryLimitInMB() { return 1024; }
         public LambdaLogger getLogger() {
             return new LambdaLogger() {
-                public void log(String message) { System.err.println("[" + fn.logicalId() + "] " + message); }
+                public void log(String message) { logs.add(message); }
                 public void log(byte[] message) { log(new String(message, StandardCharsets.UTF_8)); }
             };
         }

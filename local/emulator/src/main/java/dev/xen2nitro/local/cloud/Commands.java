@@ -21,15 +21,22 @@ public final class Commands {
      * Spelled as template.yaml names the documents, so a world file names a failing step the same way.
      */
     public enum Step {
-        CaptureGuestFacts, InstallPvDriver, InstallEnaDriver, InstallNvmeDriver, UpdateLaunchAgent, SetPowerManagement, RestoreNetworkConfig;
+        CaptureGuestFacts, InstallPvDriver, InstallEnaDriver, InstallNvmeDriver, UpdateLaunchAgent, CheckLaunchAgentUpdate, SetPowerManagement,
+        RestoreNetworkConfig;
 
         /** The step whose document this is, if it is one of ours. */
         public static Optional<Step> ofDocument(String documentName) {
             return Arrays.stream(values()).filter(s -> documentName.endsWith(s.name())).findFirst();
         }
 
-        boolean installsPackage() {
-            return this == InstallPvDriver || this == InstallEnaDriver || this == InstallNvmeDriver;
+        /** The package this step downloads, or null; UpdateLaunchAgent downloads EC2Install for EC2Config only. */
+        String packageName() {
+            return switch (this) {
+                case InstallPvDriver -> "AWSPVDriver";
+                case InstallEnaDriver -> "AwsEnaNetworkDriver";
+                case InstallNvmeDriver -> "AWSNVMe";
+                default -> null;
+            };
         }
     }
 
@@ -63,6 +70,9 @@ public final class Commands {
      */
     public boolean online(Cloud.Instance i, long now) {
         if (!"running".equals(i.state) || i.guest == null || i.bootProblem != null || now < i.statusReadyAt) {
+            return false;
+        }
+        if (i.guest.agentAway(now)) {
             return false;
         }
         if (i.guest.failures.contains("AgentStopped")) {
@@ -134,7 +144,38 @@ public final class Commands {
         return inv;
     }
 
+    /**
+     * EC2Config 4.9.5777 bundles SSM Agent 3.3.484.0 (EC2 User Guide, "EC2Config version history"): when its installer
+     * replaces the agent, a command that agent was running ends with it, and the node reports again once the new agent
+     * runs. How long the installer takes and the agent is away are this model's assumptions; AWS documents neither.
+     */
+    static final double INSTALLER_SECONDS = 60, AGENT_AWAY_SECONDS = 60;
+    static final String EC2CONFIG_BUNDLED_SSM_AGENT = "3.3.484.0";
+
+    private void replaceAgents(long now) {
+        for (Cloud.Instance i : cloud.instances.values()) {
+            WindowsGuest g = i.guest;
+            if (g == null || g.agentReplacedAt == 0 || now < g.agentReplacedAt || g.pendingLaunchAgentVersion == null) continue;
+            if (!"running".equals(i.state)) {
+                // A stop ends the scheduled task before it wrote a result; the file still says running.
+                g.agentReplacedAt = g.agentBackAt = 0;
+                g.pendingLaunchAgentVersion = null;
+                continue;
+            }
+            for (Invocation inv : invocations.values()) {
+                if (inv.instanceId.equals(i.id) && "InProgress".equals(inv.status)) {
+                    finish(inv, "Failed", 1, inv.output, "the SSM agent running the command was replaced by the EC2Config installer");
+                }
+            }
+            g.launchAgentVersion = g.pendingLaunchAgentVersion;
+            g.ssmAgentVersion = g.bundledSsmAgentVersion;
+            g.launchAgentUpdate = "done " + g.pendingLaunchAgentVersion;
+            g.pendingLaunchAgentVersion = null;
+        }
+    }
+
     void settle(long now) {
+        replaceAgents(now);
         for (Invocation inv : invocations.values()) {
             if (!"InProgress".equals(inv.status) || now < inv.doneAt) {
                 continue;
@@ -165,8 +206,9 @@ public final class Commands {
             return;
         }
         String version = param(inv, "Version");
-        if (step.installsPackage()) {
-            String problem = packageProblem(inv, i);
+        String pkg = step == Step.UpdateLaunchAgent && "EC2Config".equals(g.launchAgentName) ? "EC2Install" : step.packageName();
+        if (pkg != null) {
+            String problem = packageProblem(inv, i, pkg, version);
             if (problem != null) {
                 finish(inv, "Failed", 1, "", problem);
                 return;
@@ -222,10 +264,31 @@ public final class Commands {
                 finish(inv, "Success", 0, "NVMe driver " + version + " installed; Sysprep_Generalize_Pnp done", "");
             }
             case UpdateLaunchAgent -> {
-                String before = g.launchAgentVersion;
-                g.launchAgentVersion = version;
-                finish(inv, "Success", 0, g.launchAgentName + " " + before + " -> " + version + "; configuration kept", "");
+                if (!"EC2Config".equals(g.launchAgentName)) {
+                    // The EC2Launch branches install nothing; they report what is there.
+                    if (g.launchAgentVersion != null && DriverReleases.atLeast(g.launchAgentVersion, version)) {
+                        finish(inv, "Success", 0, g.launchAgentName + " " + g.launchAgentVersion + " is at or above " + version + "; nothing to update", "");
+                    } else {
+                        finish(inv, "Failed", 1, "", g.launchAgentName + " " + g.launchAgentVersion + " is older than " + version
+                                + " or absent: install it with AWS-ConfigureAWSPackage, package AWSEC2Launch-Agent");
+                    }
+                    return;
+                }
+                // The command backs up config.xml, starts a one-time scheduled task and returns; the task runs the installer
+                // a minute later, which replaces the SSM agent, and writes its result.
+                g.launchAgentUpdate = "running";
+                if (g.failures.contains("Ec2InstallFails")) {
+                    g.launchAgentUpdate = "failed: EC2Install.exe /quiet /norestart exited 1; EC2Config is not updated";
+                } else {
+                    g.pendingLaunchAgentVersion = version;
+                    g.bundledSsmAgentVersion = EC2CONFIG_BUNDLED_SSM_AGENT;
+                    g.agentReplacedAt = cloud.after(INSTALLER_SECONDS);
+                    g.agentBackAt = cloud.after(INSTALLER_SECONDS + AGENT_AWAY_SECONDS);
+                }
+                finish(inv, "Success", 0, "EC2Config " + version + " installation started out of band", "");
             }
+            case CheckLaunchAgentUpdate -> finish(inv, "Success", 0,
+                    "xen2nitro-ec2config: " + (g.launchAgentUpdate == null ? "absent" : g.launchAgentUpdate), "");
             case SetPowerManagement -> {
                 // powercfg /setacvalueindex on each scheme present; the script then reads the values back.
                 if (g.powerBalanced != null) g.powerBalanced = 0;
@@ -296,19 +359,35 @@ public final class Commands {
     }
 
     /**
-     * Why the driver package cannot be had, or null. The script downloads the zip from the stack's
-     * bucket through the S3 gateway endpoint and compares its SHA-256 with the Sha256 parameter.
+     * Why the package cannot be had, or null. The script downloads PackageUrl with .NET's WebClient (no AWS
+     * credentials of its own: the URL is presigned by the function) and compares the zip's SHA-256 with the
+     * Sha256 parameter before it unpacks anything. S3 judges the URL as it does any presigned GET.
      */
-    private String packageProblem(Invocation inv, Cloud.Instance i) {
+    private String packageProblem(Invocation inv, Cloud.Instance i, String pkg, String version) {
         if (!s3Reachable(i)) {
             return "cannot reach Amazon S3 from " + i.subnetId + ": no internet route and no S3 gateway endpoint on its route table";
         }
-        String bucket = param(inv, "PackageBucket");
-        String key = param(inv, "PackageKey");
-        java.util.Map<String, byte[]> objects = bucket == null ? null : cloud.buckets.get(bucket);
-        byte[] data = objects == null || key == null ? null : objects.get(key);
+        if (!sendsHttpsToS3(i)) {
+            return "cannot reach Amazon S3 from " + i.id + ": its security groups allow no HTTPS (TCP 443) out to 0.0.0.0/0";
+        }
+        String url = param(inv, "PackageUrl");
+        if (url == null || url.isEmpty()) {
+            return "no PackageUrl: nothing to download";
+        }
+        String shown = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
+        // The script downloads first thing, so the URL is judged as of the command's start.
+        PresignedUrls.Verdict v = PresignedUrls.judge(url, cloud.region, inv.requested.toEpochMilli(), cloud.timeFactor);
+        if (v.refusal() != null) {
+            return "download of " + shown + " failed: The remote server returned an error: (403) Forbidden. (" + v.refusal() + ")";
+        }
+        java.util.Map<String, byte[]> objects = cloud.buckets.get(v.bucket());
+        byte[] data = objects == null ? null : objects.get(v.key());
         if (data == null) {
-            return "s3://" + bucket + "/" + key + " not found";
+            return "download of " + shown + " failed: The remote server returned an error: (404) Not Found. ("
+                    + (objects == null ? "NoSuchBucket" : "NoSuchKey") + ")";
+        }
+        if (!v.key().equals("drivers/" + pkg + "/" + version + "/" + pkg + ".zip")) {
+            return "the URL names " + v.key() + ", not the " + pkg + " " + version + " package";
         }
         String sha;
         try {
@@ -316,10 +395,23 @@ public final class Commands {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        if (!sha.equalsIgnoreCase(String.valueOf(param(inv, "Sha256")))) {
-            return "SHA-256 of s3://" + bucket + "/" + key + " is " + sha + ", expected " + param(inv, "Sha256") + "; not installed";
+        if (!sha.equals(param(inv, "Sha256"))) {
+            return "SHA-256 of " + shown + " is " + sha + ", expected " + param(inv, "Sha256") + " (pinned in the functions); not installed";
         }
         return null;
+    }
+
+    /**
+     * The download leaves the instance for S3's public addresses, through the gateway endpoint or the internet, so the
+     * instance's groups must allow HTTPS out to them: 0.0.0.0/0 here, as the world has no prefix lists (VPC User Guide,
+     * "Gateway endpoints": the security groups must allow traffic to the S3 prefix list or its addresses).
+     */
+    private boolean sendsHttpsToS3(Cloud.Instance i) {
+        if (i.securityGroupIds.isEmpty()) {
+            return true;
+        }
+        return i.securityGroupIds.stream().map(cloud.securityGroups::get).anyMatch(sg -> sg != null
+                && sg.egress.stream().anyMatch(r -> allows443(r) && r.cidrBlocks() != null && r.cidrBlocks().contains("0.0.0.0/0")));
     }
 
     boolean s3Reachable(Cloud.Instance i) {

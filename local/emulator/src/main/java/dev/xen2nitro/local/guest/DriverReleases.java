@@ -64,6 +64,11 @@ public final class DriverReleases {
         };
     }
 
+    /** Whether dotted version {@code have} is {@code want} or newer. */
+    public static boolean atLeast(String have, String want) {
+        return !newer(want, have);
+    }
+
     /** Dotted numeric versions, compared part by part; a missing part counts as 0. */
     static boolean newer(String a, String b) {
         String[] x = a.split("\\."), y = b.split("\\.");

@@ -133,6 +133,19 @@ public final class WindowsGuest {
      * 15 minutes", EC2 User Guide) and to run one of our commands, in AWS seconds; set per instance by the world.
      */
     public int rebootSeconds = 120, commandSeconds = 10;
+    /**
+     * The EC2Config update started out of band: the line of its result file (running, done VERSION, failed: why), or
+     * null when none was started. While it runs, the installer replaces the SSM agent between {@link #agentReplacedAt}
+     * and {@link #agentBackAt} (emulator clock, 0 when no replacement is due) with {@link #bundledSsmAgentVersion}.
+     */
+    public String launchAgentUpdate;
+    public long agentReplacedAt, agentBackAt;
+    public String pendingLaunchAgentVersion, bundledSsmAgentVersion;
+
+    /** The SSM agent is being replaced by the EC2Config installer: it does not report. */
+    public boolean agentAway(long now) {
+        return agentReplacedAt > 0 && now >= agentReplacedAt && now < agentBackAt;
+    }
 
     public WindowsGuest copy() {
         WindowsGuest g = new WindowsGuest();
@@ -157,6 +170,11 @@ public final class WindowsGuest {
         g.commandSeconds = commandSeconds;
         g.failures = new ArrayList<>(failures);
         g.reboots = reboots;
+        g.launchAgentUpdate = launchAgentUpdate;
+        g.agentReplacedAt = agentReplacedAt;
+        g.agentBackAt = agentBackAt;
+        g.pendingLaunchAgentVersion = pendingLaunchAgentVersion;
+        g.bundledSsmAgentVersion = bundledSsmAgentVersion;
         return g;
     }
 
@@ -254,6 +272,7 @@ public final class WindowsGuest {
         s.put("pnpGeneralized", pnpGeneralized);
         s.put("ssmAgentVersion", ssmAgentVersion);
         s.put("reboots", reboots);
+        s.put("launchAgentUpdate", launchAgentUpdate);
         return s;
     }
 }

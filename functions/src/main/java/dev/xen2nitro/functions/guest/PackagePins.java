@@ -1,0 +1,93 @@
+package dev.xen2nitro.functions.guest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The SHA-256 of each package zip, pinned in the functions' jar ({@code package-pins.sha256} beside
+ * this class, sha256sum's format, one line per {@code PACKAGE/VERSION/PACKAGE.zip}). The hash a guest
+ * checks comes from here and never from the bucket the zip is downloaded from: whoever can write the
+ * bucket can replace a zip, not the hash it must have.
+ *
+ * <p>{@value #OVERRIDE} names a file read instead of the jar's. template.yaml never sets it; only the
+ * local cloud's Lambda host does, to pin the stand-in zips its worlds stage (local/package-pins.sha256).
+ */
+final class PackagePins {
+    private PackagePins() {}
+
+    /** A file of pins read instead of the jar's; set by the local Lambda host only, never by template.yaml. */
+    static final String OVERRIDE = "XEN2NITRO_PACKAGE_PINS";
+    static final String RESOURCE = "package-pins.sha256";
+
+    private static final Pattern LINE = Pattern.compile("^([0-9a-f]{64}) [ *]([A-Za-z0-9]+)/([0-9]+(?:\\.[0-9]+){1,3})/\\2\\.zip$");
+
+    /** The path of a package under drivers/ in the bucket, as a pin names it. */
+    static String path(String pkg, String version) {
+        return pkg + "/" + version + "/" + pkg + ".zip";
+    }
+
+    /** Where the pins are read from, for messages. */
+    static String source() {
+        String file = setting();
+        return file != null ? file + " (" + OVERRIDE + ")"
+                : "functions/src/main/resources/dev/xen2nitro/functions/guest/" + RESOURCE + " (in the functions' jar)";
+    }
+
+    static Optional<String> sha256(String pkg, String version) {
+        return Optional.ofNullable(load().get(path(pkg, version)));
+    }
+
+    static Map<String, String> load() {
+        String file = setting();
+        try {
+            if (file != null) {
+                return parse(Files.readString(Path.of(file), StandardCharsets.UTF_8), file);
+            }
+            try (InputStream in = PackagePins.class.getResourceAsStream(RESOURCE)) {
+                if (in == null) {
+                    throw new IllegalStateException(RESOURCE + " is missing from the functions' jar: build it with ./mvnw package");
+                }
+                return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), RESOURCE);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the package pins from " + source(), e);
+        }
+    }
+
+    /** Lines of sha256sum's output; '#' starts a comment. A malformed line is an error, never skipped. */
+    static Map<String, String> parse(String text, String name) {
+        Map<String, String> pins = new LinkedHashMap<>();
+        int n = 0;
+        for (String raw : text.split("\n", -1)) {
+            n++;
+            String line = raw.strip();
+            if (line.isEmpty() || line.startsWith("#")) continue;
+            Matcher m = LINE.matcher(line);
+            if (!m.matches()) {
+                throw new IllegalStateException(name + " line " + n + " is not \"SHA256  PACKAGE/VERSION/PACKAGE.zip\" (lower-case hex,"
+                        + " as scripts/pin-packages.sh prints it): " + line);
+            }
+            String path = path(m.group(2), m.group(3));
+            String before = pins.putIfAbsent(path, m.group(1));
+            if (before != null && !before.equals(m.group(1))) {
+                throw new IllegalStateException(name + " pins " + path + " twice with different hashes");
+            }
+        }
+        return pins;
+    }
+
+    private static String setting() {
+        String v = System.getenv(OVERRIDE);
+        if (v == null || v.isBlank()) v = System.getProperty(OVERRIDE);
+        return v == null || v.isBlank() ? null : v;
+    }
+}

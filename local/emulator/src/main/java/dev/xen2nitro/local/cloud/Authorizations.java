@@ -1,0 +1,213 @@
+package dev.xen2nitro.local.cloud;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.ec2.model.AuthorizeSecurityGroupIngressRequest;
+import software.amazon.awssdk.services.ec2.model.CreateImageRequest;
+import software.amazon.awssdk.services.ec2.model.CreateReplaceRootVolumeTaskRequest;
+import software.amazon.awssdk.services.ec2.model.CreateSecurityGroupRequest;
+import software.amazon.awssdk.services.ec2.model.CreateTagsRequest;
+import software.amazon.awssdk.services.ec2.model.CreateVpcEndpointRequest;
+import software.amazon.awssdk.services.ec2.model.DeleteSecurityGroupRequest;
+import software.amazon.awssdk.services.ec2.model.DeleteSnapshotRequest;
+import software.amazon.awssdk.services.ec2.model.DeleteTagsRequest;
+import software.amazon.awssdk.services.ec2.model.DeleteVpcEndpointsRequest;
+import software.amazon.awssdk.services.ec2.model.DeregisterImageRequest;
+import software.amazon.awssdk.services.ec2.model.ModifyInstanceAttributeRequest;
+import software.amazon.awssdk.services.ec2.model.StartInstancesRequest;
+import software.amazon.awssdk.services.ec2.model.StopInstancesRequest;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.TagSpecification;
+import software.amazon.awssdk.services.sns.model.PublishRequest;
+import software.amazon.awssdk.services.ssm.model.CreateDocumentRequest;
+import software.amazon.awssdk.services.ssm.model.GetDocumentRequest;
+import software.amazon.awssdk.services.ssm.model.SendCommandRequest;
+
+/**
+ * What each call the local cloud serves is authorized against: the resources, and the condition keys
+ * of each, as the Service Authorization Reference lists them ("Actions, resources, and condition keys
+ * for Amazon EC2", "... for AWS Systems Manager", "... for Amazon SNS", "... for Amazon S3"). An action
+ * listed there with no resource type is authorized against {@code *}. A resource being created has the
+ * ARN of its type with {@code *} for its ID, and is matched by the tags the request puts on it
+ * ({@code aws:RequestTag/*}, {@code aws:TagKeys}); tags put on resources by a create call are authorized
+ * as {@code ec2:CreateTags} with {@code ec2:CreateAction} set to that call ("Grant permission to tag
+ * Amazon EC2 resources during creation", EC2 User Guide). An existing resource brings its tags as
+ * {@code aws:ResourceTag/*} and, for EC2, {@code ec2:ResourceTag/*} (for SSM managed instances,
+ * {@code ssm:resourceTag/*}).
+ */
+public final class Authorizations {
+    private Authorizations() {}
+
+    /** One authorization: an action on one resource with its request context. */
+    public record Target(String action, String resource, Map<String, List<String>> context) {}
+
+    /** Every authorization the call needs; each must be allowed. */
+    public static List<Target> of(Cloud cloud, String service, String action, Object request) {
+        String a = service + ":" + action;
+        List<Target> out = new ArrayList<>();
+        switch (a) {
+            case "ec2:StopInstances" -> ((StopInstancesRequest) request).instanceIds().forEach(id -> out.add(instance(cloud, a, id)));
+            case "ec2:StartInstances" -> ((StartInstancesRequest) request).instanceIds().forEach(id -> out.add(instance(cloud, a, id)));
+            case "ec2:ModifyInstanceAttribute" -> out.add(instance(cloud, a, ((ModifyInstanceAttributeRequest) request).instanceId()));
+            case "ec2:CreateTags" -> {
+                CreateTagsRequest r = (CreateTagsRequest) request;
+                r.resources().forEach(id -> out.add(existing(cloud, a, id, requestTags(r.tags()))));
+            }
+            case "ec2:DeleteTags" -> {
+                DeleteTagsRequest r = (DeleteTagsRequest) request;
+                r.resources().forEach(id -> out.add(existing(cloud, a, id, requestTags(r.tags()))));
+            }
+            case "ec2:CreateImage" -> {
+                CreateImageRequest r = (CreateImageRequest) request;
+                out.add(instance(cloud, a, r.instanceId()));
+                creates(cloud, a, "CreateImage", r.tagSpecifications(), Map.of("image", "image", "snapshot", "snapshot"), out);
+            }
+            case "ec2:CreateSecurityGroup" -> {
+                CreateSecurityGroupRequest r = (CreateSecurityGroupRequest) request;
+                out.add(existing(cloud, a, r.vpcId(), Map.of()));
+                creates(cloud, a, "CreateSecurityGroup", r.tagSpecifications(), Map.of("security-group", "security-group"), out);
+            }
+            case "ec2:AuthorizeSecurityGroupIngress" -> out.add(existing(cloud, a, ((AuthorizeSecurityGroupIngressRequest) request).groupId(), Map.of()));
+            case "ec2:DeleteSecurityGroup" -> out.add(existing(cloud, a, ((DeleteSecurityGroupRequest) request).groupId(), Map.of()));
+            case "ec2:CreateVpcEndpoint" -> {
+                CreateVpcEndpointRequest r = (CreateVpcEndpointRequest) request;
+                Map<String, List<String>> vpce = Map.of("ec2:VpceServiceName", List.of(String.valueOf(r.serviceName())));
+                out.add(existing(cloud, a, r.vpcId(), vpce));
+                r.subnetIds().forEach(id -> out.add(existing(cloud, a, id, vpce)));
+                r.securityGroupIds().forEach(id -> out.add(existing(cloud, a, id, vpce)));
+                r.routeTableIds().forEach(id -> out.add(existing(cloud, a, id, vpce)));
+                creates(cloud, a, "CreateVpcEndpoint", r.tagSpecifications(), Map.of("vpc-endpoint", "vpc-endpoint"), out);
+            }
+            case "ec2:DeleteVpcEndpoints" -> ((DeleteVpcEndpointsRequest) request).vpcEndpointIds().forEach(id -> out.add(existing(cloud, a, id, Map.of())));
+            case "ec2:CreateReplaceRootVolumeTask" -> {
+                CreateReplaceRootVolumeTaskRequest r = (CreateReplaceRootVolumeTaskRequest) request;
+                out.add(instance(cloud, a, r.instanceId()));
+                if (r.imageId() != null) out.add(existing(cloud, a, r.imageId(), Map.of()));
+                creates(cloud, a, "CreateReplaceRootVolumeTask", r.tagSpecifications(), Map.of("replace-root-volume-task", "replace-root-volume-task"), out);
+            }
+            case "ec2:DeregisterImage" -> out.add(existing(cloud, a, ((DeregisterImageRequest) request).imageId(), Map.of()));
+            case "ec2:DeleteSnapshot" -> out.add(existing(cloud, a, ((DeleteSnapshotRequest) request).snapshotId(), Map.of()));
+            case "ssm:SendCommand" -> {
+                SendCommandRequest r = (SendCommandRequest) request;
+                out.add(new Target(a, documentArn(cloud, r.documentName()), Map.of()));
+                r.instanceIds().forEach(id -> out.add(managedInstance(cloud, a, id)));
+            }
+            case "ssm:CreateDocument" -> out.add(new Target(a, documentArn(cloud, ((CreateDocumentRequest) request).name()), Map.of()));
+            case "ssm:GetDocument" -> out.add(new Target(a, documentArn(cloud, ((GetDocumentRequest) request).name()), Map.of()));
+            case "sns:Publish" -> out.add(new Target(a, ((PublishRequest) request).topicArn(), Map.of()));
+            default -> {
+                if (!UNSCOPED.contains(a)) {
+                    throw new IllegalStateException("the local cloud does not know what " + a + " is authorized against:"
+                            + " add it to Authorizations from the Service Authorization Reference");
+                }
+                out.add(new Target(a, "*", Map.of()));
+            }
+        }
+        return out;
+    }
+
+    /** Actions the Service Authorization Reference lists with no resource type: authorized against {@code *}. */
+    static final java.util.Set<String> UNSCOPED = java.util.Set.of(
+            "ec2:DescribeImages", "ec2:DescribeInstanceAttribute", "ec2:DescribeInstanceStatus", "ec2:DescribeInstanceTypeOfferings",
+            "ec2:DescribeInstanceTypes", "ec2:DescribeInstances", "ec2:DescribeReplaceRootVolumeTasks", "ec2:DescribeReservedInstances",
+            "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcAttribute",
+            "ec2:DescribeVpcEndpoints", "ec2:DescribeVpcs", "ssm:DescribeInstanceInformation", "ssm:GetCommandInvocation",
+            "ssm:ListCommandInvocations", "autoscaling:DescribeAutoScalingInstances",
+            "states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat");
+
+    /** S3 object reads: the object's ARN (Service Authorization Reference, Amazon S3, GetObject: object). */
+    public static Target s3Object(String action, String bucket, String key) {
+        return new Target("s3:" + action, "arn:aws:s3:::" + bucket + "/" + key, Map.of());
+    }
+
+    private static Target instance(Cloud cloud, String action, String id) {
+        Cloud.Instance i = cloud.instances.get(id);
+        Map<String, List<String>> ctx = new LinkedHashMap<>();
+        if (i != null) {
+            ctx.putAll(resourceTags(i.tags, "ec2"));
+            ctx.put("ec2:InstanceType", List.of(i.instanceType));
+        }
+        return new Target(action, cloud.arn("instance", id), ctx);
+    }
+
+    private static Target managedInstance(Cloud cloud, String action, String id) {
+        Cloud.Instance i = cloud.instances.get(id);
+        return new Target(action, cloud.arn("instance", id), i == null ? Map.of() : resourceTags(i.tags, "ssm"));
+    }
+
+    private static String documentArn(Cloud cloud, String name) {
+        // AWS-owned documents have no account in their ARN (Service Authorization Reference, SSM resource type document).
+        return "arn:aws:ssm:" + cloud.region + ":" + (name != null && name.startsWith("AWS-") ? "" : cloud.accountId) + ":document/" + name;
+    }
+
+    /** An existing EC2 resource by its ID, with its tags; {@code extra} adds request keys. */
+    private static Target existing(Cloud cloud, String action, String id, Map<String, List<String>> extra) {
+        Map<String, String> tags = null;
+        String type;
+        if (id.startsWith("i-")) return withExtra(instance(cloud, action, id), extra);
+        else if (id.startsWith("ami-")) { type = "image"; Cloud.Image im = cloud.images.get(id); if (im != null) tags = im.tags; }
+        else if (id.startsWith("snap-")) { type = "snapshot"; Cloud.Snapshot s = cloud.snapshots.get(id); if (s != null) tags = s.tags; }
+        else if (id.startsWith("vpce-")) { type = "vpc-endpoint"; Cloud.VpcEndpoint e = cloud.vpcEndpoints.get(id); if (e != null) tags = e.tags; }
+        else if (id.startsWith("sg-")) { type = "security-group"; Cloud.SecurityGroup g = cloud.securityGroups.get(id); if (g != null) tags = g.tags; }
+        else if (id.startsWith("vpc-")) { type = "vpc"; Cloud.Vpc v = cloud.vpcs.get(id); if (v != null) tags = v.tags; }
+        else if (id.startsWith("subnet-")) { type = "subnet"; Cloud.Subnet s = cloud.subnets.get(id); if (s != null) tags = s.tags; }
+        else if (id.startsWith("rtb-")) { type = "route-table"; Cloud.RouteTable t = cloud.routeTables.get(id); if (t != null) tags = t.tags; }
+        else type = "unknown";
+        // Images and snapshots have no account in their ARN (Service Authorization Reference, EC2 resource types).
+        String arn = type.equals("image") || type.equals("snapshot") ? "arn:aws:ec2:" + cloud.region + "::" + type + "/" + id : cloud.arn(type, id);
+        Map<String, List<String>> ctx = new LinkedHashMap<>(tags == null ? Map.of() : resourceTags(tags, "ec2"));
+        ctx.putAll(extra);
+        return new Target(action, arn, ctx);
+    }
+
+    private static Target withExtra(Target t, Map<String, List<String>> extra) {
+        Map<String, List<String>> ctx = new LinkedHashMap<>(t.context());
+        ctx.putAll(extra);
+        return new Target(t.action(), t.resource(), ctx);
+    }
+
+    /**
+     * The resources a create call makes, matched by the tags the request puts on them; each tag specification
+     * is also a CreateTags on that resource with {@code ec2:CreateAction}.
+     */
+    private static void creates(Cloud cloud, String action, String createAction, List<TagSpecification> specs, Map<String, String> types, List<Target> out) {
+        for (String type : types.keySet()) {
+            Map<String, String> tags = new LinkedHashMap<>();
+            specs.stream().filter(s -> type.equals(s.resourceTypeAsString())).forEach(s -> s.tags().forEach(t -> tags.put(t.key(), t.value())));
+            String arn = type.equals("image") || type.equals("snapshot") ? "arn:aws:ec2:" + cloud.region + "::" + type + "/*" : cloud.arn(type, "*");
+            Map<String, List<String>> ctx = requestTagsOf(tags);
+            out.add(new Target(action, arn, ctx));
+            if (!tags.isEmpty()) {
+                Map<String, List<String>> tagCtx = new LinkedHashMap<>(ctx);
+                tagCtx.put("ec2:CreateAction", List.of(createAction));
+                out.add(new Target("ec2:CreateTags", arn, tagCtx));
+            }
+        }
+    }
+
+    private static Map<String, List<String>> requestTags(List<Tag> tags) {
+        Map<String, String> m = new LinkedHashMap<>();
+        tags.forEach(t -> m.put(t.key(), t.value() == null ? "" : t.value()));
+        return requestTagsOf(m);
+    }
+
+    private static Map<String, List<String>> requestTagsOf(Map<String, String> tags) {
+        Map<String, List<String>> ctx = new LinkedHashMap<>();
+        if (!tags.isEmpty()) {
+            tags.forEach((k, v) -> ctx.put("aws:RequestTag/" + k, List.of(v)));
+            ctx.put("aws:TagKeys", List.copyOf(tags.keySet()));
+        }
+        return ctx;
+    }
+
+    private static Map<String, List<String>> resourceTags(Map<String, String> tags, String service) {
+        Map<String, List<String>> ctx = new LinkedHashMap<>();
+        tags.forEach((k, v) -> {
+            ctx.put("aws:ResourceTag/" + k, List.of(v));
+            ctx.put(service + ":ResourceTag/" + k, List.of(v));
+        });
+        return ctx;
+    }
+}

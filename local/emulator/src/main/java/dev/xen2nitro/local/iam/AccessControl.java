@@ -1,0 +1,62 @@
+package dev.xen2nitro.local.iam;
+
+import dev.xen2nitro.local.cloud.Authorizations;
+import dev.xen2nitro.local.wire.AwsError;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Who may do what in the local cloud. A call signed with an access key registered here is made by
+ * that key's principal (a role session of the stack) and is authorized by its policies; a call signed
+ * with any other key is an administrator's, as the AWS CLI's or a test's set-up calls are.
+ */
+public final class AccessControl {
+    private final Map<String, Principal> principals = new ConcurrentHashMap<>();
+
+    public void register(String accessKeyId, Principal principal) {
+        principals.put(accessKeyId, principal);
+    }
+
+    /** The principal of {@code accessKeyId}, or null for an administrator. */
+    public Principal principal(String accessKeyId) {
+        return accessKeyId == null ? null : principals.get(accessKeyId);
+    }
+
+    /**
+     * Refuses the call, as {@code service} refuses it, unless every target is allowed.
+     *
+     * <p>The messages are AWS's ("Troubleshoot access denied error messages", IAM User Guide): "User: ARN
+     * is not authorized to perform: ACTION on resource: RESOURCE because no identity-based policy allows
+     * the ACTION action" (or "with an explicit deny in an identity-based policy"), after EC2's "You are
+     * not authorized to perform this operation." EC2 answers UnauthorizedOperation (HTTP 403), SNS
+     * AuthorizationError (403), S3 AccessDenied (403), and the JSON services AccessDeniedException.
+     */
+    public void authorize(Principal principal, List<Authorizations.Target> targets, String service) {
+        if (principal == null) {
+            return;
+        }
+        for (Authorizations.Target t : targets) {
+            Map<String, List<String>> ctx = new LinkedHashMap<>(t.context());
+            ctx.put("aws:PrincipalArn", List.of(principal.arn()));
+            Evaluator.Decision d = Evaluator.decide(principal.policies(), t.action(), t.resource(), ctx);
+            if (d == Evaluator.Decision.ALLOW) {
+                continue;
+            }
+            String shown = service.equals("sns") ? "SNS:" + t.action().substring(4) : t.action();
+            String why = d == Evaluator.Decision.EXPLICIT_DENY ? "with an explicit deny in an identity-based policy"
+                    : "because no identity-based policy allows the " + shown + " action";
+            String msg = "User: " + principal.arn() + " is not authorized to perform: " + shown
+                    + ("*".equals(t.resource()) ? " " : " on resource: " + t.resource() + " ") + why;
+            throw switch (service) {
+                case "ec2" -> new AwsError("UnauthorizedOperation", "You are not authorized to perform this operation. " + msg, 403);
+                case "sns" -> new AwsError("AuthorizationError", msg, 403);
+                case "s3" -> new AwsError("AccessDenied", msg, 403);
+                case "autoscaling" -> new AwsError("AccessDenied", msg, 403);
+                case "lambda" -> new AwsError("AccessDeniedException", msg, 403);
+                default -> new AwsError("AccessDeniedException", msg, 400);
+            };
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package dev.xen2nitro.local.iam;
+
+import java.util.List;
+
+/**
+ * Who makes a call: a role's session, as the functions and state machines of the stack are, with the
+ * role's policies. {@code arn} is the session's ARN as AWS names it in an access-denied message
+ * ({@code arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION}).
+ */
+public record Principal(String roleName, String arn, List<Policy> policies) {
+    public static Principal session(String accountId, String roleName, String session, List<Policy> policies) {
+        return new Principal(roleName, "arn:aws:sts::" + accountId + ":assumed-role/" + roleName + "/" + session, List.copyOf(policies));
+    }
+}

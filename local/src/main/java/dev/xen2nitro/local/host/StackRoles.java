@@ -1,0 +1,231 @@
+package dev.xen2nitro.local.host;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xen2nitro.local.iam.Policy;
+import dev.xen2nitro.local.iam.Principal;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The roles of the stack as CloudFormation would create them: template.yaml translated by
+ * aws-sam-translator (local/sam/translate.py), whose roles carry SAM's policy templates expanded,
+ * with every intrinsic function of their policies resolved for the local stack (stack
+ * {@value Template#STACK_NAME}, the world's region and account). Each function and state machine
+ * runs as its role's session.
+ */
+public final class StackRoles {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * AWS managed policies a role of the template names, with their documents ("AWS managed policy
+     * reference": AWSLambdaBasicExecutionRole allows logs:CreateLogGroup, logs:CreateLogStream and
+     * logs:PutLogEvents on every resource; AWSXrayWriteOnlyAccess, which SAM attaches to a traced state
+     * machine's role, allows xray:PutTraceSegments, xray:PutTelemetryRecords, xray:GetSamplingRules,
+     * xray:GetSamplingTargets and xray:GetSamplingStatisticSummaries on every resource).
+     */
+    private static final Map<String, String> MANAGED = Map.of(
+            "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+            "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogGroup\",\"logs:CreateLogStream\",\"logs:PutLogEvents\"],\"Resource\":\"*\"}]}",
+            "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess",
+            "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"xray:PutTraceSegments\",\"xray:PutTelemetryRecords\",\"xray:GetSamplingRules\","
+                    + "\"xray:GetSamplingTargets\",\"xray:GetSamplingStatisticSummaries\"],\"Resource\":\"*\"}]}");
+
+    private final JsonNode resources;
+    private final String region, accountId;
+    /** Function or state machine logical ID to the principal it runs as. */
+    private final Map<String, Principal> principals = new LinkedHashMap<>();
+
+    private StackRoles(JsonNode translated, String region, String accountId) {
+        this.resources = translated.path("Resources");
+        this.region = region;
+        this.accountId = accountId;
+        resources.fields().forEachRemaining(e -> {
+            String type = e.getValue().path("Type").asText();
+            if (type.equals("AWS::Lambda::Function") || type.equals("AWS::StepFunctions::StateMachine")) {
+                JsonNode roleRef = e.getValue().path("Properties").path(type.equals("AWS::Lambda::Function") ? "Role" : "RoleArn");
+                String role = roleRef.path("Fn::GetAtt").path(0).asText(null);
+                if (role == null) {
+                    throw new IllegalStateException(e.getKey() + "'s role is not a role of the template (" + roleRef + ")");
+                }
+                principals.put(e.getKey(), Principal.session(accountId, roleName(role), e.getKey(), policies(role)));
+            }
+        });
+    }
+
+    /** Translates {@code template.yaml} under {@code projectRoot} (needs python3 with aws-sam-translator, which cfn-lint installs). */
+    public static StackRoles of(Path projectRoot, String region, String accountId) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder("python3", projectRoot.resolve("local/sam/translate.py").toString(),
+                projectRoot.resolve("template.yaml").toString(), region).redirectErrorStream(false);
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("local/sam/translate.py failed (it needs python3 with aws-sam-translator, which cfn-lint"
+                        + " installs: pip install cfn-lint): " + err.strip());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        return new StackRoles(JSON.readTree(out), region, accountId);
+    }
+
+    /** The principal the function or state machine {@code logicalId} runs as. */
+    public Principal principal(String logicalId) {
+        Principal p = principals.get(logicalId);
+        if (p == null) {
+            throw new IllegalArgumentException("template.yaml declares no function or state machine " + logicalId);
+        }
+        return p;
+    }
+
+    public Map<String, Principal> principals() {
+        return principals;
+    }
+
+    private String roleName(String logicalId) {
+        return Template.STACK_NAME + "-" + logicalId;
+    }
+
+    private List<Policy> policies(String role) {
+        JsonNode props = resources.path(role).path("Properties");
+        List<Policy> out = new ArrayList<>();
+        for (JsonNode arn : props.path("ManagedPolicyArns")) {
+            String a = String.valueOf(resolve(arn).asText());
+            String doc = MANAGED.get(a);
+            if (doc == null) {
+                throw new IllegalStateException(role + " names the managed policy " + a + ", whose document the local cloud does not know:"
+                        + " add it to StackRoles.MANAGED from the AWS managed policy reference");
+            }
+            out.add(read(a, doc));
+        }
+        for (JsonNode inline : props.path("Policies")) {
+            out.add(Policy.read(role + "/" + inline.path("PolicyName").asText(), resolve(inline.path("PolicyDocument"))));
+        }
+        return out;
+    }
+
+    private static Policy read(String name, String doc) {
+        try {
+            return Policy.read(name, JSON.readTree(doc));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static final Pattern VAR = Pattern.compile("\\$\\{([^}!]+)}");
+
+    /** The value CloudFormation would give {@code node}, for the intrinsic functions policies use. */
+    JsonNode resolve(JsonNode node) {
+        if (node.isArray()) {
+            ArrayNode a = JsonNodeFactory.instance.arrayNode();
+            node.forEach(n -> a.add(resolve(n)));
+            return a;
+        }
+        if (!node.isObject()) {
+            return node;
+        }
+        if (node.size() == 1) {
+            String fn = node.fieldNames().next();
+            JsonNode arg = node.get(fn);
+            switch (fn) {
+                case "Ref":
+                    return text(ref(arg.asText()));
+                case "Fn::GetAtt":
+                    return text(getAtt(arg.get(0).asText(), arg.get(1).asText()));
+                case "Fn::Sub": {
+                    String s = arg.isArray() ? arg.get(0).asText() : arg.asText();
+                    Map<String, String> vars = new LinkedHashMap<>();
+                    if (arg.isArray()) {
+                        arg.get(1).fields().forEachRemaining(v -> vars.put(v.getKey(), resolve(v.getValue()).asText()));
+                    }
+                    Matcher m = VAR.matcher(s);
+                    StringBuilder b = new StringBuilder();
+                    while (m.find()) {
+                        String name = m.group(1);
+                        String value = vars.containsKey(name) ? vars.get(name)
+                                : name.contains(".") && !name.startsWith("AWS::") ? getAtt(name.substring(0, name.indexOf('.')), name.substring(name.indexOf('.') + 1))
+                                : ref(name);
+                        m.appendReplacement(b, Matcher.quoteReplacement(value));
+                    }
+                    m.appendTail(b);
+                    return text(b.toString());
+                }
+                case "Fn::Join": {
+                    List<String> parts = new ArrayList<>();
+                    resolve(arg.get(1)).forEach(p -> parts.add(p.asText()));
+                    return text(String.join(arg.get(0).asText(), parts));
+                }
+                default:
+                    if (fn.startsWith("Fn::")) {
+                        throw new IllegalStateException("the local cloud does not resolve " + fn + " in a policy: " + node);
+                    }
+            }
+        }
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            o.set(e.getKey(), resolve(e.getValue()));
+        }
+        return o;
+    }
+
+    private static JsonNode text(String s) {
+        return JsonNodeFactory.instance.textNode(s);
+    }
+
+    private String ref(String name) {
+        switch (name) {
+            case "AWS::Partition": return "aws";
+            case "AWS::Region": return region;
+            case "AWS::AccountId": return accountId;
+            case "AWS::StackName": return Template.STACK_NAME;
+            case "AWS::URLSuffix": return "amazonaws.com";
+            default:
+        }
+        JsonNode r = resources.get(name);
+        if (r == null) {
+            throw new IllegalStateException("a policy refers to " + name + ", which template.yaml does not declare");
+        }
+        JsonNode p = r.path("Properties");
+        return switch (r.path("Type").asText()) {
+            case "AWS::S3::Bucket" -> resolve(p.path("BucketName")).asText();
+            case "AWS::SNS::Topic" -> "arn:aws:sns:" + region + ":" + accountId + ":" + resolve(p.path("TopicName")).asText();
+            case "AWS::SSM::Document" -> resolve(p.path("Name")).asText();
+            case "AWS::StepFunctions::StateMachine" -> Template.stateMachineArn(name, region, accountId);
+            // Functions run under their logical IDs locally (LambdaHost), which is what their Ref names.
+            default -> name;
+        };
+    }
+
+    private String getAtt(String resource, String attribute) {
+        JsonNode r = resources.get(resource);
+        if (r == null) {
+            throw new IllegalStateException("a policy refers to " + resource + "." + attribute + ", which template.yaml does not declare");
+        }
+        String type = r.path("Type").asText();
+        return switch (type + "." + attribute) {
+            case "AWS::S3::Bucket.Arn" -> "arn:aws:s3:::" + ref(resource);
+            case "AWS::StepFunctions::StateMachine.Name" -> resource;
+            case "AWS::StepFunctions::StateMachine.Arn" -> ref(resource);
+            case "AWS::Lambda::Function.Arn" -> "arn:aws:lambda:" + region + ":" + accountId + ":function:" + resource;
+            case "AWS::IAM::Role.Arn" -> "arn:aws:iam::" + accountId + ":role/" + roleName(resource);
+            case "AWS::SNS::Topic.TopicArn" -> ref(resource);
+            case "AWS::SNS::Topic.TopicName" -> resolve(r.path("Properties").path("TopicName")).asText();
+            default -> throw new IllegalStateException("the local cloud does not resolve " + resource + "." + attribute + " (" + type + ")");
+        };
+    }
+}

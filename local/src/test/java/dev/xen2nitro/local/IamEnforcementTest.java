@@ -1,0 +1,110 @@
+package dev.xen2nitro.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.xen2nitro.local.host.StackRoles;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Ec2Exception;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.AuthorizationErrorException;
+import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.model.SsmException;
+
+/**
+ * The local cloud refuses what IAM would: a call signed as a role of the stack is allowed only by
+ * that role's policies, refused with AWS's error and message, and changes nothing. Any other key is
+ * an administrator's.
+ */
+class IamEnforcementTest {
+    private static final String INSTANCE = "i-0a1b2c3d4e5f60001";
+    private Emulator emulator;
+
+    @BeforeEach
+    void start() throws Exception {
+        emulator = Worlds.start("seed-2012r2-private");
+        StackRoles roles = StackRoles.of(Worlds.root(), emulator.cloud().region, emulator.cloud().accountId);
+        roles.principals().forEach((id, p) -> emulator.access().register(LocalCloud.credentials(id).accessKeyId(), p));
+    }
+
+    @AfterEach
+    void stop() {
+        emulator.close();
+    }
+
+    private StaticCredentialsProvider as(String logicalId) {
+        return StaticCredentialsProvider.create(LocalCloud.credentials(logicalId));
+    }
+
+    private Ec2Client ec2(String logicalId) {
+        return Ec2Client.builder().endpointOverride(emulator.endpoint()).region(Region.of(emulator.cloud().region))
+                .credentialsProvider(as(logicalId)).httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    @Test
+    void anEc2CallTheRoleDoesNotAllowIsRefusedAndChangesNothing() {
+        try (Ec2Client ec2 = ec2("PreflightFunction")) {
+            // Preflight may describe...
+            assertEquals(1, ec2.describeInstances(r -> r.instanceIds(INSTANCE)).reservations().size());
+            // ...but not stop.
+            Ec2Exception e = assertThrows(Ec2Exception.class, () -> ec2.stopInstances(r -> r.instanceIds(INSTANCE)));
+            assertEquals("UnauthorizedOperation", e.awsErrorDetails().errorCode());
+            assertEquals(403, e.statusCode());
+            assertTrue(e.awsErrorDetails().errorMessage().startsWith("You are not authorized to perform this operation. User: "
+                    + "arn:aws:sts::123456789012:assumed-role/xen2nitro-PreflightFunctionRole/PreflightFunction is not authorized to perform:"
+                    + " ec2:StopInstances on resource: arn:aws:ec2:us-east-1:123456789012:instance/" + INSTANCE
+                    + " because no identity-based policy allows the ec2:StopInstances action"), e.awsErrorDetails().errorMessage());
+        }
+        assertEquals("running", emulator.cloud().instances.get(INSTANCE).state);
+        try (Ec2Client admin = Worlds.ec2(emulator)) {
+            // Any other key is an administrator's.
+            admin.stopInstances(r -> r.instanceIds(INSTANCE));
+        }
+        assertTrue(java.util.List.of("stopping", "stopped").contains(emulator.cloud().instances.get(INSTANCE).state));
+    }
+
+    @Test
+    void sendCommandIsAuthorizedAgainstTheDocumentAndTheInstance() {
+        try (SsmClient ssm = SsmClient.builder().endpointOverride(emulator.endpoint()).region(Region.of(emulator.cloud().region))
+                .credentialsProvider(as("CaptureGuestFactsFunction")).httpClient(UrlConnectionHttpClient.create()).build()) {
+            // An AWS document is not one of the stack's: a function that may run ours cannot run a shell.
+            SsmException e = assertThrows(SsmException.class, () -> ssm.sendCommand(r -> r.documentName("AWS-RunPowerShellScript")
+                    .instanceIds(INSTANCE).parameters(java.util.Map.of("commands", java.util.List.of("whoami")))));
+            assertEquals("AccessDeniedException", e.awsErrorDetails().errorCode());
+            assertTrue(e.awsErrorDetails().errorMessage().contains("ssm:SendCommand on resource: arn:aws:ssm:us-east-1::document/AWS-RunPowerShellScript"),
+                    e.awsErrorDetails().errorMessage());
+        }
+        assertTrue(emulator.cloud().commands.invocations.isEmpty(), "nothing was sent");
+    }
+
+    @Test
+    void snsAndLambdaRefuseTheirWayToo() throws Exception {
+        try (SnsClient sns = SnsClient.builder().endpointOverride(emulator.endpoint()).region(Region.of(emulator.cloud().region))
+                .credentialsProvider(as("PreflightFunction")).httpClient(UrlConnectionHttpClient.create()).build()) {
+            AuthorizationErrorException e = assertThrows(AuthorizationErrorException.class, () -> sns.publish(r -> r
+                    .topicArn("arn:aws:sns:us-east-1:123456789012:xen2nitro-notifications").message("not from us")));
+            assertEquals(403, e.statusCode());
+            assertTrue(e.awsErrorDetails().errorMessage().contains("is not authorized to perform: SNS:Publish"), e.awsErrorDetails().errorMessage());
+        }
+        // The rollback machine's role invokes the rollback's functions only.
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(emulator.endpoint().resolve("/_local/authorize"))
+                .header("Authorization", "AWS4-HMAC-SHA256 Credential=" + LocalCloud.credentials("RollbackInstanceStateMachine").accessKeyId()
+                        + "/20261126/us-east-1/states/aws4_request, SignedHeaders=host, Signature=0")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"action\":\"lambda:InvokeFunction\",\"resource\":"
+                        + "\"arn:aws:lambda:us-east-1:123456789012:function:PreflightFunction:live\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, r.statusCode(), r.body());
+        assertTrue(r.body().contains("xen2nitro-RollbackInstanceStateMachineRole"), r.body());
+    }
+}

@@ -1,0 +1,60 @@
+package dev.xen2nitro.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.xen2nitro.local.host.StackRoles;
+import dev.xen2nitro.local.host.Template;
+import dev.xen2nitro.local.iam.Evaluator;
+import dev.xen2nitro.local.iam.Evaluator.Decision;
+import dev.xen2nitro.local.iam.Principal;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The roles the local cloud authorizes against are template.yaml's, as SAM translates and CloudFormation resolves them. */
+class StackRolesTest {
+    private static final String ACCOUNT = "123456789012", REGION = "us-east-1";
+    private static StackRoles roles;
+    private static Template template;
+
+    @BeforeAll
+    static void translate() throws Exception {
+        Path root = Worlds.root();
+        roles = StackRoles.of(root, REGION, ACCOUNT);
+        template = new Template(root);
+    }
+
+    private static Decision decide(String who, String action, String resource) {
+        Principal p = roles.principal(who);
+        return Evaluator.decide(p.policies(), action, resource, Map.of());
+    }
+
+    @Test
+    void everyFunctionAndStateMachineRunsAsARoleOfItsOwn() {
+        template.functions().keySet().forEach(f -> assertTrue(roles.principals().containsKey(f), f + " has no role"));
+        template.stateMachines().keySet().forEach(s -> assertTrue(roles.principals().containsKey(s), s + " has no role"));
+        Principal preflight = roles.principal("PreflightFunction");
+        assertEquals("arn:aws:sts::123456789012:assumed-role/xen2nitro-PreflightFunctionRole/PreflightFunction", preflight.arn());
+    }
+
+    @Test
+    void policiesAreResolvedForTheLocalStack() {
+        String instance = "arn:aws:ec2:us-east-1:123456789012:instance/i-0a1b2c3d4e5f60001";
+        assertEquals(Decision.ALLOW, decide("CaptureGuestFactsFunction", "ssm:SendCommand", instance));
+        assertEquals(Decision.ALLOW, decide("CaptureGuestFactsFunction", "ssm:SendCommand",
+                "arn:aws:ssm:us-east-1:123456789012:document/xen2nitro-CaptureGuestFacts"));
+        // Not a document of this stack, nor an instance of another account or region.
+        assertEquals(Decision.IMPLICIT_DENY, decide("CaptureGuestFactsFunction", "ssm:SendCommand",
+                "arn:aws:ssm:us-east-1::document/AWS-RunPowerShellScript"));
+        assertEquals(Decision.IMPLICIT_DENY, decide("CaptureGuestFactsFunction", "ssm:SendCommand", instance.replace("us-east-1", "eu-west-1")));
+        // A function has only its own grants.
+        assertEquals(Decision.IMPLICIT_DENY, decide("PreflightFunction", "ec2:StopInstances", instance));
+        // The state machine may invoke the functions of the stack through their SAM connector.
+        assertEquals(Decision.ALLOW, decide("MigrateInstanceStateMachine", "lambda:InvokeFunction",
+                "arn:aws:lambda:us-east-1:123456789012:function:PreflightFunction:live"));
+        assertEquals(Decision.IMPLICIT_DENY, decide("MigrateInstanceStateMachine", "lambda:InvokeFunction",
+                "arn:aws:lambda:us-east-1:123456789012:function:SomethingElse"));
+    }
+}
