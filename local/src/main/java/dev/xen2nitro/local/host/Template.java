@@ -55,21 +55,6 @@ public final class Template {
     }
 
     /**
-     * The stack's SSM documents as CloudFormation would create them: each document's name (its {@code Name},
-     * the stack name filled in) and its content as JSON.
-     */
-    public Map<String, String> documents(String region, String accountId) {
-        Map<String, String> out = new LinkedHashMap<>();
-        resources.forEach((id, r) -> {
-            if (r.path("Type").asText().equals("AWS::SSM::Document")) {
-                JsonNode p = r.path("Properties");
-                out.put(sub(p.path("Name").asText(), region, accountId), p.path("Content").toString());
-            }
-        });
-        return out;
-    }
-
-    /**
      * The functions' environment as the stack would set it: a reference to the topic becomes its ARN,
      * to the bucket its name; ${AWS::StackName}, ${AWS::Region} and ${AWS::AccountId} are filled.
      */
