@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.xen2nitro.functions.guest.GuestFacts;
 import dev.xen2nitro.functions.guest.GuestRules;
+import dev.xen2nitro.functions.guest.NetworkAdapterMissingException;
 import dev.xen2nitro.functions.preflight.Check;
 import dev.xen2nitro.functions.preflight.InstanceFacts;
 import dev.xen2nitro.functions.preflight.PreflightRules;
@@ -63,11 +64,11 @@ class RulesTest {
     @Test
     void anNvmeDriverThatWindowsReportsAs150IsCurrentOn2012R2AndThePackageIsStill151() {
         // Before: the skip decision compared 1.5.0 with the package version 1.5.1 and installed the package again on every run.
-        GuestRules.Assessment a = GuestRules.assess(guest("6.3.9600", "8.4.3", "2.6.0", "1.5.0", List.of(), "2019-01-01"));
+        GuestRules.Assessment a = GuestRules.assess(guest("6.3.9600", "8.4.3", "2.6.0", "1.5.0", List.of(), UNSET));
         assertFalse(a.nvme().run(), a.nvme().reason());
         assertEquals("1.5.1", a.nvme().version(), "the package the install step would use");
         assertEquals("1.5.0", a.nvme().driverVersion(), "the driver version VerifyMigration compares with what Windows reports");
-        GuestRules.Assessment older = GuestRules.assess(guest("6.3.9600", "8.4.3", "2.6.0", "1.4.2", List.of(), "2019-01-01"));
+        GuestRules.Assessment older = GuestRules.assess(guest("6.3.9600", "8.4.3", "2.6.0", "1.4.2", List.of(), UNSET));
         assertTrue(older.nvme().run());
         assertEquals("1.5.1", older.nvme().version());
         assertTrue(older.nvme().reason().contains("1.4.2 -> 1.5.1 (package; Windows reports driver 1.5.0)"), older.nvme().reason());
@@ -184,15 +185,26 @@ class RulesTest {
                 .detail().contains("does not exist"));
     }
 
-    static GuestFacts guest(String os, String pv, String ena, String nvme, List<String> roles, String amiCreated) {
-        return new GuestFacts(os, new GuestFacts.Drivers(pv, ena, nvme), new GuestFacts.LaunchAgent("EC2Config", "4.9.4222"),
-                new GuestFacts.Network(false, "10.0.1.25", List.of("10.0.0.10")), roles, roles.contains("DomainController"), false, amiCreated);
+    static final GuestFacts.Nic NIC = new GuestFacts.Nic("0A:1B:2C:3D:4E:01", false,
+            List.of(new GuestFacts.Address("10.0.1.25", "255.255.255.0")), List.of("10.0.1.1"), List.of("10.0.0.10"));
+
+    /** A server guest with the prerequisites of every release: PowerShell 5.1, .NET 4.8, both SHA-2 updates. */
+    static GuestFacts guest(String os, String pv, String ena, String nvme, List<String> roles, GuestFacts.Power power) {
+        return new GuestFacts(os, 3, "5.1", 528040, List.of("KB4474419", "KB3033929"), new GuestFacts.Drivers(pv, ena, nvme),
+                new GuestFacts.LaunchAgent("EC2Config", "4.9.4222"), List.of(NIC), roles, roles.contains("DomainController"), power);
+    }
+
+    static final GuestFacts.Power UNSET = new GuestFacts.Power(1, 1, 1);
+
+    static GuestFacts with(GuestFacts g, int productType, String powerShell, Integer dotNet, List<String> hotfixes) {
+        return new GuestFacts(g.os(), productType, powerShell, dotNet, hotfixes, g.drivers(), g.launchAgent(), g.network(), g.roles(),
+                g.domainController(), g.power());
     }
 
     @Test
-    void thePlanSkipsDriversAlreadyCurrentAndPowerSettingsForNewerAmis() {
-        GuestRules.Assessment a = GuestRules.assess(guest("6.3.9600", "8.4.3", null, null, List.of(), "2019-01-01"));
-        assertTrue(a.ready());
+    void thePlanSkipsDriversAlreadyCurrentAndPowerSettingsAlreadyZero() {
+        GuestRules.Assessment a = GuestRules.assess(guest("6.3.9600", "8.4.3", null, null, List.of(), new GuestFacts.Power(0, 0, 0)));
+        assertTrue(a.ready(), a.checks().toString());
         assertFalse(a.pv().run(), a.pv().reason());
         assertTrue(a.ena().run());
         assertEquals("2.6.0", a.ena().version());
@@ -200,29 +212,107 @@ class RulesTest {
         assertFalse(a.powerManagement().run());
         assertTrue(a.launchAgent().run());
         assertEquals("4.9.5777", a.launchAgent().version());
-        assertTrue(GuestRules.assess(guest("6.3.9600", "7.4.6", null, null, List.of(), "2017-03-15")).powerManagement().run());
+    }
+
+    @Test
+    void powerSettingsRunWhenAnyPresentSchemeIsNotZero() {
+        assertTrue(GuestRules.assess(guest("6.3.9600", "7.4.6", null, null, List.of(), UNSET)).powerManagement().run());
+        // One scheme left at 1 is enough; an absent scheme (null) is not a reason.
+        GuestRules.Step one = GuestRules.assess(guest("6.3.9600", "7.4.6", null, null, List.of(), new GuestFacts.Power(0, null, 1))).powerManagement();
+        assertTrue(one.run(), one.reason());
+        assertTrue(one.reason().contains("Power saver 1"), one.reason());
+        assertFalse(GuestRules.assess(guest("6.3.9600", "7.4.6", null, null, List.of(), new GuestFacts.Power(0, null, 0))).powerManagement().run());
+        assertFalse(GuestRules.assess(guest("6.3.9600", "7.4.6", null, null, List.of(), new GuestFacts.Power(null, null, null))).powerManagement().run());
     }
 
     @Test
     void domainControllersAndUnknownSystemsAreRefused() {
-        GuestRules.Assessment dc = GuestRules.assess(guest("6.3.9600", null, null, null, List.of("DomainController"), "2016-01-01"));
+        GuestRules.Assessment dc = GuestRules.assess(guest("6.3.9600", null, null, null, List.of("DomainController"), UNSET));
         assertFalse(dc.ready());
         assertTrue(dc.checks().stream().anyMatch(c -> c.name().equals("not-domain-controller") && c.detail().contains("README#domain-controllers")));
-        assertFalse(GuestRules.assess(guest("5.2.3790", null, null, null, List.of(), "2010-01-01")).ready());
-        GuestRules.Assessment ws2008 = GuestRules.assess(guest("6.0.6002", null, null, null, List.of(), "2010-01-01"));
+        assertFalse(GuestRules.assess(with(guest("6.3.9600", null, null, null, List.of(), UNSET), 2, "5.1", 528040, List.of())).ready(),
+                "ProductType 2 is a domain controller");
+        assertFalse(GuestRules.assess(guest("5.2.3790", null, null, null, List.of(), UNSET)).ready());
+        GuestRules.Assessment ws2008 = GuestRules.assess(guest("6.0.6002", null, null, null, List.of(), UNSET));
         assertFalse(ws2008.ready());
         assertNull(ws2008.nvme(), "no plan, so no driver of another release");
         assertTrue(check(ws2008.checks(), "os-supported").detail().contains("Windows Server 2008 (6.0.6002)"));
     }
 
     @Test
-    void aLostStaticIpOrDnsIsRestored() {
-        var before = new GuestFacts.Network(false, "10.0.1.25", List.of("10.0.0.10"));
-        var r = GuestRules.compareNetwork(before, new GuestFacts.Network(true, "10.0.1.25", List.of()));
+    void aClientEditionIsRefusedThoughItSharesTheServersVersion() {
+        // Windows 8.1 reports 6.3.9600, as 2012 R2 does; only ProductType tells them apart.
+        GuestRules.Assessment client = GuestRules.assess(with(guest("6.3.9600", null, null, null, List.of(), UNSET), 1, "5.1", 528040, List.of()));
+        assertFalse(client.ready());
+        assertTrue(check(client.checks(), "windows-server").detail().contains("migrates Windows Server only"),
+                check(client.checks(), "windows-server").detail());
+    }
+
+    @Test
+    void powerShell2IsRefusedWithTheWmfUpdateOfItsRelease() {
+        GuestRules.Assessment r2 = GuestRules.assess(with(guest("6.1.7601", "7.2.0", null, null, List.of(), UNSET), 3, "2.0", 528040,
+                List.of("KB4474419", "KB3033929")));
+        assertFalse(r2.ready());
+        String detail = check(r2.checks(), "powershell-3").detail();
+        assertTrue(detail.contains("PowerShell 2.0") && detail.contains("3.0 or later") && detail.contains("KB3191566"), detail);
+        GuestRules.Assessment y2012 = GuestRules.assess(with(guest("6.2.9200", "7.2.0", null, null, List.of(), UNSET), 3, "2.0", 378389, List.of()));
+        assertTrue(check(y2012.checks(), "powershell-3").detail().contains("KB3191565"));
+        assertTrue(GuestRules.assess(with(guest("6.3.9600", "7.2.0", null, null, List.of(), UNSET), 3, "4.0", 378675, List.of())).ready(),
+                "2012 R2 ships PowerShell 4.0 and .NET 4.5.1");
+    }
+
+    @Test
+    void windows2008R2NeedsBothSha2UpdatesByKb() {
+        GuestRules.Assessment none = GuestRules.assess(with(guest("6.1.7601", "7.2.0", null, null, List.of(), UNSET), 3, "5.1", 528040, List.of()));
+        assertFalse(none.ready());
+        assertTrue(check(none.checks(), "sha2-code-signing").detail().contains("install KB4474419"));
+        assertTrue(check(none.checks(), "sha2-advisory-3033929").detail().contains("install KB3033929"),
+                check(none.checks(), "sha2-advisory-3033929").detail());
+        assertTrue(GuestRules.assess(with(guest("6.1.7601", "7.2.0", null, null, List.of(), UNSET), 3, "5.1", 528040,
+                List.of("kb4474419", "KB3033929"))).ready(), "hotfix IDs compare without case");
+        // PV already at the pin: no PV install, so no need for KB3033929.
+        GuestRules.Assessment pvDone = GuestRules.assess(with(guest("6.1.7601", "8.3.5", null, null, List.of(), UNSET), 3, "5.1", 528040,
+                List.of("KB4474419")));
+        assertTrue(pvDone.ready(), pvDone.checks().toString());
+    }
+
+    @Test
+    void dotNetBelow45IsRefusedByItsReleaseValue() {
+        GuestRules.Assessment none = GuestRules.assess(with(guest("6.3.9600", "7.2.0", null, null, List.of(), UNSET), 3, "4.0", null, List.of()));
+        assertFalse(none.ready());
+        assertTrue(check(none.checks(), "dotnet-4.5").detail().contains("install .NET Framework 4.5.2 or later"));
+        assertTrue(check(GuestRules.assess(with(guest("6.3.9600", "7.2.0", null, null, List.of(), UNSET), 3, "4.0", 378389, List.of())).checks(),
+                "dotnet-4.5").passed(), "378389 is .NET Framework 4.5");
+    }
+
+    static GuestFacts.Nic nic(String mac, boolean dhcp, List<String> ips, List<String> gateways, List<String> dns) {
+        return new GuestFacts.Nic(mac, dhcp, ips.stream().map(ip -> new GuestFacts.Address(ip, "255.255.255.0")).toList(), gateways, dns);
+    }
+
+    @Test
+    void everyAdapterIsComparedByMacAddressAndOnlyWhatWasLostIsRestored() {
+        GuestFacts.Nic first = nic("0A:00:00:00:00:01", false, List.of("10.0.1.25", "10.0.1.26"), List.of("10.0.1.1"), List.of("10.0.0.10"));
+        GuestFacts.Nic second = nic("0A:00:00:00:00:02", false, List.of("10.0.2.25", "10.0.2.26"), List.of(), List.of("10.0.0.11"));
+        // The second adapter lost everything; the first kept it (listed in another order after the move).
+        GuestFacts.Nic secondAfter = nic("0a:00:00:00:00:02", true, List.of("10.0.2.25"), List.of("10.0.2.1"), List.of());
+        GuestRules.NetworkRestore r = GuestRules.compareNetwork(List.of(first, second), List.of(secondAfter, first));
         assertTrue(r.needed());
-        assertEquals("10.0.1.25", r.ipAddress());
-        assertEquals(List.of("10.0.0.10"), r.dnsServers());
-        assertFalse(GuestRules.compareNetwork(before, before).needed());
-        assertFalse(GuestRules.compareNetwork(new GuestFacts.Network(true, "10.0.1.9", List.of()), new GuestFacts.Network(true, "10.0.1.9", List.of())).needed());
+        assertEquals(1, r.adapters().size());
+        GuestRules.AdapterRestore a = r.adapters().get(0);
+        assertEquals("0A:00:00:00:00:02", a.macAddress());
+        assertEquals(second.addresses(), a.addresses());
+        assertEquals(List.of("10.0.0.11"), a.dnsServers());
+        assertTrue(r.reason().contains("10.0.2.26/255.255.255.0"), r.reason());
+        assertFalse(GuestRules.compareNetwork(List.of(first, second), List.of(first, second)).needed());
+        // DNS alone lost on a DHCP adapter: only the DNS servers go back.
+        GuestFacts.Nic dhcpDns = nic("0A:00:00:00:00:03", true, List.of("10.0.3.9"), List.of("10.0.3.1"), List.of("10.0.0.2"));
+        GuestRules.AdapterRestore dns = GuestRules.compareNetwork(List.of(dhcpDns),
+                List.of(nic("0A:00:00:00:00:03", true, List.of("10.0.3.9"), List.of("10.0.3.1"), List.of()))).adapters().get(0);
+        assertEquals(List.of(), dns.addresses());
+        assertEquals(List.of(), dns.gateways());
+        assertEquals(List.of("10.0.0.2"), dns.dnsServers());
+        assertFalse(GuestRules.compareNetwork(List.of(nic("0A:00:00:00:00:04", true, List.of("10.0.1.9"), List.of(), List.of())), List.of()).needed(),
+                "a DHCP adapter without its own DNS servers has nothing to lose");
+        assertThrows(NetworkAdapterMissingException.class, () -> GuestRules.compareNetwork(List.of(first), List.of(secondAfter)));
     }
 }

@@ -62,6 +62,17 @@ public final class LocalCloud implements AutoCloseable {
             credentials.put(logicalId, c);
         });
         this.host = new LambdaHost(template, cloud.timeFactor, emulator::cloud, emulator.endpoint(), credentials, emulator.access());
+        createDocuments(cloud);
+    }
+
+    /** The stack's SSM documents, as the deployed stack has them: SendCommand checks its parameters against them. */
+    private void createDocuments(Cloud cloud) throws IOException {
+        roles(projectRoot, cloud.region, cloud.accountId).documents().forEach((name, content) -> {
+            dev.xen2nitro.local.cloud.Commands.Document d = new dev.xen2nitro.local.cloud.Commands.Document();
+            d.name = name;
+            d.content = content;
+            cloud.commands.documents.put(name, d);
+        });
     }
 
     private static final Map<String, StackRoles> ROLES = new java.util.concurrent.ConcurrentHashMap<>();
@@ -105,6 +116,7 @@ public final class LocalCloud implements AutoCloseable {
             current = new LocalCloud(projectRoot, cloud, 0);
         } else {
             current.emulator.load(cloud);
+            current.createDocuments(cloud);
         }
         return current;
     }

@@ -106,16 +106,18 @@ public final class Main {
         Path out = Path.of(a.getOrDefault("--out", "out"));
         String stateMachine = a.getOrDefault("--state-machine", "MigrateInstanceStateMachine");
 
-        LocalCloud local = LocalCloud.start(root, cloud);
-        System.out.println("local cloud: " + local.emulator().endpoint() + "  (world " + worldFile + ", time factor " + cloud.timeFactor + ")");
-        System.out.println("running " + stateMachine + " with " + inputFile);
-        Runner.Report report = local.run(stateMachine, Files.readString(inputFile), approval, System.out);
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        Files.createDirectories(out);
-        json.writeValue(out.resolve("report.json").toFile(), report.toMap());
-        json.writeValue(out.resolve("world.json").toFile(), local.world());
-        System.out.println("wrote " + out.resolve("report.json") + " and " + out.resolve("world.json"));
-        return "SUCCEEDED".equals(report.status()) ? 0 : 1;
+        // A local cloud of its own: nothing else in this JVM can load another world into it mid-run.
+        try (LocalCloud local = LocalCloud.open(root, cloud)) {
+            System.out.println("local cloud: " + local.emulator().endpoint() + "  (world " + worldFile + ", time factor " + cloud.timeFactor + ")");
+            System.out.println("running " + stateMachine + " with " + inputFile);
+            Runner.Report report = local.run(stateMachine, Files.readString(inputFile), approval, System.out);
+            ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            Files.createDirectories(out);
+            json.writeValue(out.resolve("report.json").toFile(), report.toMap());
+            json.writeValue(out.resolve("world.json").toFile(), local.world());
+            System.out.println("wrote " + out.resolve("report.json") + " and " + out.resolve("world.json"));
+            return "SUCCEEDED".equals(report.status()) ? 0 : 1;
+        }
     }
 
     private static int usage(String problem) {

@@ -85,7 +85,7 @@ class FaultSuiteTest {
     }
 
     static UnaryOperator<String> guestFailure(String name) {
-        return w -> w.replace("\"amiCreated\": \"2017-03-15\"", "\"amiCreated\": \"2017-03-15\", \"failures\": [\"" + name + "\"]");
+        return Worlds.guestField(ID, "failures", "[\"" + name + "\"]");
     }
 
     static final String INPUT = "{\"instanceId\":\"" + ID + "\",\"targetType\":\"m5.xlarge\"}";

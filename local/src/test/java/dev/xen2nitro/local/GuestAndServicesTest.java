@@ -173,10 +173,33 @@ class GuestAndServicesTest {
     }
 
     @Test
+    void theEnaAndNvmeScriptsFailOnPowerShell2AndEnaOn2008R2WithoutKb4474419() throws Exception {
+        String legacy = "i-0f1e2d3c4b5a60001";
+        try (Emulator e = Worlds.start("mixed-fleet", Worlds.guestField(legacy, "powerShell", "\"2.0\"")); SsmClient ssm = Worlds.ssm(e)) {
+            String ena = send(e, ssm, legacy, "xen2nitro-InstallEnaDriver", "2.2.3");
+            assertEquals(CommandInvocationStatus.FAILED, await(ssm, ena, legacy));
+            assertTrue(ssm.getCommandInvocation(r -> r.commandId(ena).instanceId(legacy)).standardErrorContent().contains("PowerShell 3.0"));
+            String nvme = send(e, ssm, legacy, "xen2nitro-InstallNvmeDriver", "1.3.2");
+            assertEquals(CommandInvocationStatus.FAILED, await(ssm, nvme, legacy));
+            assertNull(((Map<?, ?>) ((Map<?, ?>) instance(e, legacy).get("guest")).get("drivers")).get("ena"));
+        }
+        try (Emulator e = Worlds.start("mixed-fleet", Worlds.guestField(legacy, "hotfixes", "[\"KB3033929\"]")); SsmClient ssm = Worlds.ssm(e)) {
+            String ena = send(e, ssm, legacy, "xen2nitro-InstallEnaDriver", "2.2.3");
+            assertEquals(CommandInvocationStatus.FAILED, await(ssm, ena, legacy));
+            assertTrue(ssm.getCommandInvocation(r -> r.commandId(ena).instanceId(legacy)).standardErrorContent().contains("KB4474419"));
+        }
+        try (Emulator e = Worlds.start("mixed-fleet", Worlds.guestField(legacy, "hotfixes", "[\"KB4474419\"]")); SsmClient ssm = Worlds.ssm(e)) {
+            String pv = send(e, ssm, legacy, "xen2nitro-InstallPvDriver", "8.3.5");
+            assertEquals(CommandInvocationStatus.FAILED, await(ssm, pv, legacy));
+            assertTrue(ssm.getCommandInvocation(r -> r.commandId(pv).instanceId(legacy)).standardErrorContent().contains("KB3033929"));
+            assertEquals("7.2.0", ((Map<?, ?>) ((Map<?, ?>) instance(e, legacy).get("guest")).get("drivers")).get("pv"));
+        }
+    }
+
+    @Test
     void eachServerTakesTheCommandTimeItsWorldGives() throws Exception {
         // 2012 R2 in the fleet: commands of 10 days (AWS seconds, at the world's time factor).
-        UnaryOperator<String> slow = w -> w.replace("\"amiCreated\": \"2019-02-01\"",
-                "\"amiCreated\": \"2019-02-01\", \"commandSeconds\": 864000");
+        UnaryOperator<String> slow = Worlds.guestField(FLEET_2012, "commandSeconds", "864000");
         try (Emulator e = Worlds.start("mixed-fleet", slow); SsmClient ssm = Worlds.ssm(e)) {
             String slowFacts = ssm.sendCommand(r -> r.instanceIds(FLEET_2012).documentName("xen2nitro-CaptureGuestFacts")).command().commandId();
             String legacy = "i-0f1e2d3c4b5a60001";
@@ -189,8 +212,8 @@ class GuestAndServicesTest {
 
     @Test
     void anInjectedGuestFailureFailsItsCommand() throws Exception {
-        try (Emulator e = Worlds.start("mixed-fleet", s -> s.replace("\"amiCreated\": \"2019-02-01\"",
-                "\"amiCreated\": \"2019-02-01\", \"failures\": [\"InstallNvmeDriver\"]")); SsmClient ssm = Worlds.ssm(e)) {
+        try (Emulator e = Worlds.start("mixed-fleet", Worlds.guestField(FLEET_2012, "failures", "[\"InstallNvmeDriver\"]"));
+             SsmClient ssm = Worlds.ssm(e)) {
             String nvme = send(e, ssm, FLEET_2012, "xen2nitro-InstallNvmeDriver", "1.5.1");
             assertEquals(CommandInvocationStatus.FAILED, await(ssm, nvme, FLEET_2012));
             assertTrue(ssm.getCommandInvocation(r -> r.commandId(nvme).instanceId(FLEET_2012)).standardErrorContent().contains("InstallNvmeDriver"));

@@ -37,11 +37,12 @@ class GuestFactsContractTest {
 
     /**
      * Where {@code actual} differs from the fixture's shape: field names at every level, and JSON types.
-     * A string of the fixture may be null: the guest lacks that driver or agent, and says so with null.
+     * A string or number of the fixture may be null: the guest lacks that driver, agent, .NET 4.5+ or power scheme,
+     * and says so with null.
      */
     static List<String> shapeDifferences(JsonNode expected, JsonNode actual, String path) {
         List<String> out = new ArrayList<>();
-        if (expected.isTextual() && actual.isNull()) {
+        if ((expected.isTextual() || expected.isNumber()) && actual.isNull()) {
             return out;
         }
         if (expected.getNodeType() != actual.getNodeType()) {
@@ -99,18 +100,25 @@ class GuestFactsContractTest {
         GuestFacts read = GuestFacts.parse(printed);
         assertEquals(WindowsGuest.versionNumber(guest.os), read.os());
         assertEquals(guest.nvmeDriver, read.drivers().nvme());
-        assertEquals(guest.dnsServers, read.network().dnsServers());
+        assertEquals(guest.nics.size(), read.network().size());
+        for (int i = 0; i < guest.nics.size(); i++) {
+            assertEquals(guest.nics.get(i).dnsServers, read.network().get(i).dnsServers());
+            assertEquals(guest.nics.get(i).addresses.size(), read.network().get(i).addresses().size());
+        }
         assertEquals(guest.isDomainController(), read.domainController());
+        assertEquals(guest.powerShell, read.powerShell());
+        assertEquals(guest.dotNetRelease, read.dotNetRelease());
+        assertEquals(guest.powerSaver, read.power().powerSaver());
     }
 
     @Test
     void theShapeCheckSeesAFieldTooManyAndAWrongType() throws IOException {
         ObjectNode drifted = (ObjectNode) fixture().deepCopy();
         drifted.put("ssmAgentVersion", "3.3.40.0");
-        ((ObjectNode) drifted.get("network")).put("dhcp", "false");
+        ((ObjectNode) drifted.get("network").get(0)).put("dhcp", "false");
         List<String> found = shapeDifferences(fixture(), drifted, "$");
         assertEquals(List.of("$: fields not in the fixture [ssmAgentVersion], fields of the fixture missing []",
-                "$.network.dhcp: STRING where the fixture has BOOLEAN"), found);
+                "$.network[0].dhcp: STRING where the fixture has BOOLEAN"), found);
     }
 
     /** The CaptureGuestFacts script, as template.yaml gives it to SSM. */
@@ -126,15 +134,16 @@ class GuestFactsContractTest {
      * single-quoted literals and expressions with +, over lines that end in + (PowerShell 2.0 on
      * 2008 R2 has no ConvertTo-Json), so the literals alone, joined, give every field and its nesting.
      */
-    static JsonNode printedSkeleton(String script) throws IOException {
+    static JsonNode printedSkeleton(String script, String start) throws IOException {
         List<String> lines = script.lines().toList();
         int first = -1;
         for (int i = 0; i < lines.size() && first < 0; i++) {
-            if (lines.get(i).trim().startsWith("'{")) first = i;
+            if (lines.get(i).contains(start)) first = i;
         }
-        assertTrue(first >= 0, "the CaptureGuestFacts script prints no line that starts with '{: this test reads the JSON it"
+        assertTrue(first >= 0, "the CaptureGuestFacts script has no line with " + start + ": this test reads the JSON it"
                 + " builds from single-quoted literals joined with +; update printedSkeleton if the script prints otherwise");
-        StringBuilder statement = new StringBuilder(lines.get(first).trim());
+        String line = lines.get(first);
+        StringBuilder statement = new StringBuilder(line.substring(line.indexOf(start)).trim());
         for (int i = first + 1; i < lines.size() && statement.toString().endsWith("+"); i++) {
             statement.append(' ').append(lines.get(i).trim());
         }
@@ -175,7 +184,8 @@ class GuestFactsContractTest {
 
     @Test
     void thePowerShellPrintsExactlyTheFixturesFields() throws IOException {
-        JsonNode printed = printedSkeleton(captureScript());
+        String script = captureScript();
+        JsonNode printed = printedSkeleton(script, "'{\"os\":");
         JsonNode fixture = fixture();
         assertEquals(names(fixture), names(printed), "top-level fields the CaptureGuestFacts script prints");
         for (String name : names(fixture)) {
@@ -183,5 +193,10 @@ class GuestFactsContractTest {
                 assertEquals(names(fixture.get(name)), names(printed.get(name)), "fields of '" + name + "' the script prints");
             }
         }
+        // Each adapter and each of its addresses is built by a statement of its own.
+        JsonNode nic = fixture.get("network").get(0);
+        assertEquals(names(nic), names(printedSkeleton(script, "'{\"macAddress\":")), "fields of each adapter the script prints");
+        assertEquals(names(nic.get("addresses").get(0)), names(printedSkeleton(script, "'{\"ipAddress\":")),
+                "fields of each address the script prints");
     }
 }

@@ -307,15 +307,16 @@ class HandlerSamplesTest {
             })),
             Map.entry("SetPowerManagement", changes(REACHABLE, Set.of("commands", "instances"), (after, r, local) -> {
                 commandRun(local, r, "SetPowerManagement");
-                assertTrue(guestOf(snapshot(local)).get("powerManagementSet").asBoolean());
+                assertEquals("{\"balanced\":0,\"highPerformance\":0,\"powerSaver\":0}", guestOf(snapshot(local)).get("power").toString());
             })),
             Map.entry("CheckNetworkConfig", reads(SEED)),
-            Map.entry("RestoreNetworkConfig", changes(MIGRATED.and(w -> guest(w).putObject("network").put("dhcp", true)),
+            Map.entry("RestoreNetworkConfig", changes(MIGRATED.and(w -> ((ObjectNode) guest(w).get("nics").get(0)).put("dhcp", true)
+                            .putArray("dnsServers")),
                     Set.of("commands", "instances"), (after, r, local) -> {
                 commandRun(local, r, "RestoreNetworkConfig");
-                JsonNode nic = guestOf(snapshot(local)).get("network");
+                JsonNode nic = guestOf(snapshot(local)).get("network").get(0);
                 assertFalse(nic.get("dhcp").asBoolean());
-                assertEquals("10.20.1.25", nic.get("ipAddress").asText());
+                assertEquals("[{\"ipAddress\":\"10.20.1.25\",\"subnetMask\":\"255.255.255.0\"}]", nic.get("addresses").toString());
                 assertEquals("[\"10.20.0.10\",\"10.20.0.11\"]", nic.get("dnsServers").toString());
             })),
             Map.entry("VerifyMigration", reads(MIGRATED)),

@@ -2,6 +2,7 @@ package dev.xen2nitro.local;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.xen2nitro.local.world.WorldLoader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -92,13 +93,13 @@ class MigrationWorkflowTest {
         assertEquals(1, i.get("startCount"));
         assertEquals(Map.of("pv", "8.4.3", "ena", "2.6.0", "nvme", "1.5.0"), o.guest(SEED).get("drivers"), "NVMe package 1.5.1 reports driver 1.5.0");
         assertEquals(Map.of("name", "EC2Config", "version", "4.9.5777"), o.guest(SEED).get("launchAgent"));
+        assertEquals(Map.of("balanced", 0, "highPerformance", 0, "powerSaver", 0), o.guest(SEED).get("power"), "the seed's schemes were at 1");
         // The installer ran out of band and replaced the SSM agent with the one EC2Config 4.9.5777 bundles; the workflow
         // waited for its result instead of the command that started it.
         assertEquals("done 4.9.5777", o.guest(SEED).get("launchAgentUpdate"));
         assertEquals("3.3.484.0", o.guest(SEED).get("ssmAgentVersion"));
         assertTrue(o.progress().contains("CheckLaunchAgentUpdate"), o.progress());
         assertEquals("Migrated and verified.", o.report().output().get("outcome").get("reason").asText());
-        assertEquals(true, o.guest(SEED).get("powerManagementSet"), "AMI from 2017 needs the power settings");
         assertEquals(4, o.calls("CreateVpcEndpoint"), "ssm, ec2messages, ssmmessages and s3 were missing");
         assertTrue(o.list("vpcEndpoints").isEmpty(), "temporary endpoints are gone");
         assertEquals(List.of("app-servers"), o.list("securityGroups").stream().map(g -> g.get("groupName")).toList());
@@ -127,7 +128,7 @@ class MigrationWorkflowTest {
     }
 
     static UnaryOperator<String> seedGuestFailure(String name) {
-        return w -> w.replace("\"amiCreated\": \"2017-03-15\"", "\"amiCreated\": \"2017-03-15\", \"failures\": [\"" + name + "\"]");
+        return Worlds.guestField(SEED, "failures", "[\"" + name + "\"]");
     }
 
     @Test
@@ -188,7 +189,7 @@ class MigrationWorkflowTest {
         assertTrue(v.indexOf("RequestApproval") < v.indexOf("SetPowerManagement")
                 && v.indexOf("SetPowerManagement") < v.indexOf("InstallNvmeDriver")
                 && v.indexOf("InstallNvmeDriver") < v.indexOf("StopInstance"), v.toString());
-        assertEquals(true, o.guest(SEED).get("powerManagementSet"));
+        assertEquals(Map.of("balanced", 0, "highPerformance", 0, "powerSaver", 0), o.guest(SEED).get("power"));
     }
 
     @Test
@@ -199,9 +200,9 @@ class MigrationWorkflowTest {
         assertTrue(v.indexOf("CheckNetworkConfigAfterPvDriver") < v.indexOf("RestoreNetworkConfigAfterPvDriver")
                 && v.indexOf("WaitForRestoreNetworkConfigAfterPvDriver") < v.indexOf("RequestApproval"), v.toString());
         assertTrue(o.report().output().get("networkAfterPvDriver").get("needed").asBoolean(), o.report().output().toString());
-        Map<?, ?> nic = (Map<?, ?>) o.guest(SEED).get("network");
+        Map<?, ?> nic = (Map<?, ?>) ((List<?>) o.guest(SEED).get("network")).get(0);
         assertEquals(false, nic.get("dhcp"));
-        assertEquals("10.20.1.25", nic.get("ipAddress"));
+        assertEquals(List.of(Map.of("ipAddress", "10.20.1.25", "subnetMask", "255.255.255.0")), nic.get("addresses"));
         assertEquals(List.of("10.20.0.10", "10.20.0.11"), nic.get("dnsServers"));
     }
 
@@ -248,6 +249,66 @@ class MigrationWorkflowTest {
     }
 
     @Test
+    void powerShell2IsRefusedWithTheWmfUpdateToInstallAndNothingChanges() throws Exception {
+        // Before: nothing read the PowerShell version, and the ENA install.ps1 failed on the guest after the backup.
+        Outcome o = run("seed-2012r2-private", Worlds.guestField(SEED, "powerShell", "\"2.0\""), input(SEED, ""), "auto");
+        assertEquals("Xen2Nitro.GuestRefused", o.report().error(), o.progress());
+        o.assertNothingChanged();
+        String report = String.valueOf(o.list("notifications").get(0).get("message"));
+        assertTrue(report.contains("PowerShell 2.0") && report.contains("Windows Management Framework 5.1 (KB3191564)"), report);
+    }
+
+    @Test
+    void windows2008R2WithoutTheSha2UpdatesIsRefusedNamingEachKb() throws Exception {
+        String legacy = "i-0f1e2d3c4b5a60001";
+        Outcome o = run("mixed-fleet", Worlds.guestField(legacy, "hotfixes", "[]"), input(legacy, "\"targetType\":\"m5.large\""), "auto");
+        assertEquals("Xen2Nitro.GuestRefused", o.report().error(), o.progress());
+        o.assertNothingChanged();
+        String report = String.valueOf(o.list("notifications").get(0).get("message"));
+        assertTrue(report.contains("install KB4474419") && report.contains("install KB3033929"), report);
+    }
+
+    @Test
+    void aClientEditionIsRefusedAsNotWindowsServer() throws Exception {
+        Outcome o = run("seed-2012r2-private", Worlds.guestField(SEED, "productType", "1"), input(SEED, ""), "auto");
+        assertEquals("Xen2Nitro.GuestRefused", o.report().error(), o.progress());
+        o.assertNothingChanged();
+        String report = String.valueOf(o.list("notifications").get(0).get("message"));
+        assertTrue(report.contains("migrates Windows Server only"), report);
+    }
+
+    @Test
+    void powerValuesAlreadyZeroSkipTheStepWhateverTheAmiDate() throws Exception {
+        Outcome o = run("seed-2012r2-private", Worlds.guestField(SEED, "power", "{\"balanced\":0,\"highPerformance\":0,\"absent\":[\"powerSaver\"]}"),
+                input(SEED, ""), "auto");
+        assertEquals("SUCCEEDED", o.report().status(), o.progress());
+        assertFalse(o.report().output().at("/guest/assessment/powerManagement/run").asBoolean(), o.report().output().toString());
+        assertEquals(0, o.list("commands").stream().filter(c -> String.valueOf(c.get("documentName")).endsWith("SetPowerManagement")).count());
+    }
+
+    @Test
+    void theSecondOfTwoAdaptersLosesItsStaticConfigurationInThePvStepAndGetsBothAddressesBack() throws Exception {
+        String nics = "[{\"macAddress\":\"0A:00:00:00:00:01\",\"dhcp\":false,\"addresses\":[{\"ipAddress\":\"10.20.1.25\",\"subnetMask\":\"255.255.255.0\"},"
+                + "{\"ipAddress\":\"10.20.1.26\",\"subnetMask\":\"255.255.255.0\"}],\"gateways\":[\"10.20.1.1\"],\"dnsServers\":[\"10.20.0.10\"]},"
+                + "{\"macAddress\":\"0A:00:00:00:00:02\",\"dhcp\":false,\"addresses\":[{\"ipAddress\":\"10.20.1.40\",\"subnetMask\":\"255.255.255.0\"},"
+                + "{\"ipAddress\":\"10.20.1.41\",\"subnetMask\":\"255.255.255.0\"}],\"gateways\":[],\"dnsServers\":[\"10.20.0.11\"]}]";
+        UnaryOperator<String> world = w -> Worlds.guestField(SEED, "failures", "[\"LosesStaticIpOnPv:0A:00:00:00:00:02\"]")
+                .apply(Worlds.guestField(SEED, "nics", nics).apply(w));
+        Outcome o = run("seed-2012r2-private", world, input(SEED, ""), "auto");
+        assertEquals("SUCCEEDED", o.report().status(), o.progress());
+        JsonNode lost = o.report().output().get("networkAfterPvDriver");
+        assertEquals(1, lost.get("adapters").size(), lost.toString());
+        assertEquals("0A:00:00:00:00:02", lost.at("/adapters/0/macAddress").asText());
+        List<?> network = (List<?>) o.guest(SEED).get("network");
+        Map<?, ?> second = (Map<?, ?>) network.get(1);
+        assertEquals(false, second.get("dhcp"));
+        assertEquals(List.of(Map.of("ipAddress", "10.20.1.40", "subnetMask", "255.255.255.0"), Map.of("ipAddress", "10.20.1.41", "subnetMask", "255.255.255.0")),
+                second.get("addresses"));
+        assertEquals(List.of("10.20.0.11"), second.get("dnsServers"));
+        assertEquals(2, ((List<?>) ((Map<?, ?>) network.get(0)).get("addresses")).size(), "the first adapter kept both addresses");
+    }
+
+    @Test
     void windowsServer2008IsRefusedAfterItsFactsAreReadNotGivenTheDriversOf2016() throws Exception {
         // Before: CaptureGuestFacts named 6.0 "2016" and the plan pinned the latest drivers for it.
         Outcome o = run("seed-2012r2-private", s -> s.replace("\"os\": \"2012R2\"", "\"os\": \"2008\""), input(SEED, ""), "auto");
@@ -269,9 +330,9 @@ class MigrationWorkflowTest {
         assertEquals(String.valueOf(o.before().get("vpcEndpoints")), String.valueOf(o.world().get("vpcEndpoints")));
         assertEquals(Map.of("pv", "8.6.1", "ena", "2.11.0", "nvme", "1.8.2"), o.guest(id).get("drivers"));
         // The ENA adapter lost the static IP and DNS; they were put back.
-        Map<?, ?> nic = (Map<?, ?>) o.guest(id).get("network");
+        Map<?, ?> nic = (Map<?, ?>) ((List<?>) o.guest(id).get("network")).get(0);
         assertEquals(false, nic.get("dhcp"));
-        assertEquals("10.30.2.40", nic.get("ipAddress"));
+        assertEquals("10.30.2.40", ((Map<?, ?>) ((List<?>) nic.get("addresses")).get(0)).get("ipAddress"));
         assertEquals(List.of("10.30.0.2"), nic.get("dnsServers"));
         assertTrue(o.report().visited().contains("RestoreNetworkConfig"));
     }

@@ -80,7 +80,7 @@ class WorldFileTest {
     @Test
     void aNullValueIsNamedRatherThanThrown() throws Exception {
         String m = refusal("seed-2012r2-private", "\"10.20.0.11\"", "null");
-        assertTrue(m.contains("instances[0].guest.network.dnsServers[1]: 'null' is not an IPv4 address"), m);
+        assertTrue(m.contains("instances[0].guest.nics[0].dnsServers[1]: 'null' is not an IPv4 address"), m);
         String agent = refusal("seed-2012r2-private", "\"name\": \"EC2Config\"", "\"name\": null");
         assertTrue(agent.contains("instances[0].guest.launchAgent.name: 'null' must be EC2Config, EC2Launch or EC2LaunchV2"), agent);
     }

@@ -51,6 +51,35 @@ public final class Worlds {
         return new Emulator(cloud, 0);
     }
 
+    /**
+     * An edit that sets {@code field} of the guest of instance {@code instanceId} to the JSON {@code value}
+     * ({@code failures} is added to). The world comes back as compact JSON ({@code "topics":[...]}), which
+     * edits that look for a field by its name and colon still find.
+     */
+    public static UnaryOperator<String> guestField(String instanceId, String field, String value) {
+        return w -> {
+            try {
+                com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+                com.fasterxml.jackson.databind.node.ObjectNode root = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(w);
+                for (com.fasterxml.jackson.databind.JsonNode i : root.get("instances")) {
+                    if (instanceId.equals(i.get("id").asText())) {
+                        com.fasterxml.jackson.databind.node.ObjectNode g = (com.fasterxml.jackson.databind.node.ObjectNode) i.get("guest");
+                        com.fasterxml.jackson.databind.JsonNode v = json.readTree(value);
+                        if (field.equals("failures") && v.isArray() && g.get(field) instanceof com.fasterxml.jackson.databind.node.ArrayNode a) {
+                            a.addAll((com.fasterxml.jackson.databind.node.ArrayNode) v);
+                        } else {
+                            g.set(field, v);
+                        }
+                        return json.writeValueAsString(root);
+                    }
+                }
+                throw new IllegalArgumentException("no instance " + instanceId + " in the world");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+    }
+
     public static Emulator start(String name) throws IOException {
         return start(name, s -> s);
     }

@@ -3,18 +3,22 @@ package dev.xen2nitro.functions.guest;
 import dev.xen2nitro.functions.core.InvalidInputException;
 import dev.xen2nitro.functions.core.JsonHandler;
 import dev.xen2nitro.functions.core.Validatable;
+import java.util.List;
 
 /**
- * Compares the NIC configuration after the move with what was captured before: when Windows sees
- * the new ENA adapter, a static IP or custom DNS set on the old adapter can be lost (RUNBOOK).
+ * Compares every adapter's configuration with what was captured before, matched by MAC address: the PV
+ * upgrade, and Windows seeing the new ENA adapter, can lose a static IP or custom DNS servers (RUNBOOK).
  */
 public class CheckNetworkConfig extends JsonHandler<CheckNetworkConfig.Input, GuestRules.NetworkRestore> {
 
-    public record Input(String instanceId, GuestFacts.Network before, String output) implements Validatable {
+    public record Input(String instanceId, List<GuestFacts.Nic> before, String output) implements Validatable {
         @Override
         public void validate() {
             if (output == null || output.isBlank()) {
-                throw new InvalidInputException("'output' is required: the output of the CaptureGuestFacts command after the move");
+                throw new InvalidInputException("'output' is required: the output of the CaptureGuestFacts command after the change");
+            }
+            if (before == null) {
+                throw new InvalidInputException("'before' is required: the adapters CaptureGuestFacts reported before the change");
             }
         }
     }
@@ -25,8 +29,7 @@ public class CheckNetworkConfig extends JsonHandler<CheckNetworkConfig.Input, Gu
 
     @Override
     protected GuestRules.NetworkRestore handle(Input in) {
-        GuestFacts after = GuestFacts.parse(in.output());
-        return GuestRules.compareNetwork(in.before(), after.network() == null ? new GuestFacts.Network(true, null, java.util.List.of()) : after.network());
+        return GuestRules.compareNetwork(in.before(), GuestFacts.parse(in.output()).network());
     }
 
     @Override
@@ -36,7 +39,7 @@ public class CheckNetworkConfig extends JsonHandler<CheckNetworkConfig.Input, Gu
 
     @Override
     protected Input sampleInput() {
-        return new Input("i-0123456789abcdef0", new GuestFacts.Network(false, "10.0.1.25", java.util.List.of("10.0.0.10")),
-                GuestFacts.sampleOutput());
+        String sample = GuestFacts.sampleOutput();
+        return new Input("i-0123456789abcdef0", GuestFacts.parse(sample).network(), sample);
     }
 }

@@ -19,7 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The roles of the stack as CloudFormation would create them: template.yaml translated by
+ * The roles and SSM documents of the stack as CloudFormation would create them: template.yaml translated by
  * aws-sam-translator (local/sam/translate.py), whose roles carry SAM's policy templates expanded,
  * with every intrinsic function of their policies resolved for the local stack (stack
  * {@value Template#STACK_NAME}, the world's region and account). Each function and state machine
@@ -94,6 +94,21 @@ public final class StackRoles {
 
     public Map<String, Principal> principals() {
         return principals;
+    }
+
+    /**
+     * The stack's SSM documents as CloudFormation creates them: each document's name and its content as
+     * JSON, every intrinsic function resolved (an allowedPattern built with !Sub names the stack's bucket).
+     */
+    public Map<String, String> documents() {
+        Map<String, String> out = new LinkedHashMap<>();
+        resources.fields().forEachRemaining(e -> {
+            if (e.getValue().path("Type").asText().equals("AWS::SSM::Document")) {
+                JsonNode p = e.getValue().path("Properties");
+                out.put(resolve(p.path("Name")).asText(), resolve(p.path("Content")).toString());
+            }
+        });
+        return out;
     }
 
     private String roleName(String logicalId) {

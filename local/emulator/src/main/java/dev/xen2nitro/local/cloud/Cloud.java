@@ -267,9 +267,8 @@ public final class Cloud {
             Catalogue.InstanceType t = cloud.catalogue.type(instanceType);
             bootProblem = guest == null ? null : guest.bootProblem(t != null && t.nitro());
             // RUNBOOK: when Windows first sees the ENA adapter, a static IP or custom DNS of the old adapter can be lost.
-            if (guest != null && t != null && t.nitro() && guest.failures.remove("LosesStaticIpOnEna")) {
-                guest.dhcp = true;
-                guest.dnsServers.clear();
+            if (guest != null && t != null && t.nitro()) {
+                guest.takeNicFailure("LosesStaticIpOnEna").forEach(WindowsGuest.Nic::loseStaticConfiguration);
             }
             if (guest != null) {
                 guest.reboots++;

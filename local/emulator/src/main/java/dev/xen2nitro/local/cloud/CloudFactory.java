@@ -81,7 +81,7 @@ public final class CloudFactory {
             image.platform = im.platform();
             image.tags.putAll(map(im.tags()));
             if (im.guest() != null) {
-                image.guest = guest(im.guest(), null);
+                image.guest = guest(im.guest(), null, null, null);
             }
             c.images.put(image.id, image);
         }
@@ -122,7 +122,8 @@ public final class CloudFactory {
                 i.volumes.add(vol);
             }
             if (in.guest() != null) {
-                i.guest = guest(in.guest(), i.privateIpAddress);
+                Cloud.Subnet subnet = c.subnets.get(i.subnetId);
+                i.guest = guest(in.guest(), i.privateIpAddress, subnet == null ? null : subnet.cidrBlock, i.id);
             }
             if ("running".equals(i.state)) {
                 // Running since long ago: status checks long done.
@@ -155,9 +156,13 @@ public final class CloudFactory {
         return c;
     }
 
-    private static WindowsGuest guest(WorldFile.Guest g, String ip) {
+    private static WindowsGuest guest(WorldFile.Guest g, String ip, String subnetCidr, String instanceId) {
         WindowsGuest guest = new WindowsGuest();
         guest.os = g.os();
+        guest.productType = g.productType() == null ? 3 : g.productType();
+        guest.powerShell = g.powerShell() == null ? WindowsGuest.shippedPowerShell(g.os()) : g.powerShell();
+        guest.dotNetRelease = g.dotNetRelease() == null ? WindowsGuest.shippedDotNetRelease(g.os()) : g.dotNetRelease();
+        guest.hotfixes.addAll(list(g.hotfixes()));
         if (g.drivers() != null) {
             guest.pvDriver = g.drivers().pv();
             guest.enaDriver = g.drivers().ena();
@@ -167,22 +172,52 @@ public final class CloudFactory {
             guest.launchAgentName = g.launchAgent().name();
             guest.launchAgentVersion = g.launchAgent().version();
         }
-        if (g.network() != null) {
-            guest.dhcp = g.network().dhcp() == null || g.network().dhcp();
-            guest.ipAddress = g.network().ipAddress() == null ? ip : g.network().ipAddress();
-            guest.dnsServers.addAll(list(g.network().dnsServers()));
+        if (g.nics() != null) {
+            for (WorldFile.Nic n : g.nics()) {
+                WindowsGuest.Nic nic = new WindowsGuest.Nic();
+                nic.macAddress = n.macAddress();
+                nic.dhcp = n.dhcp() == null || n.dhcp();
+                list(n.addresses()).forEach(a -> nic.addresses.add(new String[] {a.ipAddress(), a.subnetMask()}));
+                nic.gateways.addAll(list(n.gateways()));
+                nic.dnsServers.addAll(list(n.dnsServers()));
+                guest.nics.add(nic);
+            }
         } else {
-            guest.ipAddress = ip;
+            // One adapter by DHCP with the instance's private IP; its MAC address made from the instance ID.
+            WindowsGuest.Nic nic = new WindowsGuest.Nic();
+            nic.macAddress = instanceId == null ? null : defaultMac(instanceId);
+            if (ip != null) nic.addresses.add(new String[] {ip, subnetCidr == null ? "255.255.255.0" : mask(subnetCidr)});
+            guest.nics.add(nic);
         }
         guest.roles.addAll(list(g.roles()));
-        guest.powerManagementSet = Boolean.TRUE.equals(g.powerManagementSet());
-        guest.amiCreated = g.amiCreated();
+        if (g.power() != null) {
+            List<String> absent = list(g.power().absent());
+            guest.powerBalanced = absent.contains("balanced") ? null : g.power().balanced() == null ? 1 : g.power().balanced();
+            guest.powerHighPerformance = absent.contains("highPerformance") ? null
+                    : g.power().highPerformance() == null ? 1 : g.power().highPerformance();
+            guest.powerSaver = absent.contains("powerSaver") ? null : g.power().powerSaver() == null ? 1 : g.power().powerSaver();
+        }
         if (g.ssmAgentVersion() != null) guest.ssmAgentVersion = g.ssmAgentVersion();
         guest.failures.addAll(list(g.failures()));
         guest.pnpGeneralized = Boolean.TRUE.equals(g.pnpGeneralized());
         if (g.rebootSeconds() != null) guest.rebootSeconds = g.rebootSeconds();
         if (g.commandSeconds() != null) guest.commandSeconds = g.commandSeconds();
         return guest;
+    }
+
+    /** 0A: and the last ten hex digits of the instance ID, as Windows prints a MAC address. */
+    static String defaultMac(String instanceId) {
+        String hex = instanceId.replaceAll("[^0-9a-fA-F]", "");
+        hex = ("0000000000" + hex).substring(hex.length()).toUpperCase(java.util.Locale.ROOT);
+        StringBuilder b = new StringBuilder("0A");
+        for (int i = 0; i < 10; i += 2) b.append(':').append(hex, i, i + 2);
+        return b.toString();
+    }
+
+    static String mask(String cidr) {
+        int prefix = Integer.parseInt(cidr.substring(cidr.indexOf('/') + 1));
+        long m = prefix == 0 ? 0 : 0xFFFFFFFFL << (32 - prefix) & 0xFFFFFFFFL;
+        return (m >> 24 & 255) + "." + (m >> 16 & 255) + "." + (m >> 8 & 255) + "." + (m & 255);
     }
 
     // EC2 API error reference: RequestLimitExceeded is reported as a server error (503).

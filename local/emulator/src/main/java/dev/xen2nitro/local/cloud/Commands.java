@@ -218,6 +218,7 @@ public final class Commands {
             case CaptureGuestFacts -> finish(inv, "Success", 0, json(g.facts()), "");
             case InstallPvDriver -> {
                 String unsupported = DriverReleases.unsupported(DriverReleases.Driver.PV, version, g.os);
+                if (unsupported == null) unsupported = pvPrerequisite(g, version);
                 if (unsupported != null) {
                     finish(inv, "Failed", 1603, "", unsupported);
                 } else if (!inv.output.contains("reboot")) {
@@ -226,10 +227,7 @@ public final class Commands {
                     g.pvDriver = DriverReleases.reportedVersion(DriverReleases.Driver.PV, version);
                     // EC2 User Guide, "Upgrade PV drivers on Windows instances": the upgrade can lose a static
                     // IP address and DNS settings of the network adapter.
-                    if (g.failures.remove("LosesStaticIpOnPv")) {
-                        g.dhcp = true;
-                        g.dnsServers.clear();
-                    }
+                    g.takeNicFailure("LosesStaticIpOnPv").forEach(WindowsGuest.Nic::loseStaticConfiguration);
                     inv.output = "AWS PV driver " + version + " installed; reboot requested (exit 3010)\n";
                     i.boot(cloud);
                     inv.doneAt = cloud.after(g.rebootSeconds);
@@ -239,6 +237,13 @@ public final class Commands {
             }
             case InstallEnaDriver -> {
                 String unsupported = DriverReleases.unsupported(DriverReleases.Driver.ENA, version, g.os);
+                if (unsupported == null) unsupported = installScriptProblem(g, "ENA");
+                if (unsupported == null && "2008R2".equals(g.os) && !g.hasHotfix("KB4474419")) {
+                    // EC2 User Guide, "Enable enhanced networking with ENA on Windows instances": 2008 R2 SP1 needs the SHA-2 code
+                    // signing support update; without it Windows cannot verify the driver's SHA-2 signature.
+                    unsupported = "ENA driver " + version + " not installed: Windows cannot verify the digital signature of the driver"
+                            + " (SHA-2 code signing support update KB4474419 missing)";
+                }
                 if (unsupported != null) {
                     finish(inv, "Failed", 1, "", unsupported);
                 } else {
@@ -248,6 +253,7 @@ public final class Commands {
             }
             case InstallNvmeDriver -> {
                 String unsupported = DriverReleases.unsupported(DriverReleases.Driver.NVME, version, g.os);
+                if (unsupported == null) unsupported = installScriptProblem(g, "NVMe");
                 if (unsupported != null) {
                     finish(inv, "Failed", 1, "", unsupported);
                     return;
@@ -284,22 +290,72 @@ public final class Commands {
             case CheckLaunchAgentUpdate -> finish(inv, "Success", 0,
                     "xen2nitro-ec2config: " + (g.launchAgentUpdate == null ? "absent" : g.launchAgentUpdate), "");
             case SetPowerManagement -> {
-                g.powerManagementSet = true;
-                finish(inv, "Success", 0, "powercfg settings applied", "");
+                // powercfg /setacvalueindex on each scheme present; the script then reads the values back.
+                if (g.powerBalanced != null) g.powerBalanced = 0;
+                if (g.powerHighPerformance != null) g.powerHighPerformance = 0;
+                if (g.powerSaver != null) g.powerSaver = 0;
+                finish(inv, "Success", 0, "power setting 3c0bc021-c8a8-4e07-a973-6b14cbcb2b7e is 0 in every scheme present", "");
             }
-            case RestoreNetworkConfig -> {
-                String ip = param(inv, "IpAddress");
-                String dns = param(inv, "DnsServers");
-                if (ip != null && !ip.isEmpty()) {
-                    g.dhcp = false;
-                    g.ipAddress = ip;
-                }
-                if (dns != null && !dns.isEmpty()) {
-                    g.dnsServers = new ArrayList<>(List.of(dns.split(",")));
-                }
-                finish(inv, "Success", 0, json(g.facts()), "");
-            }
+            case RestoreNetworkConfig -> restoreNetwork(inv, g);
         }
+    }
+
+    /**
+     * What the RestoreNetworkConfig script does with its Adapters parameter: per adapter, found by MAC
+     * address, EnableStatic with the addresses, SetGateways, SetDNSServerSearchOrder, each only when given.
+     */
+    private void restoreNetwork(Invocation inv, WindowsGuest g) {
+        String adapters = param(inv, "Adapters");
+        List<String> done = new ArrayList<>();
+        for (String entry : (adapters == null ? "" : adapters).split("\\+")) {
+            String[] part = entry.split("/", -1);
+            WindowsGuest.Nic nic = part.length == 4 ? g.nic(part[0]) : null;
+            if (nic == null) {
+                finish(inv, "Failed", 1, "", "no IP-enabled adapter has the MAC address " + part[0] + ": check the adapters with ipconfig /all");
+                return;
+            }
+            if (!part[1].isEmpty()) {
+                nic.dhcp = false;
+                nic.addresses = new ArrayList<>();
+                for (String pair : part[1].split(",")) nic.addresses.add(pair.split("-", 2));
+            }
+            if (!part[2].isEmpty()) nic.gateways = new ArrayList<>(List.of(part[2].split(",")));
+            if (!part[3].isEmpty()) nic.dnsServers = new ArrayList<>(List.of(part[3].split(",")));
+            done.add(part[0]);
+        }
+        finish(inv, "Success", 0, "network configuration restored on the adapters " + String.join(", ", done), "");
+    }
+
+    /**
+     * AWS's ENA and NVMe install.ps1 need PowerShell 3.0 or later (EC2 User Guide, "Install the ENA driver",
+     * "AWS NVMe drivers": "If you get an error, make sure that you're using PowerShell 3.0 or later").
+     */
+    private static String installScriptProblem(WindowsGuest g, String driver) {
+        if (g.powerShell == null || compare(g.powerShell, "3.0") < 0) {
+            return driver + " install.ps1 failed: the script needs PowerShell 3.0 or later; this server has PowerShell "
+                    + (g.powerShell == null ? "of no known version" : g.powerShell);
+        }
+        return null;
+    }
+
+    /**
+     * AWS PV 8.3.3 and later on 2008 R2 need the SHA-2 update of Microsoft Security Advisory 3033929 (EC2 User
+     * Guide, "Paravirtual drivers for Windows instances", the 8.3.3 entry).
+     */
+    private static String pvPrerequisite(WindowsGuest g, String version) {
+        if ("2008R2".equals(g.os) && version != null && compare(version, "8.3.3") >= 0 && !g.hasHotfix("KB3033929")) {
+            return "AWS PV driver " + version + " not installed: Windows cannot verify its SHA-2 signature (Security Advisory 3033929, KB3033929, missing)";
+        }
+        return null;
+    }
+
+    private static int compare(String a, String b) {
+        String[] x = a.split("\\."), y = b.split("\\.");
+        for (int i = 0; i < Math.max(x.length, y.length); i++) {
+            int p = i < x.length ? Integer.parseInt(x[i]) : 0, q = i < y.length ? Integer.parseInt(y[i]) : 0;
+            if (p != q) return Integer.compare(p, q);
+        }
+        return 0;
     }
 
     /**

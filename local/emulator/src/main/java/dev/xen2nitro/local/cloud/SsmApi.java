@@ -43,6 +43,11 @@ public final class SsmApi {
         if (!doc.startsWith("AWS-") && !cloud.commands.documents.containsKey(doc) && !ours) {
             throw new AwsError("InvalidDocument", "Document " + doc + " does not exist in your account");
         }
+        Map<String, List<String>> given = r.hasParameters() ? r.parameters() : Map.of();
+        Commands.Document registered = cloud.commands.documents.get(doc);
+        if (registered != null) {
+            checkParameters(registered, given);
+        }
         long now = System.currentTimeMillis();
         List<Cloud.Instance> targets = new ArrayList<>();
         for (String id : r.instanceIds()) {
@@ -59,6 +64,46 @@ public final class SsmApi {
         return SendCommandResponse.builder().command(Command.builder().commandId(commandId).documentName(doc)
                 .instanceIds(r.instanceIds()).parameters(params).status("Pending").comment(r.comment())
                 .requestedDateTime(Instant.now()).targetCount(targets.size()).build()).build();
+    }
+
+    /**
+     * SSM checks a command's parameters against its document before it sends anything: a parameter the
+     * document does not declare, a required one (no default) that is missing, or a value that does not match
+     * the parameter's {@code allowedPattern} is refused with InvalidParameters (SSM API reference, SendCommand
+     * errors; "SSM document syntax", parameters: "allowedPattern: The value must match the regular
+     * expression"). The message text is this emulator's own.
+     */
+    private static void checkParameters(Commands.Document d, Map<String, List<String>> given) {
+        com.fasterxml.jackson.databind.JsonNode declared;
+        try {
+            // Documents are kept as JSON here (the local cloud creates the stack's documents in that form).
+            declared = new com.fasterxml.jackson.databind.ObjectMapper().readTree(d.content).path("parameters");
+        } catch (java.io.IOException e) {
+            return;
+        }
+        for (String name : given.keySet()) {
+            if (!declared.has(name)) {
+                throw new AwsError("InvalidParameters", "Parameter \"" + name + "\" is not declared by document " + d.name);
+            }
+        }
+        for (java.util.Iterator<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> it = declared.fields(); it.hasNext(); ) {
+            Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> p = it.next();
+            List<String> values = given.get(p.getKey());
+            if (values == null) {
+                if (!p.getValue().has("default")) {
+                    throw new AwsError("InvalidParameters", "Parameter \"" + p.getKey() + "\" is required by document " + d.name);
+                }
+                continue;
+            }
+            String pattern = p.getValue().path("allowedPattern").asText(null);
+            if (pattern == null) continue;
+            for (String v : values) {
+                if (!java.util.regex.Pattern.compile(pattern).matcher(v).find()) {
+                    throw new AwsError("InvalidParameters", "Parameter \"" + p.getKey() + "\" value \"" + v
+                            + "\" failed to satisfy constraint: allowedPattern " + pattern);
+                }
+            }
+        }
     }
 
     private Commands.Invocation invocation(String commandId, String instanceId) {

@@ -28,7 +28,87 @@ public final class WindowsGuest {
         return VERSION_NUMBERS.get(os);
     }
 
+    /**
+     * The PowerShell each release ships with (Microsoft, "Windows Management Framework", availability table:
+     * 2008 R2 SP1 includes WMF 2.0, 2012 WMF 3.0, 2012 R2 WMF 4.0, 2016 and later 5.1). Windows Server 2008
+     * is not modelled (the workflow refuses it): null.
+     */
+    private static final Map<String, String> POWERSHELL = Map.of("2008R2", "2.0", "2012", "3.0", "2012R2", "4.0",
+            "2016", "5.1", "2019", "5.1", "2022", "5.1", "2025", "5.1");
+
+    /**
+     * The .NET Framework 4.5+ Release value each release ships with (Microsoft, "How to: Determine which .NET
+     * Framework versions are installed": 378389 is 4.5, which 2012 includes; 378675 is 4.5.1 "installed with
+     * Windows 8.1 or Windows Server 2012 R2"; 394802 is 4.6.2 on "Windows Server 2016"; 461814 is 4.7.2 on
+     * "Windows 10 October 2018 Update", the base of 2019). 2008 R2 ships no 4.x (null). 2022 includes 4.8
+     * ("Install .NET Framework on Windows Server 2022"): 528040, the lowest Release of 4.8; the exact value
+     * 2022 and 2025 report is not confirmed here, so a world that depends on it sets dotNetRelease itself.
+     */
+    private static final Map<String, Integer> DOTNET = Map.of("2012", 378389, "2012R2", 378675, "2016", 394802, "2019", 461814,
+            "2022", 528040, "2025", 528040);
+
+    public static String shippedPowerShell(String os) {
+        return POWERSHELL.get(os);
+    }
+
+    public static Integer shippedDotNetRelease(String os) {
+        return DOTNET.get(os);
+    }
+
+    /** One IP-enabled adapter as Win32_NetworkAdapterConfiguration shows it. */
+    public static final class Nic {
+        public String macAddress;
+        public boolean dhcp = true;
+        /** IPv4 address and mask pairs. */
+        public List<String[]> addresses = new ArrayList<>();
+        public List<String> gateways = new ArrayList<>();
+        public List<String> dnsServers = new ArrayList<>();
+
+        Nic copy() {
+            Nic n = new Nic();
+            n.macAddress = macAddress;
+            n.dhcp = dhcp;
+            addresses.forEach(a -> n.addresses.add(a.clone()));
+            n.gateways = new ArrayList<>(gateways);
+            n.dnsServers = new ArrayList<>(dnsServers);
+            return n;
+        }
+
+        /**
+         * Windows gives the adapter DHCP again: the ENI's primary address for it comes back by DHCP, the static
+         * extra addresses and the DNS servers set by hand are gone (EC2 User Guide, "Migrate to latest generation
+         * instance types": "the static IP or custom DNS network settings on the existing ENI may be lost").
+         */
+        public void loseStaticConfiguration() {
+            dhcp = true;
+            if (addresses.size() > 1) addresses = new ArrayList<>(addresses.subList(0, 1));
+            dnsServers.clear();
+        }
+
+        Map<String, Object> facts() {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("macAddress", macAddress);
+            f.put("dhcp", dhcp);
+            List<Map<String, Object>> list = new ArrayList<>();
+            for (String[] a : addresses) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("ipAddress", a[0]);
+                m.put("subnetMask", a[1]);
+                list.add(m);
+            }
+            f.put("addresses", list);
+            f.put("gateways", gateways);
+            f.put("dnsServers", dnsServers);
+            return f;
+        }
+    }
+
     public String os;
+    /** Win32_OperatingSystem.ProductType: 1 work station, 2 domain controller, 3 server. */
+    public int productType = 3;
+    public String powerShell;
+    public Integer dotNetRelease;
+    public List<String> hotfixes = new ArrayList<>();
     public String pvDriver;
     public String enaDriver;
     public String nvmeDriver;
@@ -36,12 +116,14 @@ public final class WindowsGuest {
     public boolean pnpGeneralized;
     public String launchAgentName;
     public String launchAgentVersion;
-    public boolean dhcp = true;
-    public String ipAddress;
-    public List<String> dnsServers = new ArrayList<>();
+    public List<Nic> nics = new ArrayList<>();
     public List<String> roles = new ArrayList<>();
-    public boolean powerManagementSet;
-    public String amiCreated;
+    /**
+     * The AC value of power setting 3c0bc021-c8a8-4e07-a973-6b14cbcb2b7e in the schemes Balanced, High
+     * performance and Power saver (runbook step 7); null for a scheme the guest lacks. What an AMI ships with
+     * is not documented beyond "AMIs older than 2018-11-28" needing the change, so a world sets it; 1 unless told.
+     */
+    public Integer powerBalanced = 1, powerHighPerformance = 1, powerSaver = 1;
     public String ssmAgentVersion = "3.3.40.0";
     /** Named guest failures injected by the world file (e.g. InstallPvDriver, EnaDriverBroken). */
     public List<String> failures = new ArrayList<>();
@@ -68,18 +150,21 @@ public final class WindowsGuest {
     public WindowsGuest copy() {
         WindowsGuest g = new WindowsGuest();
         g.os = os;
+        g.productType = productType;
+        g.powerShell = powerShell;
+        g.dotNetRelease = dotNetRelease;
+        g.hotfixes = new ArrayList<>(hotfixes);
         g.pvDriver = pvDriver;
         g.enaDriver = enaDriver;
         g.nvmeDriver = nvmeDriver;
         g.pnpGeneralized = pnpGeneralized;
         g.launchAgentName = launchAgentName;
         g.launchAgentVersion = launchAgentVersion;
-        g.dhcp = dhcp;
-        g.ipAddress = ipAddress;
-        g.dnsServers = new ArrayList<>(dnsServers);
+        nics.forEach(n -> g.nics.add(n.copy()));
         g.roles = new ArrayList<>(roles);
-        g.powerManagementSet = powerManagementSet;
-        g.amiCreated = amiCreated;
+        g.powerBalanced = powerBalanced;
+        g.powerHighPerformance = powerHighPerformance;
+        g.powerSaver = powerSaver;
         g.ssmAgentVersion = ssmAgentVersion;
         g.rebootSeconds = rebootSeconds;
         g.commandSeconds = commandSeconds;
@@ -117,7 +202,35 @@ public final class WindowsGuest {
     }
 
     public boolean isDomainController() {
-        return roles.contains("DomainController");
+        return roles.contains("DomainController") || productType == 2;
+    }
+
+    public boolean hasHotfix(String kb) {
+        return hotfixes.stream().anyMatch(h -> h.equalsIgnoreCase(kb));
+    }
+
+    /** The adapter with this MAC address (compared as Windows prints it, without case), if any. */
+    public Nic nic(String macAddress) {
+        return nics.stream().filter(n -> n.macAddress != null && n.macAddress.equalsIgnoreCase(macAddress)).findFirst().orElse(null);
+    }
+
+    /**
+     * A failure "NAME" applies to every adapter, "NAME:MAC" to the one with that MAC address; either is used
+     * up when it happens. Returns the adapters it applies to (none when it is not injected).
+     */
+    public List<Nic> takeNicFailure(String name) {
+        if (failures.remove(name)) {
+            return nics;
+        }
+        List<Nic> out = new ArrayList<>();
+        for (String f : new ArrayList<>(failures)) {
+            if (f.startsWith(name + ":")) {
+                Nic n = nic(f.substring(name.length() + 1));
+                if (n != null) out.add(n);
+                failures.remove(f);
+            }
+        }
+        return out;
     }
 
     /**
@@ -129,6 +242,10 @@ public final class WindowsGuest {
     public Map<String, Object> facts() {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("os", versionNumber(os));
+        f.put("productType", productType);
+        f.put("powerShell", powerShell);
+        f.put("dotNetRelease", dotNetRelease);
+        f.put("hotfixes", hotfixes);
         Map<String, Object> drivers = new LinkedHashMap<>();
         drivers.put("pv", pvDriver);
         drivers.put("ena", enaDriver);
@@ -138,15 +255,14 @@ public final class WindowsGuest {
         agent.put("name", launchAgentName);
         agent.put("version", launchAgentVersion);
         f.put("launchAgent", agent);
-        Map<String, Object> nic = new LinkedHashMap<>();
-        nic.put("dhcp", dhcp);
-        nic.put("ipAddress", ipAddress);
-        nic.put("dnsServers", dnsServers);
-        f.put("network", nic);
+        f.put("network", nics.stream().map(Nic::facts).toList());
         f.put("roles", roles);
         f.put("domainController", isDomainController());
-        f.put("powerManagementSet", powerManagementSet);
-        f.put("amiCreated", amiCreated);
+        Map<String, Object> power = new LinkedHashMap<>();
+        power.put("balanced", powerBalanced);
+        power.put("highPerformance", powerHighPerformance);
+        power.put("powerSaver", powerSaver);
+        f.put("power", power);
         return f;
     }
 

@@ -23,7 +23,6 @@ final class WorldChecks {
     private static final Pattern ACCOUNT = Pattern.compile("[0-9]{12}");
     private static final Pattern CIDR = Pattern.compile("([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}");
     private static final Pattern IP = Pattern.compile("([0-9]{1,3}\\.){3}[0-9]{1,3}");
-    private static final Pattern DATE = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
     private static final Pattern VERSION = Pattern.compile("[0-9]+(\\.[0-9]+){1,3}");
     /** A step's name fails that step's command; the others break the guest on Nitro. */
     private static final Set<String> GUEST_FAILURES = Stream.concat(Arrays.stream(Commands.Step.values()).map(Enum::name),
@@ -225,9 +224,22 @@ final class WorldChecks {
             }
             version(f + ".launchAgent.version", g.launchAgent().version());
         }
-        guestNetworkHasAddresses(f + ".network", g.network());
-        if (g.amiCreated() != null && !DATE.matcher(g.amiCreated()).matches()) {
-            p.add(f + ".amiCreated: '" + g.amiCreated() + "' is not a date (YYYY-MM-DD)");
+        each(g.nics(), (i, n) -> guestNicHasAddresses(f + ".nics[" + i + "]", n));
+        if (g.productType() != null && (g.productType() < 1 || g.productType() > 3)) {
+            p.add(f + ".productType: " + g.productType() + " must be 1 (work station), 2 (domain controller) or 3 (server)");
+        }
+        if (g.powerShell() != null && !VERSION.matcher(g.powerShell()).matches()) {
+            p.add(f + ".powerShell: '" + g.powerShell() + "' is not a version such as 2.0 or 5.1");
+        }
+        each(g.hotfixes(), (i, h) -> {
+            if (h == null || !h.matches("KB[0-9]+")) p.add(f + ".hotfixes[" + i + "]: '" + h + "' is not a hotfix ID such as KB4474419");
+        });
+        if (g.power() != null) {
+            each(g.power().absent(), (i, s) -> {
+                if (!Set.of("balanced", "highPerformance", "powerSaver").contains(s)) {
+                    p.add(f + ".power.absent[" + i + "]: '" + s + "' must be balanced, highPerformance or powerSaver");
+                }
+            });
         }
         if (g.rebootSeconds() != null && g.rebootSeconds() < 1) {
             p.add(f + ".rebootSeconds: " + g.rebootSeconds() + " must be a positive number of seconds");
@@ -236,17 +248,34 @@ final class WorldChecks {
             p.add(f + ".commandSeconds: " + g.commandSeconds() + " must be a positive number of seconds");
         }
         each(g.failures(), (i, name) -> {
-            if (name == null || !GUEST_FAILURES.contains(name)) {
+            // LosesStaticIpOnPv and LosesStaticIpOnEna may name one adapter: LosesStaticIpOnPv:0A:1B:2C:3D:4E:5F.
+            String base = name != null && name.startsWith("LosesStaticIpOn") && name.contains(":") ? name.substring(0, name.indexOf(':')) : name;
+            if (base != null && !base.equals(name) && g.nics() != null
+                    && g.nics().stream().noneMatch(n -> name.substring(base.length() + 1).equalsIgnoreCase(n.macAddress()))) {
+                p.add(f + ".failures[" + i + "]: '" + name + "' names no adapter of nics");
+            }
+            if (base == null || !GUEST_FAILURES.contains(base)) {
                 p.add(f + ".failures[" + i + "]: '" + name + "' is not a guest failure; known: " + new TreeSet<>(GUEST_FAILURES));
             }
         });
     }
 
-    private void guestNetworkHasAddresses(String f, WorldFile.Network n) {
+    private void guestNicHasAddresses(String f, WorldFile.Nic n) {
         if (n == null) return;
-        if (n.ipAddress() != null && !IP.matcher(n.ipAddress()).matches()) {
-            p.add(f + ".ipAddress: '" + n.ipAddress() + "' is not an IPv4 address");
+        if (n.macAddress() == null || !n.macAddress().matches("[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}")) {
+            p.add(f + ".macAddress: '" + n.macAddress() + "' is not a MAC address such as 0A:1B:2C:3D:4E:5F");
         }
+        each(n.addresses(), (i, a) -> {
+            if (a == null || a.ipAddress() == null || !IP.matcher(a.ipAddress()).matches()) {
+                p.add(f + ".addresses[" + i + "].ipAddress: '" + (a == null ? null : a.ipAddress()) + "' is not an IPv4 address");
+            }
+            if (a == null || a.subnetMask() == null || !IP.matcher(a.subnetMask()).matches()) {
+                p.add(f + ".addresses[" + i + "].subnetMask: '" + (a == null ? null : a.subnetMask()) + "' is not an IPv4 mask");
+            }
+        });
+        each(n.gateways(), (i, d) -> {
+            if (d == null || !IP.matcher(d).matches()) p.add(f + ".gateways[" + i + "]: '" + d + "' is not an IPv4 address");
+        });
         each(n.dnsServers(), (i, d) -> {
             if (d == null || !IP.matcher(d).matches()) p.add(f + ".dnsServers[" + i + "]: '" + d + "' is not an IPv4 address");
         });

@@ -62,16 +62,27 @@ public record WorldFile(
 
     public record LaunchAgent(String name, String version) {}
 
-    public record Network(Boolean dhcp, String ipAddress, List<String> dnsServers) {}
+    /** {@code ipAddress} and {@code subnetMask}: one IPv4 address of an adapter. */
+    public record Address(String ipAddress, String subnetMask) {}
+
+    /** One IP-enabled adapter: its MAC address, DHCP or static, its IPv4 addresses, gateways and DNS servers. */
+    public record Nic(String macAddress, Boolean dhcp, List<Address> addresses, List<String> gateways, List<String> dnsServers) {}
+
+    /** The AC value of the power setting of runbook step 7 per scheme; absent: 1; {@code null} in JSON is not allowed (omit it). */
+    public record Power(Integer balanced, Integer highPerformance, Integer powerSaver, List<String> absent) {}
 
     /**
+     * {@code productType}: Win32_OperatingSystem.ProductType (1 work station, 2 domain controller, 3 server; default 3);
+     * {@code powerShell}, {@code dotNetRelease}: default what the release ships with; {@code hotfixes}: installed KB IDs;
+     * {@code nics}: the adapters (default one, DHCP, with the instance's private IP); {@code power}: the power values;
      * {@code pnpGeneralized}: Sysprep_Generalize_Pnp has run (after the NVMe driver), as in mid-migration;
      * {@code rebootSeconds} and {@code commandSeconds}: how long this server takes to reboot after a driver
      * install and to run a command, in AWS seconds (defaults 120 and 10).
      */
-    public record Guest(String os, Drivers drivers, LaunchAgent launchAgent, Network network, List<String> roles,
-                        Boolean powerManagementSet, String amiCreated, String ssmAgentVersion, List<String> failures,
-                        Boolean pnpGeneralized, Integer rebootSeconds, Integer commandSeconds) {}
+    public record Guest(String os, Integer productType, String powerShell, Integer dotNetRelease, List<String> hotfixes,
+                        Drivers drivers, LaunchAgent launchAgent, List<Nic> nics, List<String> roles, Power power,
+                        String ssmAgentVersion, List<String> failures, Boolean pnpGeneralized, Integer rebootSeconds,
+                        Integer commandSeconds) {}
 
     /** {@code guest}: the Windows guest on the image's root snapshot, which a root volume restored from it brings back. */
     public record Image(String id, String name, String architecture, Boolean enaSupport, String platform,
