@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xen2nitro.local.host.StackRoles;
+import dev.xen2nitro.local.world.WorldLoader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -87,6 +88,72 @@ class IamEnforcementTest {
                     e.awsErrorDetails().errorMessage());
         }
         assertTrue(emulator.cloud().commands.invocations.isEmpty(), "nothing was sent");
+    }
+
+    /** Invokes a function of the template with its events/ sample, as Step Functions would; returns the reply. */
+    static HttpResponse<String> invoke(LocalCloud local, String function, String sample) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(local.host().endpoint().resolve("/2015-03-31/functions/" + function + "/invocations"))
+                .POST(HttpRequest.BodyPublishers.ofString(java.nio.file.Files.readString(Worlds.root().resolve("events/" + sample + ".json")))).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static void assertDenied(LocalCloud local, String function, String sample) throws Exception {
+        HttpResponse<String> r = invoke(local, function, sample);
+        assertEquals("Unhandled", r.headers().firstValue("X-Amz-Function-Error").orElse(null), function + " was not refused: " + r.body());
+        assertTrue(r.body().contains("UnauthorizedOperation") || r.body().contains("AccessDeniedException"), function + ": " + r.body());
+    }
+
+    /**
+     * Every function that changes an instance, invoked directly on one no migration holds (no xen2nitro:lock tag), is
+     * refused by its role and changes nothing; once the instance is locked, the same call goes through.
+     */
+    @Test
+    void aMutatingFunctionInvokedOnAnInstanceNoMigrationHoldsIsDeniedAndChangesNothing() throws Exception {
+        try (LocalCloud local = LocalCloud.open(Worlds.root(), WorldLoader.load(Worlds.read("seed-2012r2-private"), "seed"))) {
+            java.util.Map<String, Object> before = local.world();
+            for (String fn : java.util.List.of("StopInstance", "CreateBackupImage", "InstallPvDriver", "SetPowerManagement", "ReplaceRootVolume")) {
+                assertDenied(local, fn + "Function", fn);
+            }
+            java.util.Map<String, Object> after = local.world();
+            for (String key : java.util.List.of("instances", "images", "replaceRootVolumeTasks")) {
+                assertEquals(String.valueOf(before.get(key)), String.valueOf(after.get(key)), key + " changed");
+            }
+            assertTrue(local.emulator().cloud().commands.invocations.isEmpty(), "no command was sent");
+            try (Ec2Client admin = Worlds.ec2(local.emulator())) {
+                admin.createTags(r -> r.resources(INSTANCE).tags(t -> t.key("xen2nitro:lock").value("an-execution")));
+            }
+            HttpResponse<String> stop = invoke(local, "StopInstanceFunction", "StopInstance");
+            assertTrue(stop.headers().firstValue("X-Amz-Function-Error").isEmpty(), stop.body());
+            assertTrue(java.util.List.of("stopping", "stopped").contains(local.emulator().cloud().instances.get(INSTANCE).state));
+        }
+        String stopped = Worlds.read("seed-2012r2-private").replace("\"instanceType\": \"m4.xlarge\",", "\"instanceType\": \"m4.xlarge\", \"state\": \"stopped\",");
+        try (LocalCloud local = LocalCloud.open(Worlds.root(), WorldLoader.load(stopped, "seed-stopped"))) {
+            java.util.Map<String, Object> before = local.world();
+            for (String fn : java.util.List.of("StartInstance", "EnableEnaSupport", "ChangeInstanceType", "RestoreEnaSupport")) {
+                assertDenied(local, fn + "Function", fn);
+            }
+            assertEquals(String.valueOf(before.get("instances")), String.valueOf(local.world().get("instances")), "instances changed");
+        }
+    }
+
+    /** Tags: the lock's own keys only, tags on foreign resources only with their create call. */
+    @Test
+    void tagsAreLimitedToTheirKeysAndTheirCreateCalls() throws Exception {
+        try (Ec2Client lock = ec2("AcquireLockFunction"); Ec2Client endpoints = ec2("PrepareEndpointsFunction")) {
+            Ec2Exception other = assertThrows(Ec2Exception.class, () -> lock.createTags(r -> r.resources(INSTANCE)
+                    .tags(t -> t.key("xen2nitro:lock").value("x"), t -> t.key("Owner").value("someone"))));
+            assertEquals("UnauthorizedOperation", other.awsErrorDetails().errorCode());
+            lock.createTags(r -> r.resources(INSTANCE).tags(t -> t.key("xen2nitro:lock").value("x")));
+            // A group this workflow did not create cannot be marked as its temporary group, nor opened.
+            String group = emulator.cloud().securityGroups.keySet().iterator().next();
+            assertEquals("UnauthorizedOperation", assertThrows(Ec2Exception.class, () -> endpoints.createTags(r -> r.resources(group)
+                    .tags(t -> t.key("xen2nitro:temporary").value("true")))).awsErrorDetails().errorCode());
+            assertEquals("UnauthorizedOperation", assertThrows(Ec2Exception.class, () -> endpoints.authorizeSecurityGroupIngress(r -> r
+                    .groupId(group).ipPermissions(p -> p.ipProtocol("tcp").fromPort(443).toPort(443).ipRanges(x -> x.cidrIp("0.0.0.0/0")))))
+                    .awsErrorDetails().errorCode());
+        }
+        assertEquals("x", emulator.cloud().instances.get(INSTANCE).tags.get("xen2nitro:lock"));
+        assertTrue(emulator.cloud().securityGroups.values().stream().noneMatch(g -> g.tags.containsKey("xen2nitro:temporary")));
     }
 
     @Test

@@ -39,6 +39,42 @@ class StackRolesTest {
         assertEquals("arn:aws:sts::123456789012:assumed-role/xen2nitro-PreflightFunctionRole/PreflightFunction", preflight.arn());
     }
 
+    /**
+     * Actions that change something and are granted on every resource without a condition, each with the reason
+     * it cannot be narrowed. Nothing else may be.
+     */
+    static final Map<String, String> UNSCOPED_MUTATIONS = Map.ofEntries(
+            Map.entry("logs:CreateLogDelivery", "Step Functions Developer Guide, IAM policies for logging to CloudWatch Logs: no resource type"),
+            Map.entry("logs:UpdateLogDelivery", "same"),
+            Map.entry("logs:DeleteLogDelivery", "same"),
+            Map.entry("logs:PutResourcePolicy", "same"),
+            Map.entry("logs:CreateLogGroup", "AWSLambdaBasicExecutionRole, the AWS managed policy SAM attaches to every function"),
+            Map.entry("logs:CreateLogStream", "same"),
+            Map.entry("logs:PutLogEvents", "same"),
+            Map.entry("xray:PutTraceSegments", "AWSXrayWriteOnlyAccess, which SAM attaches to a traced state machine"),
+            Map.entry("xray:PutTelemetryRecords", "same"),
+            Map.entry("route53:AssociateVPCWithHostedZone", "a dependent action of ec2:CreateVpcEndpoint (Service Authorization Reference); the"
+                    + " endpoint service's hosted zone is not this account's"));
+
+    @Test
+    void noRoleMayChangeEverythingWithoutACondition() {
+        java.util.List<String> found = new java.util.ArrayList<>();
+        roles.principals().forEach((who, p) -> p.policies().forEach(policy -> policy.statements().forEach(s -> {
+            boolean everything = s.resources() == null || s.resources().contains("*");
+            if (s.effect() != dev.xen2nitro.local.iam.Policy.Effect.Allow || !everything || !s.conditions().isEmpty()) {
+                return;
+            }
+            for (String a : s.actions() == null ? java.util.List.of("NotAction") : s.actions()) {
+                String verb = a.substring(a.indexOf(':') + 1);
+                boolean reads = verb.startsWith("Describe") || verb.startsWith("Get") || verb.startsWith("List");
+                if (!reads && !UNSCOPED_MUTATIONS.containsKey(a)) {
+                    found.add(who + ": " + a);
+                }
+            }
+        })));
+        assertEquals(java.util.List.of(), found, "mutating grants on every resource without a condition");
+    }
+
     @Test
     void policiesAreResolvedForTheLocalStack() {
         String instance = "arn:aws:ec2:us-east-1:123456789012:instance/i-0a1b2c3d4e5f60001";
