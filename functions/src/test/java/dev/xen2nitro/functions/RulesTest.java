@@ -277,6 +277,20 @@ class RulesTest {
     }
 
     @Test
+    void windows2008R2IsRefusedATypeReleasedAfterMarch2021() {
+        GuestFacts ready = with(guest("6.1.7601", "7.2.0", null, null, List.of(), UNSET), 3, "5.1", 528040, List.of("KB4474419", "KB3033929"));
+        GuestRules.Assessment newer = GuestRules.assess(ready, "m6i.xlarge");
+        assertFalse(newer.ready());
+        String why = check(newer.checks(), "target-supports-os").detail();
+        assertTrue(why.contains("after March 2021") && why.contains("\"targetType\": \"m5.xlarge\""), why);
+        assertTrue(GuestRules.assess(ready, "m5.xlarge").ready());
+        assertTrue(GuestRules.assess(ready, "t3.large").ready());
+        // Other releases are not limited by it.
+        GuestFacts ws2016 = with(guest("10.0.14393", "8.6.1", null, null, List.of(), UNSET), 3, "5.1", 528040, List.of());
+        assertTrue(check(GuestRules.assess(ws2016, "m6i.xlarge").checks(), "target-supports-os").passed());
+    }
+
+    @Test
     void dotNetBelow45IsRefusedByItsReleaseValue() {
         GuestRules.Assessment none = GuestRules.assess(with(guest("6.3.9600", "7.2.0", null, null, List.of(), UNSET), 3, "4.0", null, List.of()));
         assertFalse(none.ready());

@@ -156,6 +156,23 @@ class MigrationWorkflowTest {
         assertTrue(reason.contains("launch agent was not updated") && reason.contains("EC2Install.exe"), reason);
     }
 
+    /**
+     * The launch agent is updated last, after the migration verified: an installer that leaves the SSM agent dead
+     * cannot make the workflow roll back a healthy instance on Nitro (the update's wait gives up and says so).
+     */
+    @Test
+    void anEc2ConfigInstallerThatKillsTheAgentIsReportedAndTheMigrationKept() throws Exception {
+        Outcome o = run("seed-2012r2-private", seedGuestFailure("Ec2InstallKillsAgent"), input(SEED, ""), "auto");
+        assertEquals("SUCCEEDED", o.report().status(), o.progress());
+        assertEquals("m5.xlarge", o.instance(SEED).get("instanceType"));
+        assertEquals("migrated", o.tags(SEED).get("xen2nitro:status"));
+        assertTrue(o.list("replaceRootVolumeTasks").isEmpty(), "nothing was rolled back");
+        assertTrue(o.progress().indexOf("> VerifyMigration") < o.progress().indexOf("> UpdateLaunchAgent"), "verified before the update:\n"
+                + o.progress());
+        String reason = o.report().output().get("outcome").get("reason").asText();
+        assertTrue(reason.contains("launch agent was not updated"), reason);
+    }
+
     @Test
     void aPinnedPackageMissingFromTheBucketStopsTheMigrationBeforeTheGuestChanges() throws Exception {
         Outcome o = run("seed-2012r2-private", w -> w.replace("\"drivers/EC2Install/4.9.5777/EC2Install.zip\"", "\"drivers/EC2Install/4.9.5776/EC2Install.zip\""),

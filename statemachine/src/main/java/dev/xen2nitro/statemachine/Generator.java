@@ -41,7 +41,8 @@ import java.util.stream.Stream;
  *       first run and again for each of its {@code Reboots} (after exit 3010 the agent reboots Windows and
  *       runs the script again from the start), plus {@code RebootSeconds} for each reboot. A step may
  *       name its own {@code OnFailure} and {@code OnLimit} (default: the machine's), and
- *       {@code NextIfSkipped} when a skipped step goes elsewhere than {@code Next}.</li>
+ *       {@code NextIfSkipped} when a skipped step goes elsewhere than {@code Next}, and {@code Catch} for the
+ *       send and check tasks when their failures must not reach the failure catch.</li>
  *   <li>A Pass state with {@code PollCounters: true} starts every loop's counter (its Result).</li>
  * </ul>
  *
@@ -262,6 +263,9 @@ public final class Generator {
         selector.put("skipped.$", "$.skipped");
         selector.put("step", name);
         send.put("ResultPath", "$.command");
+        // A step whose failures must not end in the failure catch names its own Catch: it applies to the task
+        // that sends the command and to the task that checks it.
+        if (s.has("Catch")) send.set("Catch", s.get("Catch").deepCopy());
         send.put("Next", "Was" + name + "Sent");
         put(states, name, send, file);
 
@@ -277,7 +281,9 @@ public final class Generator {
         ObjectNode poll = JsonNodeFactory.instance.objectNode();
         poll.put("Every", defaults.path("Every").asInt(10));
         poll.put("Within", within);
-        poll.putObject("Check").set("Check" + name, defaults.get("Check").deepCopy());
+        ObjectNode check = defaults.get("Check").deepCopy();
+        if (s.has("Catch")) check.set("Catch", s.get("Catch").deepCopy());
+        poll.putObject("Check").set("Check" + name, check);
         poll.put("Decide", "Is" + name + "Done");
         ArrayNode until = poll.putArray("Until");
         ObjectNode done = until.addObject();

@@ -7,7 +7,8 @@ import dev.xen2nitro.functions.core.Validatable;
 /** Judges the captured guest facts ({@link GuestRules}): refusals, and the plan of guest steps. */
 public class AssessGuest extends JsonHandler<AssessGuest.Input, AssessGuest.Result> {
 
-    public record Input(String instanceId, String output) implements Validatable {
+    /** @param targetType the type preflight chose (null in a dry run that chose none): 2008 R2 runs on older Nitro types only */
+    public record Input(String instanceId, String output, String targetType) implements Validatable {
         @Override
         public void validate() {
             if (output == null || output.isBlank()) {
@@ -25,7 +26,7 @@ public class AssessGuest extends JsonHandler<AssessGuest.Input, AssessGuest.Resu
     @Override
     protected Result handle(Input in) {
         GuestFacts facts = GuestFacts.parse(in.output());
-        return new Result(in.instanceId(), facts, GuestRules.assess(facts));
+        return new Result(in.instanceId(), facts, GuestRules.assess(facts, in.targetType()));
     }
 
     @Override
@@ -35,6 +36,6 @@ public class AssessGuest extends JsonHandler<AssessGuest.Input, AssessGuest.Resu
 
     @Override
     protected Input sampleInput() {
-        return new Input("i-0123456789abcdef0", GuestFacts.sampleOutput());
+        return new Input("i-0123456789abcdef0", GuestFacts.sampleOutput(), "m5.xlarge");
     }
 }

@@ -71,6 +71,11 @@ public final class GuestRules {
     static final String PV_NEEDS_3033929 = "8.3.3";
 
     public static Assessment assess(GuestFacts g) {
+        return assess(g, null);
+    }
+
+    /** As {@link #assess(GuestFacts)}, also refusing a target type the guest's release does not run on. */
+    public static Assessment assess(GuestFacts g, String targetType) {
         List<Check> checks = new ArrayList<>();
         WindowsReleases.Decision release = WindowsReleases.of(g.os());
         boolean osKnown = release.supported() && DriverMatrix.supports(release.release());
@@ -98,6 +103,11 @@ public final class GuestRules {
         Step ena = driver(GuestStep.InstallEnaDriver, "ENA", d.ena(), pinned.ena());
         Step nvme = driver(GuestStep.InstallNvmeDriver, "NVMe", d.nvme(), pinned.nvme());
         checks.addAll(prerequisites(g, os, pv, ena, nvme));
+        String targetRefusal = dev.xen2nitro.functions.rules.Ws2008R2Targets.refusal(os, targetType);
+        if (targetType != null) {
+            checks.add(targetRefusal == null ? Check.pass("target-supports-os", targetType + " runs Windows Server " + os)
+                    : Check.fail("target-supports-os", targetRefusal));
+        }
         GuestFacts.LaunchAgent agent = g.launchAgent();
         Step launch;
         if (agent == null || agent.name() == null || agent.name().isBlank()) {

@@ -279,6 +279,11 @@ public final class Commands {
                 g.launchAgentUpdate = "running";
                 if (g.failures.contains("Ec2InstallFails")) {
                     g.launchAgentUpdate = "failed: EC2Install.exe /quiet /norestart exited 1; EC2Config is not updated";
+                } else if (g.failures.contains("Ec2InstallKillsAgent")) {
+                    // The installer stops the SSM agent it replaces and dies before the task writes a result: the
+                    // node never reports again and the result file still says running.
+                    g.agentReplacedAt = cloud.after(INSTALLER_SECONDS);
+                    g.agentBackAt = Long.MAX_VALUE;
                 } else {
                     g.pendingLaunchAgentVersion = version;
                     g.bundledSsmAgentVersion = EC2CONFIG_BUNDLED_SSM_AGENT;

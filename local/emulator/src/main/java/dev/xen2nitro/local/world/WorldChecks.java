@@ -26,7 +26,7 @@ final class WorldChecks {
     private static final Pattern VERSION = Pattern.compile("[0-9]+(\\.[0-9]+){1,3}");
     /** A step's name fails that step's command; the others break the guest on Nitro. */
     private static final Set<String> GUEST_FAILURES = Stream.concat(Arrays.stream(Commands.Step.values()).map(Enum::name),
-            Stream.of("EnaDriverBroken", "NvmeDriverBroken", "LosesStaticIpOnEna", "LosesStaticIpOnPv", "AgentStopped", "Ec2InstallFails")).collect(Collectors.toUnmodifiableSet());
+            Stream.of("EnaDriverBroken", "NvmeDriverBroken", "LosesStaticIpOnEna", "LosesStaticIpOnPv", "AgentStopped", "Ec2InstallFails", "Ec2InstallKillsAgent")).collect(Collectors.toUnmodifiableSet());
     private static final Set<String> SERVICES = Set.of("ec2", "ssm", "sns", "s3", "states", "lambda", "autoscaling");
     private static final Set<String> LIFECYCLE_STATES = Set.of("InService", "Standby", "Pending", "Terminating", "Detaching",
             "EnteringStandby");
