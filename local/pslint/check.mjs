@@ -1,10 +1,14 @@
 // Checks the PowerShell that the SSM documents of template.yaml run in the guest, with a real PowerShell
 // grammar (tree-sitter-powershell), for what only a Windows Server would otherwise show:
 //   syntax        the grammar finds an ERROR or a MISSING node, or a string holds "$name:": PowerShell would refuse the script.
-//   powershell3   a feature that PowerShell 2.0 lacks. Windows Server 2008 R2 ships PowerShell 2.0
-//                 ("Windows PowerShell System Requirements", Microsoft Learn) and our documents serve
-//                 every Windows Server release, so each script must run there. PowerShell 2.0 runs on
-//                 the .NET 2.0 CLR, so .NET 4.5 types (System.IO.Compression.ZipFile) are out too.
+//   powershell3   a feature that PowerShell 2.0 lacks, in a script that may run on PowerShell 2.0. Windows Server
+//                 2008 R2 ships PowerShell 2.0 ("Windows PowerShell System Requirements", Microsoft Learn). PowerShell
+//                 2.0 runs on the .NET 2.0 CLR, so .NET 4.5 types (System.IO.Compression.ZipFile) are out too.
+//                 AssessGuest refuses PowerShell below 3.0 whenever a package step runs (GuestRules), so the documents
+//                 in POWERSHELL3_DOCUMENTS, which run only after that refusal, may use PowerShell 3.0; every other
+//                 script, and every script given with --script, must run on 2.0: CaptureGuestFacts runs before the
+//                 version is known, and SetPowerManagement and RestoreNetworkConfig also run on a guest that needs
+//                 no package and so keeps PowerShell 2.0.
 //   exit-code     a native program whose exit code is not checked by the next statement. PowerShell does
 //                 not stop on a native program's failure, whatever $ErrorActionPreference says ("about
 //                 Automatic Variables", $LASTEXITCODE), so an unchecked failure runs on into the next step.
@@ -16,7 +20,8 @@
 //                 Guide); the packages come from a presigned URL with .NET's WebClient instead.
 //
 // node check.mjs TEMPLATE.yaml        every aws:runPowerShellScript script of every AWS::SSM::Document
-// node check.mjs --script FILE.ps1    one script
+// node check.mjs --script FILE.ps1    one script, held to every rule (PowerShell 2.0 included)
+// node check.mjs --powershell3-documents   the documents exempt from the powershell3 rule, one a line
 // Prints one finding a line, "DOCUMENT:LINE: RULE: what to do", LINE being the line of the file given;
 // exits 1 when it found any, 2 when it could not read its input.
 import { readFileSync } from 'node:fs';
@@ -49,6 +54,14 @@ const PS3_TYPES = new Map(Object.entries({
   'io.compression.zipfileextensions': '.NET 4.5 (PowerShell 2.0 runs on .NET 2.0)',
   'net.http.httpclient': '.NET 4.5 (PowerShell 2.0 runs on .NET 2.0)',
   'system.net.http.httpclient': '.NET 4.5 (PowerShell 2.0 runs on .NET 2.0)',
+}));
+// The SSM documents (template.yaml's logical IDs) that run only on a guest AssessGuest let through with PowerShell 3.0 or
+// later: the package steps, which it refuses below 3.0 (they unpack with .NET 4.5's ZipFile), and the check of the
+// EC2Config update, which runs only after UpdateLaunchAgent did. Any other document is held to PowerShell 2.0.
+export const POWERSHELL3_DOCUMENTS = new Map(Object.entries({
+  InstallPvDriverDocument: 'a package step', InstallEnaDriverDocument: 'a package step',
+  InstallNvmeDriverDocument: 'a package step', UpdateLaunchAgentDocument: 'a package step (EC2Config; EC2Launch is on 2016 or later)',
+  CheckLaunchAgentUpdateDocument: 'runs only after UpdateLaunchAgent',
 }));
 const PS3_OPERATORS = new Set(['-in', '-notin', '-iin', '-cin', '-inotin', '-cnotin', '-shl', '-shr']);
 const PS3_METHODS = new Set(['foreach', 'where']);
@@ -147,11 +160,16 @@ function readsExitCode(variable) {
     && n.namedChildren.some((c) => c.type === 'member_name' && c.text.toLowerCase() === 'exitcode');
 }
 
-/** Findings for one script: [{row, rule, message}], row 0-based within the script. */
-export function checkScript(source) {
+/**
+ * Findings for one script: [{row, rule, message}], row 0-based within the script. powerShell3 true: the script runs
+ * only where PowerShell 3.0 or later is, so the powershell3 rule does not apply; every other rule does.
+ */
+export function checkScript(source, { powerShell3 = false } = {}) {
   const tree = parser.parse(source);
   const out = [];
-  const add = (node, rule, message) => out.push({ row: node.startPosition.row, rule, message });
+  const add = (node, rule, message) => {
+    if (!(powerShell3 && rule === 'powershell3')) out.push({ row: node.startPosition.row, rule, message });
+  };
   for (const n of walk(tree.rootNode)) {
     if (n.type === 'ERROR' || n.isMissing) {
       add(n, 'syntax', n.isMissing ? `PowerShell expects ${n.type} here` : `PowerShell cannot parse "${n.text.split('\n')[0].slice(0, 60)}"`);
@@ -252,6 +270,10 @@ export function templateScripts(text) {
 function main(args) {
   let findings = [];
   let checked = 0;
+  if (args[0] === '--powershell3-documents' && args.length === 1) {
+    for (const d of POWERSHELL3_DOCUMENTS.keys()) console.log(d);
+    return 0;
+  }
   if (args[0] === '--script' && args[1]) {
     const source = readFileSync(args[1], 'utf8');
     checked = 1;
@@ -259,14 +281,14 @@ function main(args) {
   } else if (args.length === 1) {
     for (const s of templateScripts(readFileSync(args[0], 'utf8'))) {
       checked++;
-      findings.push(...checkScript(s.source).map((f) => `${s.document}:${s.firstLine + f.row}: ${f.rule}: ${f.message}`));
+      findings.push(...checkScript(s.source, { powerShell3: POWERSHELL3_DOCUMENTS.has(s.document) }).map((f) => `${s.document}:${s.firstLine + f.row}: ${f.rule}: ${f.message}`));
     }
     if (checked === 0) {
       console.error(`${args[0]} has no aws:runPowerShellScript step in any AWS::SSM::Document: nothing was checked`);
       return 2;
     }
   } else {
-    console.error('usage: node check.mjs TEMPLATE.yaml | node check.mjs --script FILE.ps1');
+    console.error('usage: node check.mjs TEMPLATE.yaml | node check.mjs --script FILE.ps1 | node check.mjs --powershell3-documents');
     return 2;
   }
   for (const f of findings) console.log(f);

@@ -261,6 +261,42 @@ class RulesTest {
                 "2012 R2 ships PowerShell 4.0 and .NET 4.5.1");
     }
 
+    static GuestFacts withAgent(GuestFacts g, String name, String version) {
+        return new GuestFacts(g.os(), g.productType(), g.powerShell(), g.dotNetRelease(), g.hotfixes(), g.drivers(),
+                new GuestFacts.LaunchAgent(name, version), g.network(), g.roles(), g.domainController(), g.power());
+    }
+
+    @Test
+    void everyPackageStepNeedsPowerShell3AndDotNet45NotOnlyEnaAndNvme() {
+        // 2008 R2 with PowerShell 2.0 and ENA, NVMe and EC2Config current: only the PV package would be unpacked, with .NET 4.5's
+        // ZipFile, which PowerShell 2.0 (CLR 2.0) cannot load. Before: only ENA and NVMe asked for PowerShell 3.0, so this guest passed.
+        GuestFacts pvOnly = withAgent(with(guest("6.1.7601", "7.2.0", "2.2.3", "1.3.2", List.of(), UNSET), 3, "2.0", 528040,
+                List.of("KB4474419", "KB3033929")), "EC2Config", "4.9.5777");
+        GuestRules.Assessment a = GuestRules.assess(pvOnly);
+        assertTrue(a.pv().run() && !a.ena().run() && !a.nvme().run() && !a.launchAgent().run(), a.toString());
+        assertFalse(a.ready());
+        String detail = check(a.checks(), "powershell-3").detail();
+        assertTrue(detail.contains("PowerShell 2.0") && detail.contains("(AWS PV)") && detail.contains("KB3191566")
+                && detail.contains(".NET Framework 4.5.2 or later first"), detail);
+        // The EC2Config update alone (2012 with PowerShell 2.0, every driver current): refused likewise, with 2012's update.
+        GuestFacts ec2ConfigOnly = with(guest("6.2.9200", "8.4.3", "2.6.0", "1.5.0", List.of(), UNSET), 3, "2.0", 378389, List.of());
+        GuestRules.Assessment b = GuestRules.assess(ec2ConfigOnly);
+        assertTrue(b.launchAgent().run() && !b.pv().run(), b.toString());
+        assertTrue(check(b.checks(), "powershell-3").detail().contains("(EC2Config)")
+                && check(b.checks(), "powershell-3").detail().contains("KB3191565"), check(b.checks(), "powershell-3").detail());
+        // The PV step alone without .NET 4.5 (PowerShell 3.0 on .NET 4.0): refused by its Release value.
+        GuestRules.Assessment c = GuestRules.assess(withAgent(with(guest("6.1.7601", "7.2.0", "2.2.3", "1.3.2", List.of(), UNSET), 3, "3.0", null,
+                List.of("KB4474419", "KB3033929")), "EC2Config", "4.9.5777"));
+        assertFalse(c.ready());
+        assertTrue(check(c.checks(), "powershell-3").passed());
+        assertTrue(check(c.checks(), "dotnet-4.5").detail().contains("install .NET Framework 4.5.2 or later"), c.checks().toString());
+        // No package step at all: nothing unpacks, so PowerShell 2.0 without .NET 4.5 is no reason to refuse.
+        GuestRules.Assessment none = GuestRules.assess(withAgent(with(guest("6.1.7601", "8.3.5", "2.2.3", "1.3.2", List.of(), UNSET), 3, "2.0", null,
+                List.of()), "EC2Config", "4.9.5777"));
+        assertTrue(none.ready(), none.checks().toString());
+        assertTrue(none.checks().stream().noneMatch(x -> x.name().equals("powershell-3") || x.name().equals("dotnet-4.5")), none.checks().toString());
+    }
+
     @Test
     void windows2008R2NeedsBothSha2UpdatesByKb() {
         GuestRules.Assessment none = GuestRules.assess(with(guest("6.1.7601", "7.2.0", null, null, List.of(), UNSET), 3, "5.1", 528040, List.of()));

@@ -130,6 +130,7 @@ class GuestAndServicesTest {
             case "xen2nitro-InstallPvDriver" -> "AWSPVDriver";
             case "xen2nitro-InstallEnaDriver" -> "AwsEnaNetworkDriver";
             case "xen2nitro-InstallNvmeDriver" -> "AWSNVMe";
+            case "xen2nitro-UpdateLaunchAgent" -> "EC2Install";
             default -> throw new IllegalArgumentException(document);
         };
         String bucket = "xen2nitro-drivers-123456789012";
@@ -173,15 +174,35 @@ class GuestAndServicesTest {
     }
 
     @Test
-    void theEnaAndNvmeScriptsFailOnPowerShell2AndEnaOn2008R2WithoutKb4474419() throws Exception {
+    void everyPackageFailsToUnpackOnPowerShell2AndEnaOn2008R2WithoutKb4474419() throws Exception {
         String legacy = "i-0f1e2d3c4b5a60001";
+        // PowerShell 2.0 beside .NET 4.8: the documents' Add-Type of System.IO.Compression.FileSystem fails on CLR 2.0, in the PV
+        // step and the EC2Config update as in the ENA and NVMe steps, and nothing is installed.
         try (Emulator e = Worlds.start("mixed-fleet", Worlds.guestField(legacy, "powerShell", "\"2.0\"")); SsmClient ssm = Worlds.ssm(e)) {
-            String ena = send(e, ssm, legacy, "xen2nitro-InstallEnaDriver", "2.2.3");
-            assertEquals(CommandInvocationStatus.FAILED, await(ssm, ena, legacy));
-            assertTrue(ssm.getCommandInvocation(r -> r.commandId(ena).instanceId(legacy)).standardErrorContent().contains("PowerShell 3.0"));
-            String nvme = send(e, ssm, legacy, "xen2nitro-InstallNvmeDriver", "1.3.2");
-            assertEquals(CommandInvocationStatus.FAILED, await(ssm, nvme, legacy));
-            assertNull(((Map<?, ?>) ((Map<?, ?>) instance(e, legacy).get("guest")).get("drivers")).get("ena"));
+            for (String[] step : List.of(new String[] {"xen2nitro-InstallPvDriver", "8.3.5", "AWSPVDriver"},
+                    new String[] {"xen2nitro-InstallEnaDriver", "2.2.3", "AwsEnaNetworkDriver"},
+                    new String[] {"xen2nitro-InstallNvmeDriver", "1.3.2", "AWSNVMe"}, new String[] {"xen2nitro-UpdateLaunchAgent", "4.9.5777", "EC2Install"})) {
+                String id = send(e, ssm, legacy, step[0], step[1]);
+                assertEquals(CommandInvocationStatus.FAILED, await(ssm, id, legacy), step[0]);
+                String error = ssm.getCommandInvocation(r -> r.commandId(id).instanceId(legacy)).standardErrorContent();
+                assertTrue(error.contains(step[2] + ".zip not unpacked") && error.contains("PowerShell 2.0 runs on CLR 2.0")
+                        && error.contains("Windows Management Framework 5.1"), error);
+            }
+            Map<?, ?> guest = (Map<?, ?>) instance(e, legacy).get("guest");
+            Map<?, ?> drivers = (Map<?, ?>) guest.get("drivers");
+            assertEquals("7.2.0", drivers.get("pv"));
+            assertNull(drivers.get("ena"));
+            assertNull(drivers.get("nvme"));
+            assertEquals("4.9.2400", ((Map<?, ?>) guest.get("launchAgent")).get("version"));
+        }
+        // PowerShell 5.1 without .NET 4.5 (2008 R2 ships none): the same, naming the missing .NET.
+        try (Emulator e = Worlds.start("mixed-fleet", Worlds.guestField(legacy, "dotNetRelease", "null")); SsmClient ssm = Worlds.ssm(e)) {
+            String pv = send(e, ssm, legacy, "xen2nitro-InstallPvDriver", "8.3.5");
+            assertEquals(CommandInvocationStatus.FAILED, await(ssm, pv, legacy));
+            String error = ssm.getCommandInvocation(r -> r.commandId(pv).instanceId(legacy)).standardErrorContent();
+            assertTrue(error.contains("AWSPVDriver.zip not unpacked") && error.contains("no .NET Framework 4.5 or later is installed")
+                    && error.contains("install .NET Framework 4.5.2 or later"), error);
+            assertEquals("7.2.0", ((Map<?, ?>) ((Map<?, ?>) instance(e, legacy).get("guest")).get("drivers")).get("pv"));
         }
         try (Emulator e = Worlds.start("mixed-fleet", Worlds.guestField(legacy, "hotfixes", "[\"KB3033929\"]")); SsmClient ssm = Worlds.ssm(e)) {
             String ena = send(e, ssm, legacy, "xen2nitro-InstallEnaDriver", "2.2.3");

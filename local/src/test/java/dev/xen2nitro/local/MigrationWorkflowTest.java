@@ -276,6 +276,24 @@ class MigrationWorkflowTest {
     }
 
     @Test
+    void windows2008R2OnPowerShell2NeedingOnlyThePvPackageIsRefusedAndNothingChanges() throws Exception {
+        // Before: only the ENA and NVMe steps asked for PowerShell 3.0, so this guest passed, got its backup AMI, and the PV step
+        // failed in the guest: its zip is unpacked with .NET 4.5's ZipFile, which PowerShell 2.0 (CLR 2.0) cannot load.
+        String legacy = "i-0f1e2d3c4b5a60001";
+        UnaryOperator<String> world = w -> Worlds.guestField(legacy, "powerShell", "\"2.0\"")
+                .apply(Worlds.guestField(legacy, "drivers", "{\"pv\":\"7.2.0\",\"ena\":\"2.2.3\",\"nvme\":\"1.3.2\"}")
+                        .apply(Worlds.guestField(legacy, "launchAgent", "{\"name\":\"EC2Config\",\"version\":\"4.9.5777\"}").apply(w)));
+        Outcome o = run("mixed-fleet", world, input(legacy, "\"targetType\":\"m5.large\""), "auto");
+        assertEquals("Xen2Nitro.GuestRefused", o.report().error(), o.progress());
+        o.assertNothingChanged();
+        // "(AWS PV)": the refusal names the package steps that would run, here the PV step alone.
+        String report = String.valueOf(o.list("notifications").get(0).get("message"));
+        assertTrue(report.contains("PowerShell 2.0") && report.contains("(AWS PV)") && report.contains("Windows Management Framework 5.1 (KB3191566"),
+                report);
+        assertEquals(List.of(), versionsSent(o, "xen2nitro-InstallPvDriver"));
+    }
+
+    @Test
     void windows2008R2WithoutTheSha2UpdatesIsRefusedNamingEachKb() throws Exception {
         String legacy = "i-0f1e2d3c4b5a60001";
         Outcome o = run("mixed-fleet", Worlds.guestField(legacy, "hotfixes", "[]"), input(legacy, "\"targetType\":\"m5.large\""), "auto");

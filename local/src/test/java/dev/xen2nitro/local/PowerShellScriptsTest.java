@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -21,9 +23,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The PowerShell the SSM documents run in the guest, parsed by a real PowerShell grammar
- * (local/pslint/check.mjs, tree-sitter-powershell): no syntax error, nothing PowerShell 2.0 lacks
- * (Windows Server 2008 R2), every native program's exit code checked, no Sysnative path, no AWS Tools for PowerShell. Nothing here
- * runs Windows, so this is the only place a script's own mistakes show before a real migration.
+ * (local/pslint/check.mjs, tree-sitter-powershell): no syntax error, nothing PowerShell 2.0 lacks (Windows Server 2008 R2) in
+ * a script that may run there, every native program's exit code checked, no Sysnative path, no AWS Tools for PowerShell. Nothing
+ * here runs Windows, so this is the only place a script's own mistakes show before a real migration. Scripts are named by the
+ * logical ID of their AWS::SSM::Document in template.yaml; a file given with --script is held to every rule.
  */
 class PowerShellScriptsTest {
     final Path root = Worlds.root();
@@ -115,6 +118,97 @@ class PowerShellScriptsTest {
         Result r = check("--script", root.resolve("local/src/test/resources/pslint/clean.ps1").toString());
         assertEquals(List.of(), r.findings());
         assertEquals(0, r.exit(), r.stderr());
+    }
+
+    /** The package steps and the check that follows the EC2Config update: AssessGuest refuses PowerShell below 3.0 before them. */
+    static final Set<String> POWERSHELL3_DOCUMENTS = Set.of("InstallPvDriverDocument", "InstallEnaDriverDocument", "InstallNvmeDriverDocument",
+            "UpdateLaunchAgentDocument", "CheckLaunchAgentUpdateDocument");
+
+    /**
+     * Only the documents that run after AssessGuest refused PowerShell below 3.0 may use PowerShell 3.0; CaptureGuestFacts runs
+     * before the version is known, SetPowerManagement and RestoreNetworkConfig also on a guest that needs no package.
+     */
+    @Test
+    void onlyDocumentsThatRunAfterThePowerShellRefusalAreExemptFromThePowerShell2Rule() throws Exception {
+        Result listed = check("--powershell3-documents");
+        assertEquals(0, listed.exit(), listed.stderr());
+        assertEquals(POWERSHELL3_DOCUMENTS, Set.copyOf(listed.findings()));
+        Map<String, String> scripts = new TreeMap<>();
+        JsonNode resources = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(root.resolve("template.yaml"))).path("Resources");
+        for (Map.Entry<String, JsonNode> e : resources.properties()) {
+            if (!"AWS::SSM::Document".equals(e.getValue().path("Type").asText())) continue;
+            StringBuilder all = new StringBuilder();
+            for (JsonNode step : e.getValue().path("Properties").path("Content").path("mainSteps")) {
+                for (JsonNode command : step.path("inputs").path("runCommand")) all.append(command.asText()).append('\n');
+            }
+            scripts.put(e.getKey(), all.toString());
+        }
+        assertTrue(scripts.keySet().containsAll(POWERSHELL3_DOCUMENTS), "each exempt document is in template.yaml: " + scripts.keySet());
+        assertTrue(scripts.containsKey("CaptureGuestFactsDocument"));
+        // The exemption is what lets the package documents pass: alone, each is caught by the PowerShell 2.0 rule for its ZipFile.
+        for (String document : List.of("InstallPvDriverDocument", "InstallEnaDriverDocument", "InstallNvmeDriverDocument", "UpdateLaunchAgentDocument")) {
+            assertTrue(scripts.get(document).contains("[IO.Compression.ZipFile]::ExtractToDirectory($zip, $dir)"), document + " unpacks with ZipFile");
+            Path alone = Files.createTempFile(document, ".ps1");
+            try {
+                Files.writeString(alone, scripts.get(document));
+                Result r = check("--script", alone.toString());
+                assertEquals(List.of("powershell3"), r.linesAndRules().stream().map(l -> l.split(" ")[1]).distinct().toList(),
+                        document + ":\n" + String.join("\n", r.findings()));
+            } finally {
+                Files.deleteIfExists(alone);
+            }
+        }
+    }
+
+    /** In a template, the PowerShell 2.0 rule holds CaptureGuestFacts and not a package step; every other rule holds both. */
+    @Test
+    void thePowerShell2RuleCatchesCaptureGuestFactsButNotAPackageStepWhileTheOtherRulesHoldEveryScript() throws Exception {
+        Path template = Files.createTempFile("template", ".yaml");
+        String script = """
+                                      $ErrorActionPreference = 'Stop'
+                                      $facts = [ordered]@{ os = 'x' }
+                                      Add-Type -AssemblyName System.IO.Compression.FileSystem
+                                      [IO.Compression.ZipFile]::ExtractToDirectory($zip, $dir)
+                                      dpinst.exe /S
+                                      & "$env:SystemRoot\\sysnative\\cmd.exe" /c ver
+                                      if ($LASTEXITCODE -ne 0) { exit 1 }
+                                      Read-S3Object -BucketName b -Key k -File f
+                                      if ($facts.os -eq 'x') {
+                """;
+        try {
+            Files.writeString(template, "Resources:\n" + document("CaptureGuestFactsDocument", script) + document("InstallPvDriverDocument", script));
+            Result r = check(template.toString());
+            assertEquals(1, r.exit());
+            List<String> rules = r.findings().stream().map(f -> f.substring(0, f.indexOf(": ", f.indexOf(": ") + 2))).toList();
+            // The first document's script starts on line 13, the second's on line 33 (a header of 11 lines each, see document()).
+            assertEquals(List.of(
+                    "CaptureGuestFactsDocument:14: powershell3", "CaptureGuestFactsDocument:16: powershell3",
+                    "CaptureGuestFactsDocument:17: exit-code", "CaptureGuestFactsDocument:18: sysnative",
+                    "CaptureGuestFactsDocument:20: aws-tools", "CaptureGuestFactsDocument:21: syntax",
+                    "InstallPvDriverDocument:37: exit-code", "InstallPvDriverDocument:38: sysnative",
+                    "InstallPvDriverDocument:40: aws-tools", "InstallPvDriverDocument:41: syntax"),
+                    rules,
+                    String.join("\n", r.findings()));
+        } finally {
+            Files.deleteIfExists(template);
+        }
+    }
+
+    /** One AWS::SSM::Document with one aws:runPowerShellScript step whose script is the block given, indented as in template.yaml. */
+    static String document(String logicalId, String script) {
+        return """
+                  %s:
+                    Type: AWS::SSM::Document
+                    Properties:
+                      Name: !Sub "${AWS::StackName}-%s"
+                      Content:
+                        mainSteps:
+                          - action: aws:runPowerShellScript
+                            name: Step
+                            inputs:
+                              runCommand:
+                                - |
+                %s""".formatted(logicalId, logicalId.replace("Document", ""), script);
     }
 
     @Test

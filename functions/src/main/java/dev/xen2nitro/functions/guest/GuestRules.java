@@ -35,7 +35,8 @@ public final class GuestRules {
      * {@code Release} value of 4.5 or later is 378389 (Microsoft, "How to: Determine which .NET Framework
      * versions are installed": "378389 .NET Framework 4.5"; the key is absent below 4.5). The guest downloads
      * the packages over HTTPS with .NET, and every AWS endpoint, S3 included, accepts TLS 1.2 or later only
-     * (AWS Security Blog, "TLS 1.2 to become the minimum TLS protocol level for all AWS API endpoints").
+     * (AWS Security Blog, "TLS 1.2 to become the minimum TLS protocol level for all AWS API endpoints"). The guest
+     * then unpacks them with {@code System.IO.Compression.ZipFile}, also .NET Framework 4.5 or later.
      */
     static final int DOTNET_45_RELEASE = 378389;
 
@@ -66,6 +67,11 @@ public final class GuestRules {
      * 3033929 (EC2 User Guide, "Paravirtual drivers for Windows instances", PV 8.3.3: "To update this driver on
      * Windows Server 2008 R2 instances, you must first verify that the appropriate patches are installed to
      * address the following Microsoft Security Advisory: Microsoft Security Advisory 3033929").
+     * Only KB3033929 itself is accepted: whether the later SHA-2 code signing support update KB4474419 includes or
+     * replaces its SHA-2 code signing support on Windows 7 and Windows Server 2008 R2 could not be confirmed from a
+     * Microsoft source (Microsoft's "2019 SHA-2 Code Signing Support requirement for Windows and WSUS", KB4472027, says
+     * nothing of 3033929, and neither KB article's replacement information could be read), so a guest with KB4474419 only
+     * is still refused.
      */
     static final String KB_ADVISORY_3033929 = "KB3033929";
     static final String PV_NEEDS_3033929 = "8.3.3";
@@ -102,12 +108,6 @@ public final class GuestRules {
                 : driver(GuestStep.InstallPvDriver, "AWS PV", d.pv(), pinned.pv());
         Step ena = driver(GuestStep.InstallEnaDriver, "ENA", d.ena(), pinned.ena());
         Step nvme = driver(GuestStep.InstallNvmeDriver, "NVMe", d.nvme(), pinned.nvme());
-        checks.addAll(prerequisites(g, os, pv, ena, nvme));
-        String targetRefusal = dev.xen2nitro.functions.rules.Ws2008R2Targets.refusal(os, targetType);
-        if (targetType != null) {
-            checks.add(targetRefusal == null ? Check.pass("target-supports-os", targetType + " runs Windows Server " + os)
-                    : Check.fail("target-supports-os", targetRefusal));
-        }
         GuestFacts.LaunchAgent agent = g.launchAgent();
         Step launch;
         if (agent == null || agent.name() == null || agent.name().isBlank()) {
@@ -118,27 +118,52 @@ public final class GuestRules {
                     ? new Step(GuestStep.UpdateLaunchAgent, false, want, agent.name() + " " + agent.version() + " is current")
                     : new Step(GuestStep.UpdateLaunchAgent, true, want, agent.name() + " " + agent.version() + " -> " + want + ", configuration kept");
         }
+        // The EC2Config update unpacks a package as the drivers do; EC2Launch's step installs nothing.
+        boolean ec2ConfigPackage = launch.run() && "EC2Config".equalsIgnoreCase(agent.name());
+        checks.addAll(prerequisites(g, os, pv, ena, nvme, ec2ConfigPackage));
+        String targetRefusal = dev.xen2nitro.functions.rules.Ws2008R2Targets.refusal(os, targetType);
+        if (targetType != null) {
+            checks.add(targetRefusal == null ? Check.pass("target-supports-os", targetType + " runs Windows Server " + os)
+                    : Check.fail("target-supports-os", targetRefusal));
+        }
         Step power = power(g.power());
         boolean ready = checks.stream().allMatch(Check::passed);
         return new Assessment(ready, checks, pv, ena, nvme, launch, agent == null ? null : agent.name(), power, g.network());
     }
 
-    /** What Windows must have before the driver steps can work; each refusal names what to install. */
-    static List<Check> prerequisites(GuestFacts g, String os, Step pv, Step ena, Step nvme) {
+    /** What Windows must have before the package steps can work; each refusal names what to install. */
+    static List<Check> prerequisites(GuestFacts g, String os, Step pv, Step ena, Step nvme, boolean ec2ConfigPackage) {
         List<Check> out = new ArrayList<>();
         Set<String> hotfixes = new HashSet<>();
         if (g.hotfixes() != null) g.hotfixes().forEach(h -> hotfixes.add(h.trim().toUpperCase(Locale.ROOT)));
-        if (ena.run() || nvme.run()) {
-            // The ENA and NVMe install scripts need PowerShell 3.0 or later (EC2 User Guide, "Install the ENA driver" and
-            // "AWS NVMe drivers", prerequisites; "Migrate to latest generation instance types": "You must use PowerShell
-            // version 3.0 or later").
+        List<String> packages = new ArrayList<>();
+        if (pv.run()) packages.add("AWS PV");
+        if (ena.run()) packages.add("ENA");
+        if (nvme.run()) packages.add("NVMe");
+        if (ec2ConfigPackage) packages.add("EC2Config");
+        if (!packages.isEmpty()) {
+            // Every package step unpacks its zip with ZipFile.ExtractToDirectory of System.IO.Compression.FileSystem, a .NET
+            // Framework 4.5 assembly (Microsoft Learn, "ZipFile.ExtractToDirectory Method": .NET Framework 4.5 and later).
+            // PowerShell 2.0 runs on CLR 2.0 and cannot load a .NET 4.5 assembly even where .NET 4.5 is installed; PowerShell 3.0
+            // and later run on CLR 4 (Microsoft, "Windows PowerShell System Requirements"). AWS's ENA and NVMe install scripts
+            // need PowerShell 3.0 or later too (EC2 User Guide, "Install the ENA driver" and "AWS NVMe drivers", prerequisites;
+            // "Migrate to latest generation instance types": "You must use PowerShell version 3.0 or later").
             String ps = g.powerShell();
             boolean known = ps != null && ps.matches("[0-9]+(\\.[0-9]+)*");
+            String steps = String.join(", ", packages);
             out.add(known && Versions.atLeast(ps, "3.0")
                     ? Check.pass("powershell-3", "PowerShell " + ps)
                     : Check.fail("powershell-3", "the guest has PowerShell " + (ps == null ? "of an unknown version" : ps)
-                            + "; AWS's ENA and NVMe install scripts need PowerShell 3.0 or later: install " + wmfFor(os)
-                            + ", restart Windows, then start the migration again"));
+                            + "; the package steps (" + steps + ") unpack with .NET Framework 4.5, which PowerShell 2.0 cannot load (it runs"
+                            + " on CLR 2.0 even where .NET 4.5 is installed), and AWS's ENA and NVMe install scripts need PowerShell 3.0 or"
+                            + " later: install " + wmfFor(os) + ", restart Windows, then start the migration again"));
+            Integer release = g.dotNetRelease();
+            out.add(release != null && release >= DOTNET_45_RELEASE
+                    ? Check.pass("dotnet-4.5", ".NET Framework 4.5 or later (Release " + release + ")")
+                    : Check.fail("dotnet-4.5", "the guest has " + (release == null ? "no .NET Framework 4.5 or later" : ".NET Framework Release "
+                            + release) + "; the package steps (" + steps + ") download over TLS 1.2, which AWS endpoints require, and unpack"
+                            + " with ZipFile, both of which need .NET Framework 4.5 or later (Release " + DOTNET_45_RELEASE + "): install"
+                            + " .NET Framework 4.5.2 or later, restart Windows, then start the migration again"));
         }
         if (os.equals("2008R2") && ena.run()) {
             out.add(hotfixes.contains(KB_SHA2_CODE_SIGNING)
@@ -154,13 +179,6 @@ public final class GuestRules {
                             + " Microsoft Security Advisory 3033929: install " + KB_ADVISORY_3033929
                             + ", restart Windows, then start the migration again"));
         }
-        Integer release = g.dotNetRelease();
-        out.add(release != null && release >= DOTNET_45_RELEASE
-                ? Check.pass("dotnet-4.5", ".NET Framework 4.5 or later (Release " + release + ")")
-                : Check.fail("dotnet-4.5", "the guest has " + (release == null ? "no .NET Framework 4.5 or later" : ".NET Framework Release "
-                        + release) + "; the guest downloads the driver packages with .NET over TLS 1.2, which AWS endpoints require and"
-                        + " which needs .NET Framework 4.5 or later (Release " + DOTNET_45_RELEASE + "): install .NET Framework 4.5.2 or"
-                        + " later, restart Windows, then start the migration again"));
         return out;
     }
 

@@ -209,6 +209,7 @@ public final class Commands {
         String pkg = step == Step.UpdateLaunchAgent && "EC2Config".equals(g.launchAgentName) ? "EC2Install" : step.packageName();
         if (pkg != null) {
             String problem = packageProblem(inv, i, pkg, version);
+            if (problem == null) problem = unpackProblem(g, pkg);
             if (problem != null) {
                 finish(inv, "Failed", 1, "", problem);
                 return;
@@ -329,6 +330,27 @@ public final class Commands {
             done.add(part[0]);
         }
         finish(inv, "Success", 0, "network configuration restored on the adapters " + String.join(", ", done), "");
+    }
+
+    /**
+     * Why the downloaded zip cannot be unpacked, or null. The documents unpack with ZipFile.ExtractToDirectory of
+     * System.IO.Compression.FileSystem, which exists from .NET Framework 4.5 on (Microsoft Learn, "ZipFile.ExtractToDirectory
+     * Method"); Add-Type cannot load it in PowerShell 2.0, which runs on CLR 2.0 whatever .NET 4.x is installed beside it, nor
+     * anywhere .NET 4.5 or later is not installed (.NET Framework Release below 378389, "How to: Determine which .NET Framework
+     * versions are installed"). Like the documents' Expand-Package, the message says what to install.
+     */
+    static String unpackProblem(WindowsGuest g, String pkg) {
+        boolean ps3 = g.powerShell != null && compare(g.powerShell, "3.0") >= 0;
+        boolean net45 = g.dotNetRelease != null && g.dotNetRelease >= 378389;
+        if (ps3 && net45) {
+            return null;
+        }
+        String why = !ps3 ? "PowerShell " + (g.powerShell == null ? "of no known version" : g.powerShell)
+                + " runs on CLR 2.0, which cannot load a .NET 4.5 assembly even where .NET 4.5 is installed"
+                : "no .NET Framework 4.5 or later is installed" + (g.dotNetRelease == null ? "" : " (Release " + g.dotNetRelease + ")");
+        return pkg + ".zip not unpacked: Add-Type cannot load System.IO.Compression.FileSystem, which needs PowerShell 3.0 or later and"
+                + " .NET Framework 4.5 or later; " + why + ": install .NET Framework 4.5.2 or later and Windows Management Framework 5.1,"
+                + " restart Windows, then run the step again";
     }
 
     /**
