@@ -318,7 +318,9 @@ class RulesTest {
         GuestRules.Assessment newer = GuestRules.assess(ready, "m6i.xlarge");
         assertFalse(newer.ready());
         String why = check(newer.checks(), "target-supports-os").detail();
-        assertTrue(why.contains("after March 2021") && why.contains("\"targetType\": \"m5.xlarge\""), why);
+        assertTrue(why.contains("after March 2021") && why.contains("such as m5,"), why);
+        String memory = check(GuestRules.assess(ready, "x2iedn.32xlarge").checks(), "target-supports-os").detail();
+        assertTrue(memory.contains("such as r5,"), memory);
         assertTrue(GuestRules.assess(ready, "m5.xlarge").ready());
         assertTrue(GuestRules.assess(ready, "t3.large").ready());
         // Other releases are not limited by it.

@@ -18,6 +18,16 @@ public final class Ws2008R2Targets {
             "r5", "r5d", "r5a", "r5ad", "r5n", "r5dn", "r5b",
             "t3", "t3a", "z1d", "i3en", "d3", "d3en", "g4dn", "inf1", "p3dn");
 
+    /** The family of the same kind (memory, compute, burstable, general purpose) announced before March 2021. */
+    static String older(String family) {
+        return switch (family.charAt(0)) {
+            case 'r', 'x', 'u', 'z' -> "r5";
+            case 'c' -> "c5";
+            case 't' -> "t3";
+            default -> "m5";
+        };
+    }
+
     /** Why {@code os} cannot run on {@code targetType}, or null when it can (or when either is unknown). */
     public static String refusal(String os, String targetType) {
         if (!"2008R2".equals(os) || targetType == null || targetType.indexOf('.') < 0) {
@@ -28,7 +38,7 @@ public final class Ws2008R2Targets {
             return null;
         }
         return "the target type " + targetType + " is of a family released after March 2021, which does not support Windows Server"
-                + " 2008 R2 (its last ENA driver, 2.2.3, says so): start again with an older Nitro type such as m5, c5, r5 or t3"
-                + " of the same size (\"targetType\": \"m5." + targetType.substring(targetType.indexOf('.') + 1) + "\")";
+                + " 2008 R2 (its last ENA driver, 2.2.3, says so): start again with \"targetType\" set to a type of a family announced"
+                + " before then, such as " + older(family) + ", that fits the instance (check that the size exists and holds its memory)";
     }
 }
