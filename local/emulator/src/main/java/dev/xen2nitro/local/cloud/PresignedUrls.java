@@ -75,15 +75,7 @@ public final class PresignedUrls {
         if (!region.equals(urlRegion)) {
             return new Verdict(bucket, key, "PermanentRedirect: the bucket " + bucket + " is in " + region + ", the URL names " + urlRegion);
         }
-        Map<String, String> query = new TreeMap<>();
-        String rawQuery = uri.getRawQuery() == null ? "" : uri.getRawQuery();
-        for (String part : rawQuery.split("&")) {
-            if (part.isEmpty()) continue;
-            int eq = part.indexOf('=');
-            String k = URLDecoder.decode(eq < 0 ? part : part.substring(0, eq), StandardCharsets.UTF_8);
-            String val = eq < 0 ? "" : URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8);
-            query.put(k, val);
-        }
+        Map<String, String> query = new TreeMap<>(dev.xen2nitro.local.wire.QueryCodec.parseForm(uri.getRawQuery()));
         String algorithm = query.get("X-Amz-Algorithm"), credential = query.get("X-Amz-Credential"), date = query.get("X-Amz-Date"),
                 expires = query.get("X-Amz-Expires"), signed = query.get("X-Amz-SignedHeaders"), signature = query.get("X-Amz-Signature");
         if (!"AWS4-HMAC-SHA256".equals(algorithm) || credential == null || date == null || expires == null || signed == null || signature == null) {
