@@ -35,8 +35,12 @@ public final class PresignedUrls {
     private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
     /** S3 refuses an X-Amz-Expires above seven days (S3 API Reference, query-string authentication). */
     private static final long MAX_EXPIRES = 604_800;
-    /** No URL expires sooner than this after its X-Amz-Date, in real milliseconds, whatever the time factor. */
-    public static final long MIN_REAL_MILLIS = 3000;
+    /**
+     * No URL expires sooner than this after its X-Amz-Date, in real milliseconds, whatever the time factor: the
+     * Lambda host's floor for a function's timeout, so that a loaded machine (or a local cloud that takes seconds to
+     * open) never passes for an expired URL.
+     */
+    public static final long MIN_REAL_MILLIS = 30_000;
 
     /**
      * @param nowMillis the emulator's clock
@@ -123,7 +127,7 @@ public final class PresignedUrls {
         }
         // X-Amz-Date has whole seconds: the signing may have happened up to a second after it. A URL scaled to under a
         // second of real time would expire while a busy machine runs the function that sends it, so no URL expires
-        // within MIN_REAL_MILLIS of being signed (as the Lambda host never times a function out under 30 s).
+        // within MIN_REAL_MILLIS of being signed (the Lambda host never times a function out under 30 s either).
         long realMillisSince = Math.max(0, nowMillis - signedAt - 999);
         if (realMillisSince > MIN_REAL_MILLIS && realMillisSince / (1000.0 * timeFactor) > lifetime) {
             return new Verdict(bucket, key, "AccessDenied: Request has expired (X-Amz-Expires " + lifetime + " s)");
