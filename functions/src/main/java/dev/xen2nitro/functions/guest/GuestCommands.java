@@ -21,12 +21,31 @@ final class GuestCommands {
         return send(instanceId, execution, step, parameters, "");
     }
 
+    /** SSM limits a command's comment to 100 characters (SendCommand API reference, Comment). */
+    static final int COMMENT_LIMIT = 100;
+
+    /**
+     * The comment that finds a step's command again: the step, the label, a digest of the execution and the label
+     * (so that no two sends of one execution, and no two executions, share it, however long the execution's name),
+     * then as much of the execution's name as fits, for an operator reading the command history.
+     */
+    static String comment(GuestStep step, String execution, String label) {
+        String digest;
+        try {
+            digest = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest((execution + "\n" + label).getBytes(java.nio.charset.StandardCharsets.UTF_8))).substring(0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        String base = "xen2nitro " + step + (label.isEmpty() ? "" : " " + label) + " " + digest;
+        String named = base + " " + execution;
+        return named.length() <= COMMENT_LIMIT ? named : named.substring(0, COMMENT_LIMIT);
+    }
+
     /** As {@link #send(String, String, GuestStep, Map)}, once per execution and {@code label} (a step sent repeatedly names each send). */
     static String send(String instanceId, String execution, GuestStep step, Map<String, List<String>> parameters, String label) {
         String document = step.document();
-        String full = "xen2nitro " + step + " " + execution + (label.isEmpty() ? "" : " " + label);
-        // SSM limits a command's comment to 100 characters.
-        String comment = full.length() > 100 ? full.substring(0, 100) : full;
+        String comment = comment(step, execution, label);
         String existing = AwsCalls.call("ListCommandInvocations " + instanceId, () -> Aws.ssm()
                 .listCommandInvocationsPaginator(r -> r.instanceId(instanceId)).commandInvocations().stream()
                 .filter(c -> document.equals(c.documentName()) && comment.equals(c.comment()))

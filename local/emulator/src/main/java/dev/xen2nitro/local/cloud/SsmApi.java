@@ -38,6 +38,12 @@ public final class SsmApi {
     }
 
     public SendCommandResponse sendCommand(SendCommandRequest r) {
+        // Comment: "Length Constraints: Maximum length of 100" (SendCommand API reference); the service validates the
+        // request's shape before anything else.
+        if (r.comment() != null && r.comment().length() > 100) {
+            throw new AwsError("ValidationException", "1 validation error detected: Value '" + r.comment()
+                    + "' at 'comment' failed to satisfy constraint: Member must have length less than or equal to 100");
+        }
         String doc = r.documentName();
         boolean ours = Commands.Step.ofDocument(doc).isPresent();
         if (!doc.startsWith("AWS-") && !cloud.commands.documents.containsKey(doc) && !ours) {
