@@ -54,6 +54,13 @@ class MigrationWorkflowTest {
             return list("calls").stream().filter(c -> operation.equals(c.get("operation")) && c.get("error") == null).count();
         }
 
+        /** The refusal of a guest before anything changed: asserts both, and returns the report mailed to the operator. */
+        String guestRefusedWithNothingChanged() {
+            assertEquals("Xen2Nitro.GuestRefused", report.error(), progress);
+            assertNothingChanged();
+            return String.valueOf(list("notifications").get(0).get("message"));
+        }
+
         /** Instances, endpoints, security groups and images as they were before the execution. */
         void assertNothingChanged() {
             for (String key : List.of("instances", "vpcEndpoints", "securityGroups", "images", "replaceRootVolumeTasks")) {
@@ -269,9 +276,7 @@ class MigrationWorkflowTest {
     void powerShell2IsRefusedWithTheWmfUpdateToInstallAndNothingChanges() throws Exception {
         // Before: nothing read the PowerShell version, and the ENA install.ps1 failed on the guest after the backup.
         Outcome o = run("seed-2012r2-private", Worlds.guestField(SEED, "powerShell", "\"2.0\""), input(SEED, ""), "auto");
-        assertEquals("Xen2Nitro.GuestRefused", o.report().error(), o.progress());
-        o.assertNothingChanged();
-        String report = String.valueOf(o.list("notifications").get(0).get("message"));
+        String report = o.guestRefusedWithNothingChanged();
         assertTrue(report.contains("PowerShell 2.0") && report.contains("Windows Management Framework 5.1 (KB3191564)"), report);
     }
 
@@ -284,10 +289,8 @@ class MigrationWorkflowTest {
                 .apply(Worlds.guestField(legacy, "drivers", "{\"pv\":\"7.2.0\",\"ena\":\"2.2.3\",\"nvme\":\"1.3.2\"}")
                         .apply(Worlds.guestField(legacy, "launchAgent", "{\"name\":\"EC2Config\",\"version\":\"4.9.5777\"}").apply(w)));
         Outcome o = run("mixed-fleet", world, input(legacy, "\"targetType\":\"m5.large\""), "auto");
-        assertEquals("Xen2Nitro.GuestRefused", o.report().error(), o.progress());
-        o.assertNothingChanged();
         // "(AWS PV)": the refusal names the package steps that would run, here the PV step alone.
-        String report = String.valueOf(o.list("notifications").get(0).get("message"));
+        String report = o.guestRefusedWithNothingChanged();
         assertTrue(report.contains("PowerShell 2.0") && report.contains("(AWS PV)") && report.contains("Windows Management Framework 5.1 (KB3191566"),
                 report);
         assertEquals(List.of(), versionsSent(o, "xen2nitro-InstallPvDriver"));
@@ -297,18 +300,14 @@ class MigrationWorkflowTest {
     void windows2008R2WithoutTheSha2UpdatesIsRefusedNamingEachKb() throws Exception {
         String legacy = "i-0f1e2d3c4b5a60001";
         Outcome o = run("mixed-fleet", Worlds.guestField(legacy, "hotfixes", "[]"), input(legacy, "\"targetType\":\"m5.large\""), "auto");
-        assertEquals("Xen2Nitro.GuestRefused", o.report().error(), o.progress());
-        o.assertNothingChanged();
-        String report = String.valueOf(o.list("notifications").get(0).get("message"));
+        String report = o.guestRefusedWithNothingChanged();
         assertTrue(report.contains("install KB4474419") && report.contains("install KB3033929"), report);
     }
 
     @Test
     void aClientEditionIsRefusedAsNotWindowsServer() throws Exception {
         Outcome o = run("seed-2012r2-private", Worlds.guestField(SEED, "productType", "1"), input(SEED, ""), "auto");
-        assertEquals("Xen2Nitro.GuestRefused", o.report().error(), o.progress());
-        o.assertNothingChanged();
-        String report = String.valueOf(o.list("notifications").get(0).get("message"));
+        String report = o.guestRefusedWithNothingChanged();
         assertTrue(report.contains("migrates Windows Server only"), report);
     }
 
