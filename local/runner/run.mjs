@@ -6,7 +6,9 @@
 // A Task on arn:aws:states:::states:startExecution.sync[:2] (which the package does not implement
 // either) runs the named state machine here as a child execution and waits for it, as AWS does.
 // Prints one JSON object per line: the execution's events (a child's state names prefixed with its
-// state machine's name and a colon), then {"type":"Result"}.
+// state machine's name and a colon), then {"type":"Result"} with status SUCCEEDED, FAILED, TIMED_OUT or
+// ABORTED. A line "abort" on stdin stops the execution as StopExecution does: it ends ABORTED, and runs
+// none of its remaining states (a Lambda invocation already under way goes on, as in AWS).
 //
 // Usage: node run.mjs --definition FILE --input FILE --emulator URL --approval auto|reject|manual
 //                     [--state-machines FILE] [--time-factor F] [--name NAME]
@@ -156,6 +158,7 @@ function optimizedLambda(stateName, state, accessKey) {
     const timeoutMs = seconds ? scaled(seconds) : Infinity;
     const deadline = Date.now() + timeoutMs;
     for (;;) {
+      if (aborted) throw new TaskError('States.Runtime', 'the execution was stopped');
       const left = Math.min(1000, deadline - Date.now());
       if (left <= 0) {
         await fetch(`${emulator}/_local/tasks/${encodeURIComponent(token)}/expire`, { method: 'POST' });
@@ -238,15 +241,33 @@ async function childExecution(params, json, accessKey) {
 
 const { execution, events, failed } = start(definition, input, executionName, topArn, '', credentials[topArn]);
 
+let aborted = false;
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (chunk) => {
+  if (!aborted && chunk.split('\n').some((line) => line.trim() === 'abort')) {
+    aborted = true;
+    execution.abort();
+  }
+});
+process.stdin.on('error', () => {});
+
 try {
   const output = await execution.result;
   await events;
   emit({ type: 'Result', status: 'SUCCEEDED', output });
 } catch (err) {
-  await events.catch(() => {});
-  // The execution's own error and cause are those of its ExecutionFailed event (the rejection wraps them).
-  const executionFailed = failed();
-  const error = executionFailed ? executionFailed.Error : err.name;
-  const cause = executionFailed ? executionFailed.Cause : err.message;
-  emit({ type: 'Result', status: 'FAILED', error, cause: typeof cause === 'string' ? cause : JSON.stringify(cause) });
+  // An aborted execution's event log may wait for a task that is still under way: it is not waited for.
+  await Promise.race([events.catch(() => {}), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+  if (err && err.name === 'ExecutionAbortedError') {
+    emit({ type: 'Result', status: 'ABORTED', error: null, cause: null });
+  } else if (err && err.name === 'ExecutionTimeoutError') {
+    emit({ type: 'Result', status: 'TIMED_OUT', error: 'States.Timeout', cause: 'the execution ran longer than its TimeoutSeconds' });
+  } else {
+    // The execution's own error and cause are those of its ExecutionFailed event (the rejection wraps them).
+    const executionFailed = failed();
+    const error = executionFailed ? executionFailed.Error : err.name;
+    const cause = executionFailed ? executionFailed.Cause : err.message;
+    emit({ type: 'Result', status: 'FAILED', error, cause: typeof cause === 'string' ? cause : JSON.stringify(cause) });
+  }
 }
+process.stdin.destroy();

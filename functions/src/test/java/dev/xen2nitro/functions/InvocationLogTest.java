@@ -77,7 +77,7 @@ class InvocationLogTest {
     @Test
     void aFailedInvocationNamesTheErrorTypeAndNeverTheTaskToken() throws Exception {
         String token = "AQCEAAAAKgAAAAMAAAAAAAAAAX-secret-token";
-        String in = "{\"instanceId\":\"i-0a1b2c3d4e5f60001\",\"execution\":\"run-1\",\"taskToken\":\"" + token + "\",\"unknown\":1}";
+        String in = "{\"instanceId\":\"i-0a1b2c3d4e5f60001\",\"execution\":\"arn:aws:states:us-east-1:123456789012:execution:m:run-1\",\"taskToken\":\"" + token + "\",\"unknown\":1}";
         Captured c = new Captured("xen2nitro-RequestApprovalFunction-1A2B");
         assertThrows(InvalidInputException.class, () -> new dev.xen2nitro.functions.approval.RequestApproval()
                 .handleRequest(new ByteArrayInputStream(in.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), c));

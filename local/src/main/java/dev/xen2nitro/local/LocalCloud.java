@@ -134,6 +134,12 @@ public final class LocalCloud implements AutoCloseable {
         return new Runner(projectRoot, template, emulator, host, progress).run(stateMachine, inputJson, approval);
     }
 
+    /** As {@link #run(String, String, String, PrintStream)}, telling {@code listener} of each state the execution enters. */
+    public Runner.Report run(String stateMachine, String inputJson, String approval, PrintStream progress, Runner.StateListener listener)
+            throws IOException, InterruptedException {
+        return new Runner(projectRoot, template, emulator, host, progress).onStateEntered(listener).run(stateMachine, inputJson, approval);
+    }
+
     /** Runs {@code asl} as the state machine {@code role} of template.yaml would, with its role. */
     public Runner.Report runDefinition(String asl, String inputJson, String approval, String role, PrintStream progress)
             throws IOException, InterruptedException {

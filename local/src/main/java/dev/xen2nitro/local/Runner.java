@@ -25,8 +25,13 @@ import java.util.UUID;
 public final class Runner {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public record Report(String status, String error, String cause, JsonNode output, List<Map<String, Object>> states,
-                         long durationMillis) {
+    /**
+     * @param executionArn the execution's ARN
+     * @param triggered the executions EventBridge rules of the template started when this one ended (the cleanup
+     *                  after a migration that ended FAILED, TIMED_OUT or ABORTED), in order
+     */
+    public record Report(String executionArn, String status, String error, String cause, JsonNode output, List<Map<String, Object>> states,
+                         long durationMillis, List<Report> triggered) {
         public List<String> visited() {
             return states.stream().map(s -> (String) s.get("name")).toList();
         }
@@ -40,6 +45,8 @@ public final class Runner {
             m.put("statesVisited", visited());
             m.put("states", states);
             m.put("output", output);
+            m.put("executionArn", executionArn);
+            m.put("triggered", triggered.stream().map(Report::toMap).toList());
             return m;
         }
     }
@@ -49,6 +56,19 @@ public final class Runner {
     private final Emulator emulator;
     private final LambdaHost host;
     private final PrintStream progress;
+    private StateListener listener = (execution, state) -> { };
+
+    /** Told of each state an execution (not its children) enters, with the execution's ARN. */
+    @FunctionalInterface
+    public interface StateListener {
+        void entered(String executionArn, String state);
+    }
+
+    /** Calls {@code listener} as each state is entered (a test stops an execution in a given state with it). */
+    public Runner onStateEntered(StateListener listener) {
+        this.listener = listener;
+        return this;
+    }
 
     public Runner(Path projectRoot, Template template, Emulator emulator, LambdaHost host, PrintStream progress) {
         this.projectRoot = projectRoot;
@@ -95,11 +115,14 @@ public final class Runner {
         if (!Files.isDirectory(runnerDir.resolve("node_modules/aws-local-stepfunctions"))) {
             throw new IllegalStateException("the runner's npm packages are missing: run (cd local/runner && npm ci), or ./mvnw package");
         }
+        String stateMachineArn = Template.stateMachineArn(template.stateMachine(role).logicalId(), cloud.region, cloud.accountId);
+        String name = UUID.randomUUID().toString();
+        String executionArn = stateMachineArn.replace(":stateMachine:", ":execution:") + ":" + name;
         ProcessBuilder pb = new ProcessBuilder("node", "run.mjs", "--definition", definition.toString(), "--input", input.toString(),
                 "--emulator", emulator.endpoint().toString(), "--approval", approval,
                 "--state-machines", stateMachines.toString(), "--credentials", credentials.toString(),
-                "--state-machine-arn", Template.stateMachineArn(template.stateMachine(role).logicalId(), cloud.region, cloud.accountId),
-                "--time-factor", String.valueOf(cloud.timeFactor), "--name", UUID.randomUUID().toString())
+                "--state-machine-arn", stateMachineArn,
+                "--time-factor", String.valueOf(cloud.timeFactor), "--name", name)
                 .directory(runnerDir.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
         Map<String, String> env = pb.environment();
         env.put("AWS_ENDPOINT_URL_LAMBDA", host.endpoint().toString());
@@ -110,7 +133,24 @@ public final class Runner {
         // The SDK for JavaScript warns that its 2027 releases need Node 22; package-lock.json pins today's.
         env.put("AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED", "true");
         long started = System.currentTimeMillis();
+        cloud.executions.start(executionArn, stateMachineArn, name, inputJson);
+        progress.printf("execution %s%n  (to stop it: aws stepfunctions stop-execution --execution-arn %s --endpoint-url %s)%n",
+                executionArn, executionArn, emulator.endpoint());
         Process p = pb.start();
+        // StopExecution (aws stepfunctions stop-execution --endpoint-url ...) reaches the runner as a line "abort".
+        Thread stopper = new Thread(() -> {
+            try {
+                if (cloud.executions.awaitStop(executionArn)) {
+                    progress.printf("%8.3fs  StopExecution: the execution is stopped%n", (System.currentTimeMillis() - started) / 1000.0);
+                    p.getOutputStream().write("abort\n".getBytes(StandardCharsets.UTF_8));
+                    p.getOutputStream().flush();
+                }
+            } catch (InterruptedException | IOException | RuntimeException ended) {
+                // The execution ended first.
+            }
+        }, "stop " + name);
+        stopper.setDaemon(true);
+        stopper.start();
         List<Map<String, Object>> states = new ArrayList<>();
         Map<String, Map<String, Object>> open = new LinkedHashMap<>();
         JsonNode result = null;
@@ -125,23 +165,26 @@ public final class Runner {
                     continue;
                 }
                 String type = e.path("type").asText();
-                String name = e.path("state").asText(null);
+                String state = e.path("state").asText(null);
                 long t = e.path("timestamp").asLong(System.currentTimeMillis());
                 switch (type) {
                     case "StateEntered" -> {
                         Map<String, Object> s = new LinkedHashMap<>();
-                        s.put("name", name);
+                        s.put("name", state);
                         s.put("enteredAt", t - started);
-                        open.put(name, s);
+                        open.put(state, s);
                         states.add(s);
-                        progress.printf("%8.3fs  > %s%n", (t - started) / 1000.0, name);
+                        progress.printf("%8.3fs  > %s%n", (t - started) / 1000.0, state);
+                        if (!state.contains(":")) {
+                            listener.entered(executionArn, state);
+                        }
                     }
-                    case "StateExited" -> close(open.remove(name), t, "succeeded", null, started);
-                    case "StateFailed" -> close(open.remove(name), t, "failed", e.path("error").asText() + ": " + e.path("cause").asText(), started);
-                    case "StateRetried" -> progress.printf("%8.3fs    %s retried (attempt %d)%n", (t - started) / 1000.0, name, e.path("attempt").asInt());
-                    case "StateCaught" -> progress.printf("%8.3fs    %s error caught%n", (t - started) / 1000.0, name);
+                    case "StateExited" -> close(open.remove(state), t, "succeeded", null, started);
+                    case "StateFailed" -> close(open.remove(state), t, "failed", e.path("error").asText() + ": " + e.path("cause").asText(), started);
+                    case "StateRetried" -> progress.printf("%8.3fs    %s retried (attempt %d)%n", (t - started) / 1000.0, state, e.path("attempt").asInt());
+                    case "StateCaught" -> progress.printf("%8.3fs    %s error caught%n", (t - started) / 1000.0, state);
                     case "TaskTokenWaiting" -> progress.printf("%8.3fs    %s waits for approval (%s): aws stepfunctions send-task-success --task-token '%s' --task-output '{}' --endpoint-url %s%n",
-                            (t - started) / 1000.0, name, e.path("approval").asText(), e.path("token").asText(), emulator.endpoint());
+                            (t - started) / 1000.0, state, e.path("approval").asText(), e.path("token").asText(), emulator.endpoint());
                     case "Result" -> result = e;
                     default -> { }
                 }
@@ -150,15 +193,62 @@ public final class Runner {
         p.waitFor();
         long duration = System.currentTimeMillis() - started;
         if (result == null) {
-            return new Report("FAILED", "Xen2Nitro.RunnerFailed", "the runner exited with " + p.exitValue() + " and no result",
-                    null, states, duration);
+            cloud.executions.end(executionArn, "FAILED", "Xen2Nitro.RunnerFailed", "the runner exited with " + p.exitValue());
+            return new Report(executionArn, "FAILED", "Xen2Nitro.RunnerFailed", "the runner exited with " + p.exitValue() + " and no result",
+                    null, states, duration, List.of());
         }
         String status = result.path("status").asText();
         // aws-local-stepfunctions prefixes a failed execution's cause with its error name.
         String error = result.path("error").isMissingNode() || result.path("error").isNull() ? null : result.path("error").asText();
         String cause = result.path("cause").isMissingNode() || result.path("cause").isNull() ? null : result.path("cause").asText();
         progress.printf("%8.3fs  execution %s%s%n", duration / 1000.0, status, error == null ? "" : " (" + error + ": " + cause + ")");
-        return new Report(status, error, cause, result.get("output"), states, duration);
+        cloud.executions.end(executionArn, status, error, cause);
+        List<Report> triggered = deliverStatusChange(executionArn, stateMachineArn, name, inputJson, status, error, cause, started);
+        return new Report(executionArn, status, error, cause, result.get("output"), states, duration, triggered);
+    }
+
+    /**
+     * What EventBridge does when a Standard execution ends: the "Step Functions Execution Status Change" event
+     * (Step Functions Developer Guide, "Automating Step Functions event delivery with EventBridge") goes to the
+     * default bus, and each rule of the template whose pattern matches starts its state machine with the event.
+     */
+    private List<Report> deliverStatusChange(String executionArn, String stateMachineArn, String name, String inputJson, String status,
+                                             String error, String cause, long started) throws IOException, InterruptedException {
+        var cloud = emulator.cloud();
+        var event = JSON.createObjectNode();
+        event.put("version", "0");
+        event.put("id", UUID.randomUUID().toString());
+        event.put("detail-type", "Step Functions Execution Status Change");
+        event.put("source", "aws.states");
+        event.put("account", cloud.accountId);
+        event.put("time", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        event.put("region", cloud.region);
+        event.putArray("resources").add(executionArn);
+        var detail = event.putObject("detail");
+        detail.put("executionArn", executionArn);
+        detail.put("stateMachineArn", stateMachineArn);
+        detail.put("name", name);
+        detail.put("status", status);
+        detail.put("startDate", started);
+        detail.put("stopDate", System.currentTimeMillis());
+        detail.put("input", inputJson);
+        detail.putObject("inputDetails").put("included", true);
+        detail.putNull("output");
+        detail.putNull("outputDetails");
+        detail.put("error", error);
+        detail.put("cause", cause);
+        List<Report> out = new ArrayList<>();
+        for (Template.EventRule rule : template.eventRules()) {
+            boolean match = dev.xen2nitro.local.host.EventPatterns.matches(rule.pattern(), event,
+                    v -> template.stateMachines().containsKey(v) ? Template.stateMachineArn(v, cloud.region, cloud.accountId) : v);
+            if (match) {
+                progress.printf("EventBridge rule %s: %s ended %s; starting %s%n", rule.name(), name, status, rule.target());
+                Runner next = new Runner(projectRoot, template, emulator, host, progress);
+                out.add(next.runDefinition(template.definition(template.stateMachine(rule.target()), cloud.region, cloud.accountId),
+                        JSON.writeValueAsString(event), "auto", rule.target()));
+            }
+        }
+        return out;
     }
 
     private void close(Map<String, Object> s, long t, String outcome, String error, long started) {

@@ -46,7 +46,7 @@ class HandlerSamplesTest {
 
     /** The instance, execution and backup AMI the samples in events/ name. */
     static final String ID = "i-0a1b2c3d4e5f60001";
-    static final String EXECUTION = "3f6c2a9e-0d5b-4c1e-9a77-2b8e5d1c4f10";
+    static final String EXECUTION = "arn:aws:states:us-east-1:123456789012:execution:xen2nitro-MigrateInstance:3f6c2a9e-0d5b-4c1e-9a77-2b8e5d1c4f10";
     static final String BACKUP = "ami-0a1b2c3d4e5f60001";
     static final String SUBNET_CIDR = "10.20.1.0/24";
 
@@ -196,6 +196,8 @@ class HandlerSamplesTest {
 
     static final Map<String, Case> CASES = Map.ofEntries(
             Map.entry("Preflight", reads(SEED)),
+            // The sample's execution holds the lock and had sent nothing: the cleanup would only release it.
+            Map.entry("InspectEndedExecution", reads(SEED)),
             Map.entry("AcquireLock", changes(SEED, Set.of("instances"), (after, r, local) -> {
                 assertEquals(EXECUTION, after.instance().at("/tags/xen2nitro:lock").asText());
                 assertEquals(EXECUTION, after.instance().at("/tags/xen2nitro:execution").asText());

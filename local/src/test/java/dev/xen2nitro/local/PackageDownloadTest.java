@@ -140,7 +140,7 @@ class PackageDownloadTest {
                     new String[] {"CheckPackagesStaged", "{\"instanceId\":\"i-0a1b2c3d4e5f60001\",\"pv\":{\"run\":true,\"version\":\"8.4.2\"},"
                             + "\"ena\":{\"run\":false,\"version\":null},\"nvme\":{\"run\":false,\"version\":null},\"launchAgentName\":\"EC2Config\","
                             + "\"launchAgent\":{\"run\":false,\"version\":null}}"},
-                    new String[] {"InstallPvDriver", "{\"instanceId\":\"i-0a1b2c3d4e5f60001\",\"execution\":\"e\",\"run\":true,\"version\":\"8.4.2\","
+                    new String[] {"InstallPvDriver", "{\"instanceId\":\"i-0a1b2c3d4e5f60001\",\"execution\":\"arn:aws:states:us-east-1:123456789012:execution:m:e\",\"run\":true,\"version\":\"8.4.2\","
                             + "\"driverSource\":\"bucket\"}"})) {
                 HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(local.host().endpoint()
                         .resolve("/2015-03-31/functions/" + call[0] + "Function/invocations")).POST(HttpRequest.BodyPublishers.ofString(call[1])).build(),

@@ -1,5 +1,6 @@
 package dev.xen2nitro.functions.approval;
 
+import dev.xen2nitro.functions.core.Executions;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xen2nitro.functions.core.Aws;
@@ -22,6 +23,7 @@ public class RequestApproval extends JsonHandler<RequestApproval.Input, RequestA
         @Override
         public void validate() {
             InstanceIds.require("instanceId", instanceId);
+            Executions.require("execution", execution);
             if (taskToken == null || taskToken.isBlank()) {
                 throw new InvalidInputException("'taskToken' is required ($$.Task.Token of a .waitForTaskToken state)");
             }
@@ -65,6 +67,6 @@ public class RequestApproval extends JsonHandler<RequestApproval.Input, RequestA
 
     @Override
     protected Input sampleInput() {
-        return new Input("token", "i-0123456789abcdef0", "sample", "m5.xlarge", 3600, JSON.createObjectNode());
+        return new Input("token", "i-0123456789abcdef0", Executions.SAMPLE, "m5.xlarge", 3600, JSON.createObjectNode());
     }
 }

@@ -1,10 +1,14 @@
 package dev.xen2nitro.functions.backup;
 
+import dev.xen2nitro.functions.core.Executions;
 import dev.xen2nitro.functions.core.Aws;
 import dev.xen2nitro.functions.core.Ec2Calls;
-import dev.xen2nitro.functions.core.ExecutionRef;
+import dev.xen2nitro.functions.core.InvalidInputException;
 import dev.xen2nitro.functions.core.JsonHandler;
 import dev.xen2nitro.functions.core.Tags;
+import dev.xen2nitro.functions.core.Validatable;
+import dev.xen2nitro.functions.rules.InstanceIds;
+import dev.xen2nitro.functions.rules.InstanceTypeNames;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -14,23 +18,40 @@ import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
 
 /**
- * Starts the backup AMI of the instance (runbook step 0), tagged with the instance, the execution
- * and the date, and tags the instance with it. The image and its snapshots are kept after the
+ * Starts the backup AMI of the instance (runbook step 0), tagged with the instance, the execution,
+ * the date and the instance's type, enaSupport and state before the migration (what a rollback restores,
+ * also when the execution was stopped midway), and tags the instance with it. The image and its snapshots are kept after the
  * migration: they are the way back. One image per execution: a retried call finds the first by name.
  * CreateImage reboots the instance (NoReboot false) so the file systems are consistent.
  */
-public class CreateBackupImage extends JsonHandler<ExecutionRef, CreateBackupImage.Result> {
+public class CreateBackupImage extends JsonHandler<CreateBackupImage.Input, CreateBackupImage.Result> {
+
+    /** @param originalType, originalEnaSupport, originalState the instance before the migration (the preflight's facts) */
+    public record Input(String instanceId, String execution, String originalType, Boolean originalEnaSupport, String originalState)
+            implements Validatable {
+        @Override
+        public void validate() {
+            InstanceIds.require("instanceId", instanceId);
+            Executions.require("execution", execution);
+            InstanceTypeNames.require("originalType", originalType);
+            if (originalEnaSupport == null) {
+                throw new InvalidInputException("'originalEnaSupport' is required: the preflight's facts.enaSupport");
+            }
+            if (!"running".equals(originalState) && !"stopped".equals(originalState)) {
+                throw new InvalidInputException("'originalState' is \"" + originalState + "\"; running or stopped (the preflight's facts.state)");
+            }
+        }
+    }
 
     public record Result(String imageId, String name) {}
 
     public CreateBackupImage() {
-        super(ExecutionRef.class);
+        super(Input.class);
     }
 
     @Override
-    protected Result handle(ExecutionRef in) {
-        String name = ("xen2nitro-" + in.instanceId() + "-" + in.execution());
-        String imageName = name.length() > 128 ? name.substring(0, 128) : name;
+    protected Result handle(Input in) {
+        String imageName = Executions.resourceName("xen2nitro-" + in.instanceId() + "-", in.execution(), 128);
         List<Image> existing = Ec2Calls.call("DescribeImages " + imageName, () -> Aws.ec2().describeImages(r -> r.owners("self")
                 .filters(f -> f.name("name").values(imageName)))).images();
         String imageId;
@@ -40,6 +61,9 @@ public class CreateBackupImage extends JsonHandler<ExecutionRef, CreateBackupIma
             List<Tag> tags = List.of(Tag.builder().key(Tags.INSTANCE).value(in.instanceId()).build(),
                     Tag.builder().key(Tags.EXECUTION).value(in.execution()).build(),
                     Tag.builder().key(Tags.DATE).value(LocalDate.now(ZoneOffset.UTC).toString()).build(),
+                    Tag.builder().key(Tags.ORIGINAL_TYPE).value(in.originalType()).build(),
+                    Tag.builder().key(Tags.ORIGINAL_ENA_SUPPORT).value(String.valueOf(in.originalEnaSupport())).build(),
+                    Tag.builder().key(Tags.ORIGINAL_STATE).value(in.originalState()).build(),
                     Tag.builder().key("Name").value("xen2nitro backup of " + in.instanceId()).build());
             imageId = Ec2Calls.call("CreateImage of " + in.instanceId(), () -> Aws.ec2().createImage(r -> r.instanceId(in.instanceId())
                     .name(imageName).description("xen2nitro backup before the Xen to Nitro migration (execution " + in.execution() + ")")
@@ -53,7 +77,7 @@ public class CreateBackupImage extends JsonHandler<ExecutionRef, CreateBackupIma
     }
 
     @Override
-    protected ExecutionRef sampleInput() {
-        return new ExecutionRef("i-0123456789abcdef0", "sample");
+    protected Input sampleInput() {
+        return new Input("i-0123456789abcdef0", Executions.SAMPLE, "m4.xlarge", false, "running");
     }
 }

@@ -7,8 +7,6 @@ public record ExecutionRef(String instanceId, String execution) implements Valid
     @Override
     public void validate() {
         InstanceIds.require("instanceId", instanceId);
-        if (execution == null || execution.isBlank()) {
-            throw new InvalidInputException("'execution' is required: the execution's name ($$.Execution.Name)");
-        }
+        Executions.require("execution", execution);
     }
 }

@@ -4,7 +4,7 @@ package dev.xen2nitro.functions.core;
 public final class Tags {
     private Tags() {}
 
-    /** On the instance while an execution holds it: the execution's name. */
+    /** On the instance while an execution holds it: the execution's ARN ({@link Executions}). */
     public static final String LOCK = "xen2nitro:lock";
     /** On the instance afterwards: migrated, refused, rejected, approval-timed-out, failed, needs-attention. */
     public static final String STATUS = "xen2nitro:status";
@@ -16,6 +16,12 @@ public final class Tags {
     public static final String INSTANCE = "xen2nitro:instance";
     /** On a backup AMI: the UTC date it was taken. */
     public static final String DATE = "xen2nitro:date";
+    /** On a backup AMI: the instance's type before the migration. */
+    public static final String ORIGINAL_TYPE = "xen2nitro:original-type";
+    /** On a backup AMI: the instance's enaSupport before the migration, true or false. */
+    public static final String ORIGINAL_ENA_SUPPORT = "xen2nitro:original-ena-support";
+    /** On a backup AMI: the instance's state before the migration, running or stopped. */
+    public static final String ORIGINAL_STATE = "xen2nitro:original-state";
     /** On endpoints and security groups this workflow created (and will delete): "true". */
     public static final String TEMPORARY = "xen2nitro:temporary";
 }

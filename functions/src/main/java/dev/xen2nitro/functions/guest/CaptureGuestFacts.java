@@ -1,5 +1,6 @@
 package dev.xen2nitro.functions.guest;
 
+import dev.xen2nitro.functions.core.Executions;
 import dev.xen2nitro.functions.core.InvalidInputException;
 import dev.xen2nitro.functions.core.JsonHandler;
 import dev.xen2nitro.functions.core.Validatable;
@@ -18,9 +19,7 @@ public class CaptureGuestFacts extends JsonHandler<CaptureGuestFacts.Input, Comm
         @Override
         public void validate() {
             InstanceIds.require("instanceId", instanceId);
-            if (execution == null || execution.isBlank()) {
-                throw new InvalidInputException("'execution' is required: the execution's name ($$.Execution.Name)");
-            }
+            Executions.require("execution", execution);
         }
     }
 
@@ -31,11 +30,11 @@ public class CaptureGuestFacts extends JsonHandler<CaptureGuestFacts.Input, Comm
     @Override
     protected CommandSent handle(Input in) {
         String label = in.label() == null ? GuestStep.CaptureGuestFacts.name() : in.label();
-        return CommandSent.sent(in.instanceId(), GuestCommands.send(in.instanceId(), in.execution() + " " + label, GuestStep.CaptureGuestFacts, Map.of()), label);
+        return CommandSent.sent(in.instanceId(), GuestCommands.send(in.instanceId(), in.execution(), GuestStep.CaptureGuestFacts, Map.of(), label), label);
     }
 
     @Override
     protected Input sampleInput() {
-        return new Input("i-0123456789abcdef0", "sample", null);
+        return new Input("i-0123456789abcdef0", Executions.SAMPLE, null);
     }
 }

@@ -3,6 +3,7 @@ package dev.xen2nitro.functions.guest;
 import dev.xen2nitro.functions.core.Aws;
 import dev.xen2nitro.functions.core.AwsActionFailedException;
 import dev.xen2nitro.functions.core.AwsCalls;
+import dev.xen2nitro.functions.core.Executions;
 import dev.xen2nitro.functions.core.InvalidInputException;
 import dev.xen2nitro.functions.core.JsonHandler;
 import dev.xen2nitro.functions.core.Validatable;
@@ -35,9 +36,7 @@ public class CheckLaunchAgentUpdate extends JsonHandler<CheckLaunchAgentUpdate.I
         @Override
         public void validate() {
             InstanceIds.require("instanceId", instanceId);
-            if (execution == null || execution.isBlank()) {
-                throw new InvalidInputException("'execution' is required: the execution's name ($$.Execution.Name)");
-            }
+            Executions.require("execution", execution);
         }
     }
 
@@ -99,6 +98,6 @@ public class CheckLaunchAgentUpdate extends JsonHandler<CheckLaunchAgentUpdate.I
 
     @Override
     protected Input sampleInput() {
-        return new Input("i-0123456789abcdef0", "sample", 0, null);
+        return new Input("i-0123456789abcdef0", Executions.SAMPLE, 0, null);
     }
 }

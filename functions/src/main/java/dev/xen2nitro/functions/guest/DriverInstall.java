@@ -1,5 +1,6 @@
 package dev.xen2nitro.functions.guest;
 
+import dev.xen2nitro.functions.core.Executions;
 import dev.xen2nitro.functions.core.InvalidInputException;
 import dev.xen2nitro.functions.core.Validatable;
 import dev.xen2nitro.functions.rules.InstanceIds;
@@ -9,9 +10,7 @@ public record DriverInstall(String instanceId, String execution, boolean run, St
     @Override
     public void validate() {
         InstanceIds.require("instanceId", instanceId);
-        if (execution == null || execution.isBlank()) {
-            throw new InvalidInputException("'execution' is required: the execution's name ($$.Execution.Name)");
-        }
+        Executions.require("execution", execution);
         if (run && (version == null || !version.matches("[0-9]+(\\.[0-9]+){1,3}"))) {
             throw new InvalidInputException("'version' is \"" + version + "\"; expected a driver version such as 8.4.3");
         }

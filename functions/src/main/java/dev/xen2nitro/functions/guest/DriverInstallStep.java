@@ -1,5 +1,6 @@
 package dev.xen2nitro.functions.guest;
 
+import dev.xen2nitro.functions.core.Executions;
 import dev.xen2nitro.functions.core.JsonHandler;
 
 /**
@@ -27,6 +28,6 @@ abstract class DriverInstallStep extends JsonHandler<DriverInstall, CommandSent>
 
     @Override
     protected DriverInstall sampleInput() {
-        return new DriverInstall("i-0123456789abcdef0", "sample", false, "1.0.0", "bucket");
+        return new DriverInstall("i-0123456789abcdef0", Executions.SAMPLE, false, "1.0.0", "bucket");
     }
 }

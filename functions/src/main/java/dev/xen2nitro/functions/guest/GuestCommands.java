@@ -2,6 +2,7 @@ package dev.xen2nitro.functions.guest;
 
 import dev.xen2nitro.functions.core.Aws;
 import dev.xen2nitro.functions.core.AwsCalls;
+import dev.xen2nitro.functions.core.Executions;
 import java.util.List;
 import java.util.Map;
 
@@ -9,7 +10,7 @@ import java.util.Map;
  * Sends the SSM command document of a {@link GuestStep} to the
  * instance. Run Command runs it in the guest; the state machine polls with {@link CheckGuestCommand}.
  */
-final class GuestCommands {
+public final class GuestCommands {
     private GuestCommands() {}
 
     /**
@@ -25,21 +26,23 @@ final class GuestCommands {
     static final int COMMENT_LIMIT = 100;
 
     /**
-     * The comment that finds a step's command again: the step, the label, a digest of the execution and the label
-     * (so that no two sends of one execution, and no two executions, share it, however long the execution's name),
-     * then as much of the execution's name as fits, for an operator reading the command history.
+     * The comment that finds a step's command again: the step, the label, a digest of the execution's ARN (so that
+     * no two executions share it, however long their names), then as much of the execution's name as fits, for
+     * an operator reading the command history. Steps and labels are short enough that nothing before the name is
+     * ever cut, so no two sends of one execution share a comment either.
      */
     static String comment(GuestStep step, String execution, String label) {
-        String digest;
-        try {
-            digest = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest((execution + "\n" + label).getBytes(java.nio.charset.StandardCharsets.UTF_8))).substring(0, 16);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        String base = "xen2nitro " + step + (label.isEmpty() ? "" : " " + label) + " " + Executions.digest(execution);
+        if (base.length() > COMMENT_LIMIT - 2) {
+            throw new IllegalArgumentException("the label " + label + " leaves no room for the execution in a command's comment");
         }
-        String base = "xen2nitro " + step + (label.isEmpty() ? "" : " " + label) + " " + digest;
-        String named = base + " " + execution;
+        String named = base + " " + Executions.name(execution);
         return named.length() <= COMMENT_LIMIT ? named : named.substring(0, COMMENT_LIMIT);
+    }
+
+    /** Whether a command with this comment was sent by {@code execution} (for any step or label). */
+    public static boolean sentBy(String comment, String execution) {
+        return comment != null && comment.startsWith("xen2nitro ") && comment.contains(" " + Executions.digest(execution) + " ");
     }
 
     /** As {@link #send(String, String, GuestStep, Map)}, once per execution and {@code label} (a step sent repeatedly names each send). */

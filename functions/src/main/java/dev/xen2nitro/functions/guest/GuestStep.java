@@ -17,8 +17,16 @@ public enum GuestStep {
      */
     public static final int DELIVERY_TIMEOUT_SECONDS = 600;
 
+    /**
+     * Whether the step changes the guest (drivers, settings, the launch agent): once one has been sent, only the
+     * rollback puts the instance back as it was. The others only read.
+     */
+    public boolean changesGuest() {
+        return this != CaptureGuestFacts && this != CheckLaunchAgentUpdate;
+    }
+
     /** The step's document in this function's stack. */
-    String document() {
+    public String document() {
         return Aws.setting("DOCUMENT_PREFIX") + name();
     }
 }

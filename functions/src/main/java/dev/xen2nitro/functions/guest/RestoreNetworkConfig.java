@@ -1,5 +1,6 @@
 package dev.xen2nitro.functions.guest;
 
+import dev.xen2nitro.functions.core.Executions;
 import dev.xen2nitro.functions.core.InvalidInputException;
 import dev.xen2nitro.functions.core.JsonHandler;
 import dev.xen2nitro.functions.core.Validatable;
@@ -37,6 +38,7 @@ public class RestoreNetworkConfig extends JsonHandler<RestoreNetworkConfig.Input
         @Override
         public void validate() {
             InstanceIds.require("instanceId", instanceId);
+            Executions.require("execution", execution);
             if (run && (adapters == null || adapters.isEmpty())) {
                 throw new InvalidInputException("'adapters' is required when 'run' is true: what CheckNetworkConfig found lost");
             }
@@ -75,13 +77,12 @@ public class RestoreNetworkConfig extends JsonHandler<RestoreNetworkConfig.Input
         }
         Map<String, List<String>> p = Map.of("Adapters", List.of(encode(in.adapters())));
         String label = in.label() == null ? GuestStep.RestoreNetworkConfig.name() : in.label();
-        // The label goes first: SSM cuts a comment at 100 characters, and execution names run to 80.
-        String execution = in.label() == null ? in.execution() : label + " " + in.execution();
-        return CommandSent.sent(in.instanceId(), GuestCommands.send(in.instanceId(), execution, GuestStep.RestoreNetworkConfig, p), label);
+        return CommandSent.sent(in.instanceId(), GuestCommands.send(in.instanceId(), in.execution(), GuestStep.RestoreNetworkConfig, p,
+                in.label() == null ? "" : label), label);
     }
 
     @Override
     protected Input sampleInput() {
-        return new Input("i-0123456789abcdef0", "sample", false, List.of(), null);
+        return new Input("i-0123456789abcdef0", Executions.SAMPLE, false, List.of(), null);
     }
 }

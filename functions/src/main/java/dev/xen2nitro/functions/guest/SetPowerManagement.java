@@ -1,5 +1,6 @@
 package dev.xen2nitro.functions.guest;
 
+import dev.xen2nitro.functions.core.Executions;
 import dev.xen2nitro.functions.core.JsonHandler;
 import dev.xen2nitro.functions.core.Validatable;
 import dev.xen2nitro.functions.rules.InstanceIds;
@@ -16,6 +17,7 @@ public class SetPowerManagement extends JsonHandler<SetPowerManagement.Input, Co
         @Override
         public void validate() {
             InstanceIds.require("instanceId", instanceId);
+            Executions.require("execution", execution);
         }
     }
 
@@ -33,6 +35,6 @@ public class SetPowerManagement extends JsonHandler<SetPowerManagement.Input, Co
 
     @Override
     protected Input sampleInput() {
-        return new Input("i-0123456789abcdef0", "sample", false);
+        return new Input("i-0123456789abcdef0", Executions.SAMPLE, false);
     }
 }

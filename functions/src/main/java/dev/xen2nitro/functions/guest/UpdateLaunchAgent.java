@@ -1,5 +1,6 @@
 package dev.xen2nitro.functions.guest;
 
+import dev.xen2nitro.functions.core.Executions;
 import dev.xen2nitro.functions.core.InvalidInputException;
 import dev.xen2nitro.functions.core.JsonHandler;
 import dev.xen2nitro.functions.core.Validatable;
@@ -25,9 +26,7 @@ public class UpdateLaunchAgent extends JsonHandler<UpdateLaunchAgent.Input, Comm
         public void validate() {
             InstanceIds.require("instanceId", instanceId);
             if (!run) return;
-            if (execution == null || execution.isBlank()) {
-                throw new InvalidInputException("'execution' is required: the execution's name ($$.Execution.Name)");
-            }
+            Executions.require("execution", execution);
             if (agent == null || !List.of("EC2Config", "EC2Launch", "EC2LaunchV2").contains(agent)) {
                 throw new InvalidInputException("'agent' is \"" + agent + "\"; expected EC2Config, EC2Launch or EC2LaunchV2");
             }
@@ -59,6 +58,6 @@ public class UpdateLaunchAgent extends JsonHandler<UpdateLaunchAgent.Input, Comm
 
     @Override
     protected Input sampleInput() {
-        return new Input("i-0123456789abcdef0", "sample", false, "EC2Config", "4.9.5777");
+        return new Input("i-0123456789abcdef0", Executions.SAMPLE, false, "EC2Config", "4.9.5777");
     }
 }

@@ -1,5 +1,6 @@
 package dev.xen2nitro.functions.lock;
 
+import dev.xen2nitro.functions.core.Executions;
 import dev.xen2nitro.functions.core.Aws;
 import dev.xen2nitro.functions.core.Ec2Calls;
 import dev.xen2nitro.functions.core.ExecutionRef;
@@ -32,6 +33,6 @@ public class ReleaseLock extends JsonHandler<ExecutionRef, ReleaseLock.Result> {
 
     @Override
     protected ExecutionRef sampleInput() {
-        return new ExecutionRef("i-0123456789abcdef0", "sample");
+        return new ExecutionRef("i-0123456789abcdef0", Executions.SAMPLE);
     }
 }

@@ -3,6 +3,7 @@ package dev.xen2nitro.functions.network;
 import dev.xen2nitro.functions.core.Aws;
 import dev.xen2nitro.functions.core.AwsActionFailedException;
 import dev.xen2nitro.functions.core.Ec2Calls;
+import dev.xen2nitro.functions.core.Executions;
 import dev.xen2nitro.functions.core.InvalidInputException;
 import dev.xen2nitro.functions.core.JsonHandler;
 import dev.xen2nitro.functions.core.Tags;
@@ -23,9 +24,7 @@ public class DeleteEndpoints extends JsonHandler<DeleteEndpoints.Input, DeleteEn
     public record Input(String execution) implements Validatable {
         @Override
         public void validate() {
-            if (execution == null || execution.isBlank()) {
-                throw new InvalidInputException("'execution' is required: the execution's name ($$.Execution.Name)");
-            }
+            Executions.require("execution", execution);
         }
     }
 
@@ -62,6 +61,6 @@ public class DeleteEndpoints extends JsonHandler<DeleteEndpoints.Input, DeleteEn
 
     @Override
     protected Input sampleInput() {
-        return new Input("sample");
+        return new Input(Executions.SAMPLE);
     }
 }

@@ -1,5 +1,6 @@
 package dev.xen2nitro.functions.network;
 
+import dev.xen2nitro.functions.core.Executions;
 import dev.xen2nitro.functions.core.Aws;
 import dev.xen2nitro.functions.core.Ec2Calls;
 import dev.xen2nitro.functions.core.InvalidInputException;
@@ -32,8 +33,9 @@ public class PrepareEndpoints extends JsonHandler<PrepareEndpoints.Input, Prepar
         @Override
         public void validate() {
             InstanceIds.require("instanceId", instanceId);
-            if (execution == null || vpcId == null || subnetId == null || subnetCidr == null || missing == null) {
-                throw new InvalidInputException("execution, vpcId, subnetId, subnetCidr and missing are required (from the preflight report)");
+            Executions.require("execution", execution);
+            if (vpcId == null || subnetId == null || subnetCidr == null || missing == null) {
+                throw new InvalidInputException("vpcId, subnetId, subnetCidr and missing are required (from the preflight report)");
             }
             for (String m : missing) {
                 if (!SERVICES.contains(m)) {
@@ -63,7 +65,7 @@ public class PrepareEndpoints extends JsonHandler<PrepareEndpoints.Input, Prepar
         String sg = null;
         boolean needsInterface = in.missing().stream().anyMatch(s -> !s.equals("s3"));
         if (needsInterface) {
-            String groupName = "xen2nitro-endpoints-" + in.execution();
+            String groupName = Executions.resourceName("xen2nitro-endpoints-", in.execution(), 255);
             List<SecurityGroup> existing = Ec2Calls.call("DescribeSecurityGroups " + groupName, () -> Aws.ec2().describeSecurityGroups(r -> r.filters(
                     f -> f.name("vpc-id").values(in.vpcId()), f -> f.name("group-name").values(groupName)))).securityGroups();
             String id = existing.isEmpty()
@@ -84,8 +86,7 @@ public class PrepareEndpoints extends JsonHandler<PrepareEndpoints.Input, Prepar
         String group = sg;
         for (String service : in.missing()) {
             String name = "com.amazonaws." + region + "." + service;
-            String token = (in.execution() + "-" + service);
-            String clientToken = token.length() > 64 ? token.substring(token.length() - 64) : token;
+            String clientToken = Executions.clientToken(in.execution(), service);
             String id;
             if (service.equals("s3")) {
                 id = Ec2Calls.call("CreateVpcEndpoint " + name, () -> Aws.ec2().createVpcEndpoint(r -> r.vpcId(in.vpcId())
@@ -106,7 +107,7 @@ public class PrepareEndpoints extends JsonHandler<PrepareEndpoints.Input, Prepar
 
     @Override
     protected Input sampleInput() {
-        return new Input("i-0123456789abcdef0", "sample", "vpc-0123456789abcdef0", "subnet-0123456789abcdef0", "10.0.1.0/24",
+        return new Input("i-0123456789abcdef0", Executions.SAMPLE, "vpc-0123456789abcdef0", "subnet-0123456789abcdef0", "10.0.1.0/24",
                 List.of("rtb-0123456789abcdef0"), List.of("ssm", "ec2messages", "ssmmessages", "s3"));
     }
 }

@@ -1,5 +1,6 @@
 package dev.xen2nitro.functions.preflight;
 
+import dev.xen2nitro.functions.core.Executions;
 import dev.xen2nitro.functions.core.Aws;
 import dev.xen2nitro.functions.core.AwsCalls;
 import dev.xen2nitro.functions.core.Ec2Calls;
@@ -179,6 +180,6 @@ public class Preflight extends JsonHandler<Preflight.Input, Preflight.Result> {
 
     @Override
     protected Input sampleInput() {
-        return new Input(new MigrationRequest("i-0123456789abcdef0", "m5.xlarge", true, false, "bucket", 3600), "sample");
+        return new Input(new MigrationRequest("i-0123456789abcdef0", "m5.xlarge", true, false, "bucket", 3600), Executions.SAMPLE);
     }
 }

@@ -1,5 +1,6 @@
 package dev.xen2nitro.functions.report;
 
+import dev.xen2nitro.functions.core.Executions;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xen2nitro.functions.core.Aws;
@@ -15,6 +16,7 @@ public class PublishReport extends JsonHandler<PublishReport.Input, PublishRepor
     public record Input(String execution, JsonNode outcome, JsonNode document) implements Validatable {
         @Override
         public void validate() {
+            Executions.require("execution", execution);
             if (outcome == null || !outcome.hasNonNull("status")) {
                 throw new InvalidInputException("'outcome' with a 'status' is required");
             }
@@ -52,6 +54,6 @@ public class PublishReport extends JsonHandler<PublishReport.Input, PublishRepor
 
     @Override
     protected Input sampleInput() {
-        return new Input("sample", JSON.createObjectNode().put("status", "migrated"), JSON.createObjectNode().put("instanceId", "i-0123456789abcdef0"));
+        return new Input(Executions.SAMPLE, JSON.createObjectNode().put("status", "migrated"), JSON.createObjectNode().put("instanceId", "i-0123456789abcdef0"));
     }
 }

@@ -1,5 +1,6 @@
 package dev.xen2nitro.functions.report;
 
+import dev.xen2nitro.functions.core.Executions;
 import dev.xen2nitro.functions.core.Aws;
 import dev.xen2nitro.functions.core.Ec2Calls;
 import dev.xen2nitro.functions.core.InvalidInputException;
@@ -22,6 +23,7 @@ public class RecordOutcome extends JsonHandler<RecordOutcome.Input, RecordOutcom
         @Override
         public void validate() {
             InstanceIds.require("instanceId", instanceId);
+            Executions.require("execution", execution);
             if (status == null || !STATUSES.contains(status)) {
                 throw new InvalidInputException("'status' is \"" + status + "\"; one of " + STATUSES);
             }
@@ -53,6 +55,6 @@ public class RecordOutcome extends JsonHandler<RecordOutcome.Input, RecordOutcom
 
     @Override
     protected Input sampleInput() {
-        return new Input("i-0123456789abcdef0", "sample", "migrated", JSON.createObjectNode());
+        return new Input("i-0123456789abcdef0", Executions.SAMPLE, "migrated", JSON.createObjectNode());
     }
 }

@@ -2,6 +2,7 @@ package dev.xen2nitro.functions.rollback;
 
 import dev.xen2nitro.functions.core.Aws;
 import dev.xen2nitro.functions.core.Ec2Calls;
+import dev.xen2nitro.functions.core.Executions;
 import dev.xen2nitro.functions.core.InvalidInputException;
 import dev.xen2nitro.functions.core.JsonHandler;
 import dev.xen2nitro.functions.core.Tags;
@@ -28,9 +29,7 @@ public class ReplaceRootVolume extends JsonHandler<ReplaceRootVolume.Input, Repl
             if (imageId == null || !imageId.matches("ami-[0-9a-f]{8,17}")) {
                 throw new InvalidInputException("'imageId' is \"" + imageId + "\"; the backup AMI (ami-...) is needed to restore the root volume");
             }
-            if (execution == null || execution.isBlank()) {
-                throw new InvalidInputException("'execution' is required");
-            }
+            Executions.require("execution", execution);
         }
     }
 
@@ -42,8 +41,7 @@ public class ReplaceRootVolume extends JsonHandler<ReplaceRootVolume.Input, Repl
 
     @Override
     protected Result handle(Input in) {
-        String token = ("rollback-" + in.execution());
-        String clientToken = token.length() > 64 ? token.substring(0, 64) : token;
+        String clientToken = Executions.clientToken(in.execution(), "rollback");
         ReplaceRootVolumeTask t = Ec2Calls.call("CreateReplaceRootVolumeTask " + in.instanceId() + " from " + in.imageId(),
                 () -> Aws.ec2().createReplaceRootVolumeTask(r -> r.instanceId(in.instanceId()).imageId(in.imageId())
                         .deleteReplacedRootVolume(false).clientToken(clientToken)
@@ -54,6 +52,6 @@ public class ReplaceRootVolume extends JsonHandler<ReplaceRootVolume.Input, Repl
 
     @Override
     protected Input sampleInput() {
-        return new Input("i-0123456789abcdef0", "sample", "ami-0123456789abcdef0");
+        return new Input("i-0123456789abcdef0", Executions.SAMPLE, "ami-0123456789abcdef0");
     }
 }

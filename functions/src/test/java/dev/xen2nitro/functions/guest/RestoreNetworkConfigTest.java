@@ -32,18 +32,18 @@ class RestoreNetworkConfigTest {
         for (GuestRules.AdapterRestore a : List.of(adapter("0A:1B:2C:3D:4E:01", bad, "255.255.255.0", "10.0.1.1", "10.0.0.10"),
                 adapter("0A:1B:2C:3D:4E:01", "10.0.1.25", "255.255.255.0", "10.0.1.1", bad),
                 adapter("0A:1B:2C:3D:4E:01", "10.0.1.25", bad, "10.0.1.1", "10.0.0.10"))) {
-            RestoreNetworkConfig.Input in = new RestoreNetworkConfig.Input("i-0123456789abcdef0", "e", true, List.of(a), null);
+            RestoreNetworkConfig.Input in = new RestoreNetworkConfig.Input("i-0123456789abcdef0", dev.xen2nitro.functions.core.Executions.SAMPLE, true, List.of(a), null);
             InvalidInputException e = assertThrows(InvalidInputException.class, in::validate);
             assertTrue(e.getMessage().contains("MAC addresses (0A:1B:2C:3D:4E:5F) and IPv4 addresses"), e.getMessage());
         }
-        RestoreNetworkConfig.Input badMac = new RestoreNetworkConfig.Input("i-0123456789abcdef0", "e", true,
+        RestoreNetworkConfig.Input badMac = new RestoreNetworkConfig.Input("i-0123456789abcdef0", dev.xen2nitro.functions.core.Executions.SAMPLE, true,
                 List.of(adapter("0A:1B:2C:3D:4E:01' + '", "10.0.1.25", "255.255.255.0", "10.0.1.1", "10.0.0.10")), null);
         assertThrows(InvalidInputException.class, badMac::validate);
     }
 
     @Test
     void aRestoreThatRunsNeedsItsAdapters() {
-        assertThrows(InvalidInputException.class, () -> new RestoreNetworkConfig.Input("i-0123456789abcdef0", "e", true, List.of(), null).validate());
-        new RestoreNetworkConfig.Input("i-0123456789abcdef0", "e", false, null, null).validate();
+        assertThrows(InvalidInputException.class, () -> new RestoreNetworkConfig.Input("i-0123456789abcdef0", dev.xen2nitro.functions.core.Executions.SAMPLE, true, List.of(), null).validate());
+        new RestoreNetworkConfig.Input("i-0123456789abcdef0", dev.xen2nitro.functions.core.Executions.SAMPLE, false, null, null).validate();
     }
 }

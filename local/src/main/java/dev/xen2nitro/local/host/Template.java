@@ -21,6 +21,12 @@ public final class Template {
 
     public record StateMachine(String logicalId, Path definition, Map<String, String> substitutions) {}
 
+    /**
+     * An EventBridge rule of the template (a state machine's event source of type EventBridgeRule): its pattern
+     * as written (a {@code !Ref} read as the logical ID it names) and the state machine it starts.
+     */
+    public record EventRule(String name, String target, JsonNode pattern) {}
+
     /** The stack name the local cloud plays (names of the topic, bucket and documents derive from it). */
     public static final String STACK_NAME = "xen2nitro";
 
@@ -28,6 +34,7 @@ public final class Template {
     private final Map<String, JsonNode> resources = new LinkedHashMap<>();
     private final Map<String, String> environment = new LinkedHashMap<>();
     private final Map<String, StateMachine> stateMachines = new LinkedHashMap<>();
+    private final java.util.List<EventRule> eventRules = new java.util.ArrayList<>();
 
     public Template(Path projectRoot) throws IOException {
         Path file = projectRoot.resolve("template.yaml");
@@ -50,6 +57,11 @@ public final class Template {
                 p.path("DefinitionSubstitutions").fields().forEachRemaining(s -> subs.put(s.getKey(), s.getValue().asText()));
                 stateMachines.put(e.getKey(), new StateMachine(e.getKey(),
                         projectRoot.resolve(p.path("DefinitionUri").asText()), subs));
+                p.path("Events").fields().forEachRemaining(ev -> {
+                    if (ev.getValue().path("Type").asText().equals("EventBridgeRule")) {
+                        eventRules.add(new EventRule(ev.getKey(), e.getKey(), ev.getValue().path("Properties").path("Pattern")));
+                    }
+                });
             }
         });
     }
@@ -82,6 +94,11 @@ public final class Template {
 
     public Map<String, Function> functions() {
         return functions;
+    }
+
+    /** The EventBridge rules that start a state machine of the template. */
+    public java.util.List<EventRule> eventRules() {
+        return eventRules;
     }
 
     public Map<String, StateMachine> stateMachines() {

@@ -100,6 +100,9 @@ public final class Authorizations {
             case "ssm:CreateDocument" -> out.add(new Target(a, documentArn(cloud, ((CreateDocumentRequest) request).name()), Map.of()));
             case "ssm:GetDocument" -> out.add(new Target(a, documentArn(cloud, ((GetDocumentRequest) request).name()), Map.of()));
             case "sns:Publish" -> out.add(new Target(a, ((PublishRequest) request).topicArn(), Map.of()));
+            // Step Functions: StopExecution and DescribeExecution act on the execution (resource type execution).
+            case "states:StopExecution" -> out.add(new Target(a, ((software.amazon.awssdk.services.sfn.model.StopExecutionRequest) request).executionArn(), Map.of()));
+            case "states:DescribeExecution" -> out.add(new Target(a, ((software.amazon.awssdk.services.sfn.model.DescribeExecutionRequest) request).executionArn(), Map.of()));
             default -> {
                 if (!UNSCOPED.contains(a)) {
                     throw new IllegalStateException("the local cloud does not know what " + a + " is authorized against:"

@@ -47,6 +47,7 @@ public final class Cloud {
     public final List<Map<String, String>> calls = new ArrayList<>();
     public final Commands commands = new Commands(this);
     public final TaskTokens taskTokens = new TaskTokens();
+    public final Executions executions = new Executions();
 
     Cloud(String region, String accountId, double timeFactor) {
         this.region = region;

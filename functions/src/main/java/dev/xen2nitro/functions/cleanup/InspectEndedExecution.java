@@ -1,0 +1,137 @@
+package dev.xen2nitro.functions.cleanup;
+
+import dev.xen2nitro.functions.core.Aws;
+import dev.xen2nitro.functions.core.AwsCalls;
+import dev.xen2nitro.functions.core.Ec2Calls;
+import dev.xen2nitro.functions.core.Executions;
+import dev.xen2nitro.functions.core.InvalidInputException;
+import dev.xen2nitro.functions.core.JsonHandler;
+import dev.xen2nitro.functions.core.Tags;
+import dev.xen2nitro.functions.core.Validatable;
+import dev.xen2nitro.functions.guest.GuestCommands;
+import dev.xen2nitro.functions.guest.GuestStep;
+import dev.xen2nitro.functions.rules.InstanceIds;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.services.ec2.model.Image;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.Tag;
+
+/**
+ * The first step of the cleanup after a migration that ended FAILED, TIMED_OUT or ABORTED without running its own
+ * final states (a stopped execution runs none of them). Reads, changes nothing: whether that execution still holds
+ * the instance's lock, whether it sent any step that changes the guest (its commands are found by their comments),
+ * whether the instance's type, enaSupport or state differ from what its backup AMI records, and so what the
+ * cleanup must do: nothing but the endpoints (the migration's own ending ran, or it never took the lock), release
+ * the lock (nothing had changed yet), or roll back (something had).
+ */
+public class InspectEndedExecution extends JsonHandler<InspectEndedExecution.Input, InspectEndedExecution.Result> {
+
+    /**
+     * The event's detail: @param execution its executionArn, @param status how it ended, @param input the execution's
+     * input as the event carries it (a JSON string; null when it was too large to include)
+     */
+    public record Input(String execution, String status, String input) implements Validatable {
+        @Override
+        public void validate() {
+            Executions.require("execution", execution);
+            if (!Set.of("FAILED", "TIMED_OUT", "ABORTED").contains(status)) {
+                throw new InvalidInputException("'status' is \"" + status + "\"; the cleanup runs for FAILED, TIMED_OUT or ABORTED executions");
+            }
+        }
+
+        /** The instance the execution's input names, or null. */
+        String instanceId() {
+            if (input == null) {
+                return null;
+            }
+            try {
+                return JSON.readTree(input).path("instanceId").asText(null);
+            } catch (java.io.IOException notJson) {
+                return null;
+            }
+        }
+    }
+
+    /**
+     * @param action none (the lock is not this execution's), release (nothing on the instance had changed) or
+     *               rollback (something had, and the backup AMI records what it was)
+     */
+    public record Result(String instanceId, String status, String action, String reason, boolean held, List<String> guestStepsSent,
+                         String backupImageId, String originalType, Boolean originalEnaSupport, String originalState,
+                         String instanceType, Boolean enaSupport, String state) {}
+
+    public InspectEndedExecution() {
+        super(Input.class);
+    }
+
+    @Override
+    protected Result handle(Input in) {
+        String ended = "The execution ended " + in.status() + " without running its final states.";
+        String instanceId = in.instanceId();
+        if (!InstanceIds.isWellFormed(instanceId)) {
+            return new Result(null, in.status(), "none", ended + " Its input names no instance, so it cannot have locked one.",
+                    false, List.of(), null, null, null, null, null, null, null);
+        }
+        Instance i = Ec2Calls.describeInstance(instanceId);
+        Map<String, String> tags = i.tags().stream().collect(Collectors.toMap(Tag::key, Tag::value, (a, b) -> b));
+        String type = i.instanceTypeAsString();
+        // DescribeInstances leaves enaSupport out when it is not enabled.
+        Boolean ena = Boolean.TRUE.equals(i.enaSupport());
+        String state = i.state().nameAsString();
+        if (!in.execution().equals(tags.get(Tags.LOCK))) {
+            return new Result(instanceId, in.status(), "none", ended + " It does not hold the instance's lock ("
+                    + (tags.containsKey(Tags.LOCK) ? "another execution does" : "none is set") + "): the instance is not this cleanup's to change.",
+                    false, List.of(), null, null, null, null, type, ena, state);
+        }
+        List<String> sent = AwsCalls.call("ListCommandInvocations " + instanceId, () -> Aws.ssm()
+                .listCommandInvocationsPaginator(r -> r.instanceId(instanceId)).commandInvocations().stream()
+                .filter(c -> GuestCommands.sentBy(c.comment(), in.execution()))
+                .map(c -> c.comment().split(" ")[1]).filter(InspectEndedExecution::changesGuest).distinct().toList());
+        List<Image> images = Ec2Calls.call("DescribeImages of " + in.execution(), () -> Aws.ec2().describeImages(r -> r.owners("self")
+                .filters(f -> f.name("tag:" + Tags.EXECUTION).values(in.execution()), f -> f.name("tag:" + Tags.INSTANCE).values(instanceId))))
+                .images();
+        Image backup = images.isEmpty() ? null : images.get(0);
+        Map<String, String> original = backup == null ? Map.of()
+                : backup.tags().stream().collect(Collectors.toMap(Tag::key, Tag::value, (a, b) -> b));
+        String originalType = original.get(Tags.ORIGINAL_TYPE);
+        Boolean originalEna = original.containsKey(Tags.ORIGINAL_ENA_SUPPORT) ? Boolean.valueOf(original.get(Tags.ORIGINAL_ENA_SUPPORT)) : null;
+        String originalState = original.get(Tags.ORIGINAL_STATE);
+        boolean moved = originalType != null && (!originalType.equals(type) || !Objects.equals(originalEna, ena)
+                || ("running".equals(originalState) && !"running".equals(state)));
+        String backupId = backup == null ? null : backup.imageId();
+        if (sent.isEmpty() && !moved) {
+            return new Result(instanceId, in.status(), "release", ended + " Nothing on the instance had changed: no step that changes"
+                    + " the guest was sent, and " + (backupId == null ? "no backup AMI was taken (nothing changes before it)."
+                            : "its type, enaSupport and state are as the backup AMI " + backupId + " records; the AMI is kept."),
+                    true, sent, backupId, originalType, originalEna, originalState, type, ena, state);
+        }
+        String what = (sent.isEmpty() ? "" : "it had sent " + String.join(", ", sent)) + (sent.isEmpty() || !moved ? "" : " and ")
+                + (moved ? "the instance is " + type + " (enaSupport " + ena + ", " + state + "), not " + originalType
+                        + " (enaSupport " + originalEna + ", " + originalState + ")" : "");
+        boolean restorable = backup != null && "available".equals(backup.stateAsString()) && originalType != null && originalEna != null
+                && originalState != null;
+        if (!restorable) {
+            return new Result(instanceId, in.status(), "attention", ended + " The instance had changed (" + what + ") but no available backup AMI"
+                    + " records how it was: it needs an operator.", true, sent, backupId, originalType, originalEna, originalState, type, ena, state);
+        }
+        return new Result(instanceId, in.status(), "rollback", ended + " The instance had changed (" + what + "): it is rolled back from "
+                + backupId + ".", true, sent, backupId, originalType, originalEna, originalState, type, ena, state);
+    }
+
+    private static boolean changesGuest(String step) {
+        try {
+            return GuestStep.valueOf(step).changesGuest();
+        } catch (IllegalArgumentException notAStep) {
+            return false;
+        }
+    }
+
+    @Override
+    protected Input sampleInput() {
+        return new Input(Executions.SAMPLE, "ABORTED", "{\"instanceId\":\"i-0123456789abcdef0\"}");
+    }
+}

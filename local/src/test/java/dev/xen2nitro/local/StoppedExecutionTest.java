@@ -1,0 +1,124 @@
+package dev.xen2nitro.local;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.xen2nitro.local.world.WorldLoader;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+
+/**
+ * A migration stopped midway (StopExecution) runs none of its own final states: the EventBridge rule on its
+ * ABORTED status starts the cleanup state machine, which does what they would have. Each test stops the seed's
+ * migration as it enters one state and asserts on the world afterwards.
+ */
+@Execution(ExecutionMode.CONCURRENT)
+class StoppedExecutionTest {
+    static final String SEED = MigrationWorkflowTest.SEED;
+
+    static MigrationWorkflowTest.Outcome stopAt(String state, String approval) throws Exception {
+        try (LocalCloud local = LocalCloud.open(Worlds.root(), WorldLoader.load(Worlds.read("seed-2012r2-private"), "seed-2012r2-private"));
+             SfnClient sfn = Worlds.sfn(local.emulator())) {
+            Map<String, Object> before = local.world();
+            ByteArrayOutputStream progress = new ByteArrayOutputStream();
+            AtomicBoolean stopped = new AtomicBoolean();
+            Runner.Report report = local.run("MigrateInstanceStateMachine", MigrationWorkflowTest.input(SEED, "\"targetType\":\"m5.xlarge\""),
+                    approval, new PrintStream(progress, true, StandardCharsets.UTF_8), (arn, entered) -> {
+                        if (entered.equals(state) && stopped.compareAndSet(false, true)) {
+                            sfn.stopExecution(r -> r.executionArn(arn).error("Operator.Stop").cause("stopped in " + state));
+                        }
+                    });
+            String out = progress.toString(StandardCharsets.UTF_8);
+            assertTrue(stopped.get(), state + " was never entered:\n" + out);
+            assertEquals("ABORTED", report.status(), out);
+            assertEquals(ExecutionStatus.ABORTED, sfn.describeExecution(r -> r.executionArn(report.executionArn())).status());
+            return new MigrationWorkflowTest.Outcome(report, local.world(), before, out, List.copyOf(local.host().logs), local.host().invocations.size());
+        }
+    }
+
+    static Runner.Report cleanup(MigrationWorkflowTest.Outcome o) {
+        assertEquals(1, o.report().triggered().size(), "the rule starts one cleanup:\n" + o.progress());
+        Runner.Report c = o.report().triggered().get(0);
+        assertEquals("SUCCEEDED", c.status(), o.progress());
+        return c;
+    }
+
+    /** No temporary endpoint or group, no lock: what every path leaves. */
+    static void assertCleanedUp(MigrationWorkflowTest.Outcome o) {
+        assertTrue(o.list("vpcEndpoints").isEmpty(), "temporary endpoints are gone:\n" + o.progress());
+        assertEquals(List.of("app-servers"), o.list("securityGroups").stream().map(g -> g.get("groupName")).toList(), o.progress());
+        assertNull(o.tags(SEED).get("xen2nitro:lock"), "the lock is released:\n" + o.progress());
+    }
+
+    static void assertAsBefore(MigrationWorkflowTest.Outcome o) {
+        Map<String, Object> i = o.instance(SEED);
+        assertEquals("m4.xlarge", i.get("instanceType"), o.progress());
+        assertEquals(false, i.get("enaSupport"));
+        assertEquals("running", i.get("state"));
+    }
+
+    @ParameterizedTest(name = "stopped in {0}")
+    @CsvSource({"WaitForSsmOnline", "CaptureGuestFacts", "CreateBackupImage"})
+    void stoppedBeforeAnyChangeTheLockAndEndpointsGoAndTheInstanceIsAsItWas(String state) throws Exception {
+        MigrationWorkflowTest.Outcome o = stopAt(state, "auto");
+        Runner.Report c = cleanup(o);
+        assertFalse(c.visited().contains("RollBackInstance"), c.output().path("inspection").toString());
+        assertCleanedUp(o);
+        assertAsBefore(o);
+        assertEquals(0, ((Number) o.instance(SEED).get("stopCount")).intValue());
+        assertEquals("failed", o.tags(SEED).get("xen2nitro:status"));
+        List<Map<String, Object>> mails = o.list("notifications");
+        String last = String.valueOf(mails.get(mails.size() - 1).get("message"));
+        assertTrue(last.contains("ended ABORTED") && last.contains("Nothing on the instance had changed"), last);
+    }
+
+    /** The PV driver is installed before the ENA driver and the approval: from there on the guest has changed. */
+    @ParameterizedTest(name = "stopped in {0}")
+    @CsvSource({"InstallEnaDriver,auto", "RequestApproval,manual", "WaitForInstanceStopped,auto", "StartInstance,auto"})
+    void stoppedAfterTheGuestChangedTheInstanceIsRolledBack(String state, String approval) throws Exception {
+        MigrationWorkflowTest.Outcome o = stopAt(state, approval);
+        Runner.Report c = cleanup(o);
+        assertTrue(c.visited().contains("RollBackInstance"), c.visited().toString());
+        assertCleanedUp(o);
+        assertAsBefore(o);
+        assertEquals("restored", o.tags(SEED).get("xen2nitro:status"), o.progress());
+        assertEquals(1, o.list("replaceRootVolumeTasks").size(), "the root volume is restored from the backup AMI");
+        String ami = o.tags(SEED).get("xen2nitro:backup-image");
+        Map<String, Object> image = o.list("images").stream().filter(im -> im.get("id").equals(ami)).findFirst().orElseThrow();
+        Map<?, ?> tags = (Map<?, ?>) image.get("tags");
+        assertEquals("m4.xlarge", tags.get("xen2nitro:original-type"));
+        assertEquals("false", tags.get("xen2nitro:original-ena-support"));
+        assertEquals("running", tags.get("xen2nitro:original-state"));
+        List<Map<String, Object>> mails = o.list("notifications");
+        String last = String.valueOf(mails.get(mails.size() - 1).get("message"));
+        assertTrue(last.contains("ended ABORTED") && last.contains("InstallPvDriver") && last.contains("rolled back from " + ami), last);
+    }
+
+    @Test
+    void aMigrationThatEndsThroughItsOwnFinalStatesLeavesTheCleanupNothingToDo() throws Exception {
+        // Refused by the preflight: FAILED, but its own final states ran.
+        MigrationWorkflowTest.Outcome o = MigrationWorkflowTest.run("seed-2012r2-private", MigrationWorkflowTest.input(SEED, "\"targetType\":\"m4.2xlarge\""));
+        assertEquals("FAILED", o.report().status(), o.progress());
+        Runner.Report c = cleanup(o);
+        assertEquals(List.of("InspectEndedExecution", "NoteInstance", "WhatToDo", "DeleteEndpoints", "HeldLock", "CleanedUp"), c.visited());
+        o.assertNothingChanged();
+        assertEquals(1, o.list("notifications").size(), "one report, the migration's own");
+    }
+
+    @Test
+    void aSucceededMigrationStartsNoCleanup() throws Exception {
+        MigrationWorkflowTest.Outcome o = MigrationWorkflowTest.run("seed-2012r2-private", MigrationWorkflowTest.input(SEED, "\"targetType\":\"m5.xlarge\""));
+        assertEquals("SUCCEEDED", o.report().status(), o.progress());
+        assertTrue(o.report().triggered().isEmpty());
+    }
+}
