@@ -54,6 +54,7 @@ function authorization(accessKey, service) {
   const day = new Date().toISOString().slice(0, 10).replaceAll('-', '');
   return { Authorization: `AWS4-HMAC-SHA256 Credential=${accessKey}/${day}/${region}/${service}/aws4_request, SignedHeaders=host, Signature=0` };
 }
+const children = new Set();
 const TOKEN_PLACEHOLDER = '__XEN2NITRO_LOCAL_TASK_TOKEN__';
 
 const emit = (o) => process.stdout.write(JSON.stringify(o) + '\n');
@@ -219,6 +220,9 @@ async function childExecution(params, json, accessKey) {
   const name = params.Name ?? randomUUID();
   const startDate = Date.now();
   const run = start(child, input, name, arn, `${arn.split(':').pop()}:`, credentials[arn]);
+  // A stopped parent stops the child it waits for: Step Functions' .sync integration calls StopExecution on
+  // it (which is why the parent's role is granted states:StopExecution on the child's executions).
+  children.add(run.execution);
   const description = {
     ExecutionArn: `${arn.replace(':stateMachine:', ':execution:')}:${name}`,
     Input: json ? input : JSON.stringify(input), InputDetails: { Included: true },
@@ -226,11 +230,14 @@ async function childExecution(params, json, accessKey) {
   };
   try {
     const output = await run.execution.result;
+    children.delete(run.execution);
     await run.events;
     return { ...description, Output: json ? output : JSON.stringify(output), OutputDetails: { Included: true },
       Status: 'SUCCEEDED', StopDate: Date.now() };
   } catch (err) {
-    await run.events.catch(() => {});
+    children.delete(run.execution);
+    await Promise.race([run.events.catch(() => {}), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+    if (err && err.name === 'ExecutionAbortedError') throw new TaskError('States.Runtime', 'the child execution was stopped with its parent');
     const f = run.failed();
     const error = f ? f.Error : err.name;
     const cause = f ? f.Cause : err.message;
@@ -247,6 +254,7 @@ process.stdin.on('data', (chunk) => {
   if (!aborted && chunk.split('\n').some((line) => line.trim() === 'abort')) {
     aborted = true;
     execution.abort();
+    for (const child of children) child.abort();
   }
 });
 process.stdin.on('error', () => {});

@@ -27,7 +27,11 @@ class StoppedExecutionTest {
     static final String SEED = MigrationWorkflowTest.SEED;
 
     static MigrationWorkflowTest.Outcome stopAt(String state, String approval) throws Exception {
-        try (LocalCloud local = LocalCloud.open(Worlds.root(), WorldLoader.load(Worlds.read("seed-2012r2-private"), "seed-2012r2-private"));
+        return stopAt(state, approval, w -> w);
+    }
+
+    static MigrationWorkflowTest.Outcome stopAt(String state, String approval, java.util.function.UnaryOperator<String> edit) throws Exception {
+        try (LocalCloud local = LocalCloud.open(Worlds.root(), WorldLoader.load(edit.apply(Worlds.read("seed-2012r2-private")), "seed-2012r2-private"));
              SfnClient sfn = Worlds.sfn(local.emulator())) {
             Map<String, Object> before = local.world();
             ByteArrayOutputStream progress = new ByteArrayOutputStream();
@@ -102,6 +106,18 @@ class StoppedExecutionTest {
         List<Map<String, Object>> mails = o.list("notifications");
         String last = String.valueOf(mails.get(mails.size() - 1).get("message"));
         assertTrue(last.contains("ended ABORTED") && last.contains("InstallPvDriver") && last.contains("rolled back from " + ami), last);
+    }
+
+    @Test
+    void stoppedWhileItsOwnRollbackRunsTheRollbackIsStoppedAndTheCleanupRollsBackAgain() throws Exception {
+        MigrationWorkflowTest.Outcome o = stopAt("RollBackInstance", "auto", MigrationWorkflowTest.seedGuestFailure("InstallNvmeDriver"));
+        assertTrue(o.progress().contains("RollbackInstanceStateMachine:"), "the migration's rollback had started:\n" + o.progress());
+        Runner.Report c = cleanup(o);
+        assertTrue(c.visited().contains("RollBackInstance"), c.visited().toString());
+        assertCleanedUp(o);
+        assertAsBefore(o);
+        assertEquals("restored", o.tags(SEED).get("xen2nitro:status"), o.progress());
+        assertEquals("succeeded", o.list("replaceRootVolumeTasks").get(o.list("replaceRootVolumeTasks").size() - 1).get("state"));
     }
 
     @Test
