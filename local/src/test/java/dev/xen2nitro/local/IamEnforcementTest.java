@@ -1,6 +1,7 @@
 package dev.xen2nitro.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -129,10 +130,44 @@ class IamEnforcementTest {
         String stopped = Worlds.read("seed-2012r2-private").replace("\"instanceType\": \"m4.xlarge\",", "\"instanceType\": \"m4.xlarge\", \"state\": \"stopped\",");
         try (LocalCloud local = LocalCloud.open(Worlds.root(), WorldLoader.load(stopped, "seed-stopped"))) {
             java.util.Map<String, Object> before = local.world();
-            for (String fn : java.util.List.of("StartInstance", "EnableEnaSupport", "ChangeInstanceType", "RestoreEnaSupport")) {
+            for (String fn : java.util.List.of("StartInstance", "EnableEnaSupport", "ChangeInstanceType", "RestoreInstanceType", "RestoreEnaSupport")) {
                 assertDenied(local, fn + "Function", fn);
             }
             assertEquals(String.valueOf(before.get("instances")), String.valueOf(local.world().get("instances")), "instances changed");
+        }
+    }
+
+    /**
+     * ChangeInstanceType's role changes the type of an instance a migration holds to a Nitro type only: a change to a Xen
+     * type is refused as EC2 refuses it and changes nothing, and so is a change of any other attribute. The rollback's
+     * RestoreInstanceType sets the Xen type back.
+     */
+    @Test
+    void theTypeChangeRoleMaySetNitroTypesOnly() {
+        dev.xen2nitro.local.cloud.Cloud.Instance i = emulator.cloud().instances.get(INSTANCE);
+        synchronized (emulator.cloud()) {
+            i.state = "stopped";
+            i.tags.put("xen2nitro:lock", "an-execution");
+        }
+        try (Ec2Client ec2 = ec2("ChangeInstanceTypeFunction")) {
+            Ec2Exception xen = assertThrows(Ec2Exception.class, () -> ec2.modifyInstanceAttribute(r -> r.instanceId(INSTANCE)
+                    .instanceType(v -> v.value("m4.large"))));
+            assertEquals("UnauthorizedOperation", xen.awsErrorDetails().errorCode());
+            assertEquals(403, xen.statusCode());
+            assertTrue(xen.awsErrorDetails().errorMessage().contains("assumed-role/xen2nitro-ChangeInstanceTypeFunctionRole/ChangeInstanceTypeFunction"
+                    + " is not authorized to perform: ec2:ModifyInstanceAttribute on resource: arn:aws:ec2:us-east-1:123456789012:instance/"
+                    + INSTANCE + " because no identity-based policy allows the ec2:ModifyInstanceAttribute action"), xen.awsErrorDetails().errorMessage());
+            assertEquals("m4.xlarge", i.instanceType, "the refused change changed nothing");
+            // Nor another attribute: that request has no ec2:Attribute/InstanceType.
+            assertEquals("UnauthorizedOperation", assertThrows(Ec2Exception.class, () -> ec2.modifyInstanceAttribute(r -> r.instanceId(INSTANCE)
+                    .enaSupport(v -> v.value(true)))).awsErrorDetails().errorCode());
+            assertFalse(i.enaSupport);
+            ec2.modifyInstanceAttribute(r -> r.instanceId(INSTANCE).instanceType(v -> v.value("m5.xlarge")));
+            assertEquals("m5.xlarge", i.instanceType);
+        }
+        try (Ec2Client restore = ec2("RestoreInstanceTypeFunction")) {
+            restore.modifyInstanceAttribute(r -> r.instanceId(INSTANCE).instanceType(v -> v.value("m4.xlarge")));
+            assertEquals("m4.xlarge", i.instanceType, "the rollback sets the Xen type back");
         }
     }
 
