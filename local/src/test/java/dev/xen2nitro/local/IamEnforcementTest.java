@@ -39,6 +39,7 @@ class IamEnforcementTest {
         emulator = Worlds.start("seed-2012r2-private");
         StackRoles roles = StackRoles.of(Worlds.root(), emulator.cloud().region, emulator.cloud().accountId);
         roles.principals().forEach((id, p) -> emulator.access().register(LocalCloud.credentials(id).accessKeyId(), p));
+        roles.topicPolicies().forEach(emulator.access()::resourcePolicy);
     }
 
     @AfterEach
@@ -189,6 +190,43 @@ class IamEnforcementTest {
         }
         assertEquals("x", emulator.cloud().instances.get(INSTANCE).tags.get("xen2nitro:lock"));
         assertTrue(emulator.cloud().securityGroups.values().stream().noneMatch(g -> g.tags.containsKey("xen2nitro:temporary")));
+    }
+
+    private SnsClient sns(StaticCredentialsProvider credentials) {
+        return SnsClient.builder().endpointOverride(emulator.endpoint()).region(Region.of(emulator.cloud().region))
+                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    /**
+     * The topic's policy decides with the publisher's own (SNS Publish is the one call the local cloud authorizes by a
+     * resource-based policy too): the stack's report function publishes; a principal of the account whose own policies
+     * allow every SNS action but is not one of the stack's publishing roles is refused, and nothing reaches the topic.
+     */
+    @Test
+    void onlyTheStacksPublishersReachTheTopic() {
+        String topic = "arn:aws:sns:us-east-1:123456789012:xen2nitro-notifications";
+        try (SnsClient report = sns(as("PublishReportFunction"))) {
+            assertTrue(report.publish(r -> r.topicArn(topic).subject("xen2nitro: report").message("from the stack")).messageId() != null);
+        }
+        dev.xen2nitro.local.iam.Policy everything;
+        try {
+            everything = dev.xen2nitro.local.iam.Policy.read("ops-admin", new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree("{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"sns:*\",\"Resource\":\"*\"}}"));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        emulator.access().register("ASIAOPSADMIN00001", dev.xen2nitro.local.iam.Principal.session("123456789012", "ops-admin", "alice",
+                java.util.List.of(everything)));
+        try (SnsClient admin = sns(StaticCredentialsProvider.create(software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                "ASIAOPSADMIN00001", "secret")))) {
+            AuthorizationErrorException e = assertThrows(AuthorizationErrorException.class, () -> admin.publish(r -> r.topicArn(topic)
+                    .subject("xen2nitro: approve i-0a1b2c3d4e5f60001 -> m5.xlarge?").message("looks like the workflow's")));
+            assertEquals(403, e.statusCode());
+            assertEquals("User: arn:aws:sts::123456789012:assumed-role/ops-admin/alice is not authorized to perform: SNS:Publish on resource: "
+                    + topic + " with an explicit deny in a resource-based policy", e.awsErrorDetails().errorMessage());
+        }
+        assertEquals(java.util.List.of("from the stack"), emulator.cloud().topics.get(topic).stream().map(n -> n.message()).toList(),
+                "only the stack's report reached the topic");
     }
 
     @Test
