@@ -42,6 +42,7 @@ class HandlerInputTest {
             new dev.xen2nitro.functions.guest.UpdateLaunchAgent(), new dev.xen2nitro.functions.guest.SetPowerManagement(),
             new dev.xen2nitro.functions.guest.CheckNetworkConfig(), new dev.xen2nitro.functions.guest.RestoreNetworkConfig(),
             new dev.xen2nitro.functions.verify.VerifyMigration(), new dev.xen2nitro.functions.rollback.RestoreEnaSupport(),
+            new dev.xen2nitro.functions.rollback.RestoreInstanceType(),
             new dev.xen2nitro.functions.rollback.ReplaceRootVolume(), new dev.xen2nitro.functions.rollback.CheckRootVolumeReplacement(),
             new dev.xen2nitro.functions.report.RecordOutcome(),
             new dev.xen2nitro.functions.report.PublishReport());
@@ -102,6 +103,20 @@ class HandlerInputTest {
         InvalidInputException e = refused(new ChangeInstanceType(), "{\"instanceId\":\"i-0a1b2c3d4e5f60001\",\"targetType\":\"M5 XLarge\"}");
         assertTrue(e.getMessage().contains("'targetType' is \"M5 XLarge\", which is not an instance type name"), e.getMessage());
         assertTrue(refused(new ChangeInstanceType(), "{\"instanceId\":\"i-0a1b2c3d4e5f60001\"}").getMessage().contains("'targetType' is required"));
+    }
+
+    /** ChangeInstanceType sets Nitro types only, as its role does: a Xen target is refused before EC2 is called. */
+    @Test
+    void aTypeChangeToAXenTypeIsRefusedBeforeAnyCall() {
+        InvalidInputException e = refused(new ChangeInstanceType(), "{\"instanceId\":\"i-0a1b2c3d4e5f60001\",\"targetType\":\"m4.large\"}");
+        assertTrue(e.getMessage().contains("'targetType' is \"m4.large\", which is not of a Nitro family this stack changes instances to"),
+                e.getMessage());
+        // The rollback's own function sets the original Xen type back.
+        var restore = new dev.xen2nitro.functions.rollback.RestoreInstanceType();
+        assertEquals("m4.xlarge", restore.parse("{\"instanceId\":\"i-0a1b2c3d4e5f60001\",\"instanceType\":\"m4.xlarge\"}"
+                .getBytes(StandardCharsets.UTF_8)).instanceType());
+        assertTrue(refused(restore, "{\"instanceId\":\"i-0a1b2c3d4e5f60001\",\"instanceType\":\"M4 XLarge\"}").getMessage()
+                .contains("'instanceType' is \"M4 XLarge\", which is not an instance type name"));
     }
 
     @Test

@@ -28,6 +28,8 @@ class InvocationLogTest {
     /** The context Lambda passes, with a logger that keeps what is logged. */
     static final class Captured implements Context {
         final List<String> lines = new ArrayList<>();
+        /** Which lines came as bytes, which Lambda's Java runtime writes as they are in the JSON log format. */
+        final List<Boolean> bytes = new ArrayList<>();
         final String name;
 
         Captured(String name) {
@@ -46,8 +48,8 @@ class InvocationLogTest {
         public int getMemoryLimitInMB() { return 1024; }
         public LambdaLogger getLogger() {
             return new LambdaLogger() {
-                public void log(String message) { lines.add(message); }
-                public void log(byte[] message) { lines.add(new String(message, StandardCharsets.UTF_8)); }
+                public void log(String message) { lines.add(message); bytes.add(false); }
+                public void log(byte[] message) { lines.add(new String(message, StandardCharsets.UTF_8)); bytes.add(true); }
             };
         }
     }
@@ -85,5 +87,54 @@ class InvocationLogTest {
         assertEquals("failed", line.path("outcome").asText());
         assertEquals(InvalidInputException.class.getName(), line.path("errorType").asText());
         assertFalse(c.lines.get(0).contains(token), "no task token in a log line");
+    }
+
+    /** A handler that counts what it was given, as RecordOutcome counts an instance left needing attention. */
+    static final class Counting extends JsonHandler<dev.xen2nitro.functions.typechange.InstanceRef, dev.xen2nitro.functions.typechange.InstanceRef> {
+        Counting() {
+            super(dev.xen2nitro.functions.typechange.InstanceRef.class);
+        }
+
+        @Override
+        protected dev.xen2nitro.functions.typechange.InstanceRef handle(dev.xen2nitro.functions.typechange.InstanceRef input) {
+            return input;
+        }
+
+        @Override
+        protected java.util.Map<String, Integer> metrics(dev.xen2nitro.functions.typechange.InstanceRef in, dev.xen2nitro.functions.typechange.InstanceRef out) {
+            return out.instanceId().endsWith("1") ? java.util.Map.of("Counted", 1) : java.util.Map.of();
+        }
+
+        @Override
+        protected dev.xen2nitro.functions.typechange.InstanceRef sampleInput() {
+            return new dev.xen2nitro.functions.typechange.InstanceRef("i-0123456789abcdef0");
+        }
+    }
+
+    /**
+     * A metric of the invocation goes into its one line in the embedded metric format (namespace xen2nitro, the function as
+     * dimension), written as bytes so that the JSON log format leaves it at the top of the log event; without one, the line
+     * is as before.
+     */
+    @Test
+    void aMetricOfTheInvocationIsInItsLineInTheEmbeddedMetricFormat() throws Exception {
+        Captured c = new Captured("xen2nitro-RecordOutcomeFunction-1A2B");
+        new Counting().handleRequest(new ByteArrayInputStream("{\"instanceId\":\"i-0a1b2c3d4e5f60001\"}".getBytes(StandardCharsets.UTF_8)),
+                new ByteArrayOutputStream(), c);
+        JsonNode line = only(c);
+        assertEquals(List.of(true), c.bytes);
+        assertEquals("succeeded", line.path("outcome").asText());
+        assertEquals(1, line.path("Counted").asInt());
+        assertEquals("xen2nitro-RecordOutcomeFunction-1A2B", line.path("function").asText());
+        assertEquals("{\"Namespace\":\"xen2nitro\",\"Dimensions\":[[\"function\"]],\"Metrics\":[{\"Name\":\"Counted\",\"Unit\":\"Count\"}]}",
+                line.at("/_aws/CloudWatchMetrics/0").toString());
+        assertTrue(line.at("/_aws/Timestamp").isIntegralNumber());
+
+        Captured none = new Captured("xen2nitro-RecordOutcomeFunction-1A2B");
+        new Counting().handleRequest(new ByteArrayInputStream("{\"instanceId\":\"i-0a1b2c3d4e5f60002\"}".getBytes(StandardCharsets.UTF_8)),
+                new ByteArrayOutputStream(), none);
+        JsonNode plain = only(none);
+        assertEquals(List.of(false), none.bytes);
+        assertFalse(plain.has("_aws") || plain.has("Counted"), plain.toString());
     }
 }

@@ -9,6 +9,7 @@ import dev.xen2nitro.functions.preflight.Check;
 import dev.xen2nitro.functions.preflight.InstanceFacts;
 import dev.xen2nitro.functions.preflight.PreflightRules;
 import dev.xen2nitro.functions.rules.DriverMatrix;
+import dev.xen2nitro.functions.rules.NitroTargets;
 import dev.xen2nitro.functions.rules.TargetTypes;
 import dev.xen2nitro.functions.rules.Versions;
 import dev.xen2nitro.functions.rules.WindowsReleases;
@@ -183,6 +184,31 @@ class RulesTest {
                 .detail().contains("arm64"));
         assertTrue(check(PreflightRules.assess(facts(M4_XL, "m9.huge", null, false, Map.of(), "on-demand", 1), false), "target-type")
                 .detail().contains("does not exist"));
+        // A Nitro type of a family the ChangeInstanceType role may not set is refused here, before anything changes.
+        InstanceFacts.TypeFacts hpc = new InstanceFacts.TypeFacts("hpc6a.48xlarge", "nitro", 96, 393216, List.of("x86_64"), false, 27, 2, "required");
+        Check refused = check(PreflightRules.assess(facts(M4_XL, "hpc6a.48xlarge", hpc, true, Map.of(), "on-demand", 1), false), "target-type");
+        assertFalse(refused.passed());
+        assertTrue(refused.detail().contains("not of a Nitro family this stack changes instances to") && refused.detail().contains("m5*.*"),
+                refused.detail());
+        assertTrue(check(PreflightRules.assess(facts(M4_XL, "m5.xlarge", M5_XL, true, Map.of(), "on-demand", 1), false), "target-type").passed());
+    }
+
+    /** The families the ChangeInstanceType role may set: every successor the workflow chooses, and no Xen family. */
+    @Test
+    void theNitroTargetsHoldEverySuccessorAndNoXenFamily() {
+        for (String xen : List.of("m1", "m3", "m4", "c1", "c3", "c4", "r3", "r4", "t1", "t2", "x1", "x1e", "d2", "i2", "i3", "p2", "g3", "h1")) {
+            String next = TargetTypes.nextFamily(xen).orElseThrow(() -> new AssertionError("no successor of " + xen));
+            assertTrue(NitroTargets.allows(next + ".xlarge"), xen + " -> " + next);
+            assertFalse(NitroTargets.allows(xen + ".xlarge"), xen + " is Xen");
+        }
+        for (String xen : List.of("m4.large", "c4.8xlarge", "t2.medium", "i3.16xlarge", "x1e.32xlarge", "p3.2xlarge", "g2.2xlarge", "f1.2xlarge")) {
+            assertFalse(NitroTargets.allows(xen), xen);
+        }
+        for (String nitro : List.of("m5.large", "m5a.xlarge", "m6i.2xlarge", "m7i-flex.large", "c5n.18xlarge", "r5b.4xlarge", "t3a.medium",
+                "z1d.3xlarge", "x2iedn.xlarge", "i3en.large", "d3en.xlarge", "g4dn.xlarge", "p3dn.24xlarge")) {
+            assertTrue(NitroTargets.allows(nitro), nitro);
+        }
+        assertFalse(NitroTargets.allows("m5"), "a family without a size is no type");
     }
 
     static final GuestFacts.Nic NIC = new GuestFacts.Nic("0A:1B:2C:3D:4E:01", false,

@@ -61,6 +61,8 @@ public final class LocalCloud implements AutoCloseable {
             emulator.access().register(c.accessKeyId(), principal);
             credentials.put(logicalId, c);
         });
+        // The topic's policy decides who may publish to it, with the publishers' own policies.
+        roles(projectRoot, cloud.region, cloud.accountId).topicPolicies().forEach(emulator.access()::resourcePolicy);
         this.host = new LambdaHost(template, cloud.timeFactor, emulator::cloud, emulator.endpoint(), credentials, emulator.access());
         createDocuments(cloud);
     }

@@ -35,7 +35,7 @@ class FaultSuiteTest {
     static final String ID = "i-0a1b2c3d4e5f60001";
     static final List<String> TABLE = Collections.synchronizedList(new ArrayList<>());
 
-    record Outcome(Runner.Report report, Map<String, Object> world, Map<String, Object> before, String progress) {
+    record Outcome(Runner.Report report, Map<String, Object> world, Map<String, Object> before, String progress, List<String> logs) {
         @SuppressWarnings("unchecked")
         Map<String, Object> instance() {
             return ((List<Map<String, Object>>) world.get("instances")).get(0);
@@ -72,7 +72,7 @@ class FaultSuiteTest {
         Map<String, Object> before = local.world();
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         Runner.Report report = local.run("MigrateInstanceStateMachine", input, "auto", new PrintStream(progress, true, StandardCharsets.UTF_8));
-        Outcome o = new Outcome(report, local.world(), before, progress.toString(StandardCharsets.UTF_8));
+        Outcome o = new Outcome(report, local.world(), before, progress.toString(StandardCharsets.UTF_8), List.copyOf(local.host().logs));
         TABLE.add(String.format("%-58s %-16s %-10s %s", scenario, o.finalState(), o.temporaryLeft() ? "YES" : "no",
                 report.error() == null ? "" : report.error()));
         assertFalse(o.temporaryLeft(), scenario + ": temporary endpoints or groups remain\n" + o.progress());
@@ -114,6 +114,7 @@ class FaultSuiteTest {
         assertEquals(1, o.list("replaceRootVolumeTasks").size());
         assertEquals("succeeded", o.list("replaceRootVolumeTasks").get(0).get("state"));
         assertEquals(1, o.list("detachedVolumes").size(), "the replaced root volume is kept");
+        assertTrue(o.logs().stream().noneMatch(l -> l.contains("\"_aws\"")), "a restored instance raises no metric: " + o.logs());
         String ami = o.tags().get("xen2nitro:backup-image");
         assertTrue(o.list("images").stream().anyMatch(im -> im.get("id").equals(ami) && "available".equals(im.get("state"))));
         // Restored means it booted and its agent came back (checked before the endpoints were removed).
@@ -233,8 +234,24 @@ class FaultSuiteTest {
         assertEquals(1, o.list("images").size(), "the backup AMI is kept");
         assertEquals(2, ((List<?>) o.instance().get("volumes")).size(), "no volume was deleted");
         assertTrue(o.list("detachedVolumes").isEmpty());
-        String report = (String) o.list("notifications").get(o.list("notifications").size() - 1).get("message");
+        Map<String, Object> last = o.list("notifications").get(o.list("notifications").size() - 1);
+        String report = (String) last.get("message");
         assertTrue(report.contains("needs-attention") && report.contains("nothing was deleted") && report.contains("\"instanceType\":\"m4.xlarge\""), report);
+        // Told apart from every other report: its subject, and what to do first.
+        assertEquals("xen2nitro: ACTION REQUIRED: " + ID + " needs-attention", last.get("subject"));
+        assertTrue(report.startsWith("ACTION REQUIRED: the rollback did not complete") && report.contains("Restoring by hand"), report);
+        // RecordOutcome's log line carries the metric the stack's alarm watches, in the embedded metric format; no other line does.
+        List<String> emf = o.logs().stream().filter(l -> l.contains("\"_aws\"")).toList();
+        assertEquals(1, emf.size(), String.join("", o.logs()));
+        com.fasterxml.jackson.databind.JsonNode line = new com.fasterxml.jackson.databind.ObjectMapper().readTree(emf.get(0));
+        assertEquals("RecordOutcomeFunction", line.path("function").asText());
+        assertEquals(ID, line.path("instanceId").asText());
+        assertEquals(1, line.path("NeedsAttention").asInt());
+        com.fasterxml.jackson.databind.JsonNode directive = line.at("/_aws/CloudWatchMetrics/0");
+        assertEquals("xen2nitro", directive.path("Namespace").asText());
+        assertEquals("[[\"function\"]]", directive.path("Dimensions").toString());
+        assertEquals("[{\"Name\":\"NeedsAttention\",\"Unit\":\"Count\"}]", directive.path("Metrics").toString());
+        assertTrue(line.at("/_aws/Timestamp").canConvertToLong() && line.at("/_aws/Timestamp").asLong() > 1_700_000_000_000L, emf.get(0));
     }
 
     @Test

@@ -322,6 +322,11 @@ class HandlerSamplesTest {
                 assertEquals("[\"10.20.0.10\",\"10.20.0.11\"]", nic.get("dnsServers").toString());
             })),
             Map.entry("VerifyMigration", reads(MIGRATED)),
+            Map.entry("RestoreInstanceType", changes(STOPPED.and(w -> instance(w).put("instanceType", "m5.xlarge")), Set.of("instances"),
+                    (after, r, local) -> {
+                assertEquals("m4.xlarge", after.instance().get("instanceType").asText(), "the original Xen type is back");
+                assertEquals("stopped", after.instance().get("state").asText());
+            })),
             Map.entry("RestoreEnaSupport", changes(STOPPED.and(w -> instance(w).put("enaSupport", true)), Set.of("instances"),
                     (after, r, local) -> assertFalse(after.instance().get("enaSupport").asBoolean()))),
             Map.entry("ReplaceRootVolume", changes(WITH_BACKUP, Set.of("replaceRootVolumeTasks", "instances", "detachedVolumes"),

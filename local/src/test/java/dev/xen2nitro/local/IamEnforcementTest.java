@@ -1,6 +1,7 @@
 package dev.xen2nitro.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,6 +39,7 @@ class IamEnforcementTest {
         emulator = Worlds.start("seed-2012r2-private");
         StackRoles roles = StackRoles.of(Worlds.root(), emulator.cloud().region, emulator.cloud().accountId);
         roles.principals().forEach((id, p) -> emulator.access().register(LocalCloud.credentials(id).accessKeyId(), p));
+        roles.topicPolicies().forEach(emulator.access()::resourcePolicy);
     }
 
     @AfterEach
@@ -129,10 +131,44 @@ class IamEnforcementTest {
         String stopped = Worlds.read("seed-2012r2-private").replace("\"instanceType\": \"m4.xlarge\",", "\"instanceType\": \"m4.xlarge\", \"state\": \"stopped\",");
         try (LocalCloud local = LocalCloud.open(Worlds.root(), WorldLoader.load(stopped, "seed-stopped"))) {
             java.util.Map<String, Object> before = local.world();
-            for (String fn : java.util.List.of("StartInstance", "EnableEnaSupport", "ChangeInstanceType", "RestoreEnaSupport")) {
+            for (String fn : java.util.List.of("StartInstance", "EnableEnaSupport", "ChangeInstanceType", "RestoreInstanceType", "RestoreEnaSupport")) {
                 assertDenied(local, fn + "Function", fn);
             }
             assertEquals(String.valueOf(before.get("instances")), String.valueOf(local.world().get("instances")), "instances changed");
+        }
+    }
+
+    /**
+     * ChangeInstanceType's role changes the type of an instance a migration holds to a Nitro type only: a change to a Xen
+     * type is refused as EC2 refuses it and changes nothing, and so is a change of any other attribute. The rollback's
+     * RestoreInstanceType sets the Xen type back.
+     */
+    @Test
+    void theTypeChangeRoleMaySetNitroTypesOnly() {
+        dev.xen2nitro.local.cloud.Cloud.Instance i = emulator.cloud().instances.get(INSTANCE);
+        synchronized (emulator.cloud()) {
+            i.state = "stopped";
+            i.tags.put("xen2nitro:lock", "an-execution");
+        }
+        try (Ec2Client ec2 = ec2("ChangeInstanceTypeFunction")) {
+            Ec2Exception xen = assertThrows(Ec2Exception.class, () -> ec2.modifyInstanceAttribute(r -> r.instanceId(INSTANCE)
+                    .instanceType(v -> v.value("m4.large"))));
+            assertEquals("UnauthorizedOperation", xen.awsErrorDetails().errorCode());
+            assertEquals(403, xen.statusCode());
+            assertTrue(xen.awsErrorDetails().errorMessage().contains("assumed-role/xen2nitro-ChangeInstanceTypeFunctionRole/ChangeInstanceTypeFunction"
+                    + " is not authorized to perform: ec2:ModifyInstanceAttribute on resource: arn:aws:ec2:us-east-1:123456789012:instance/"
+                    + INSTANCE + " because no identity-based policy allows the ec2:ModifyInstanceAttribute action"), xen.awsErrorDetails().errorMessage());
+            assertEquals("m4.xlarge", i.instanceType, "the refused change changed nothing");
+            // Nor another attribute: that request has no ec2:Attribute/InstanceType.
+            assertEquals("UnauthorizedOperation", assertThrows(Ec2Exception.class, () -> ec2.modifyInstanceAttribute(r -> r.instanceId(INSTANCE)
+                    .enaSupport(v -> v.value(true)))).awsErrorDetails().errorCode());
+            assertFalse(i.enaSupport);
+            ec2.modifyInstanceAttribute(r -> r.instanceId(INSTANCE).instanceType(v -> v.value("m5.xlarge")));
+            assertEquals("m5.xlarge", i.instanceType);
+        }
+        try (Ec2Client restore = ec2("RestoreInstanceTypeFunction")) {
+            restore.modifyInstanceAttribute(r -> r.instanceId(INSTANCE).instanceType(v -> v.value("m4.xlarge")));
+            assertEquals("m4.xlarge", i.instanceType, "the rollback sets the Xen type back");
         }
     }
 
@@ -154,6 +190,43 @@ class IamEnforcementTest {
         }
         assertEquals("x", emulator.cloud().instances.get(INSTANCE).tags.get("xen2nitro:lock"));
         assertTrue(emulator.cloud().securityGroups.values().stream().noneMatch(g -> g.tags.containsKey("xen2nitro:temporary")));
+    }
+
+    private SnsClient sns(StaticCredentialsProvider credentials) {
+        return SnsClient.builder().endpointOverride(emulator.endpoint()).region(Region.of(emulator.cloud().region))
+                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    /**
+     * The topic's policy decides with the publisher's own (SNS Publish is the one call the local cloud authorizes by a
+     * resource-based policy too): the stack's report function publishes; a principal of the account whose own policies
+     * allow every SNS action but is not one of the stack's publishing roles is refused, and nothing reaches the topic.
+     */
+    @Test
+    void onlyTheStacksPublishersReachTheTopic() {
+        String topic = "arn:aws:sns:us-east-1:123456789012:xen2nitro-notifications";
+        try (SnsClient report = sns(as("PublishReportFunction"))) {
+            assertTrue(report.publish(r -> r.topicArn(topic).subject("xen2nitro: report").message("from the stack")).messageId() != null);
+        }
+        dev.xen2nitro.local.iam.Policy everything;
+        try {
+            everything = dev.xen2nitro.local.iam.Policy.read("ops-admin", new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree("{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"sns:*\",\"Resource\":\"*\"}}"));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        emulator.access().register("ASIAOPSADMIN00001", dev.xen2nitro.local.iam.Principal.session("123456789012", "ops-admin", "alice",
+                java.util.List.of(everything)));
+        try (SnsClient admin = sns(StaticCredentialsProvider.create(software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                "ASIAOPSADMIN00001", "secret")))) {
+            AuthorizationErrorException e = assertThrows(AuthorizationErrorException.class, () -> admin.publish(r -> r.topicArn(topic)
+                    .subject("xen2nitro: approve i-0a1b2c3d4e5f60001 -> m5.xlarge?").message("looks like the workflow's")));
+            assertEquals(403, e.statusCode());
+            assertEquals("User: arn:aws:sts::123456789012:assumed-role/ops-admin/alice is not authorized to perform: SNS:Publish on resource: "
+                    + topic + " with an explicit deny in a resource-based policy", e.awsErrorDetails().errorMessage());
+        }
+        assertEquals(java.util.List.of("from the stack"), emulator.cloud().topics.get(topic).stream().map(n -> n.message()).toList(),
+                "only the stack's report reached the topic");
     }
 
     @Test

@@ -111,4 +111,34 @@ class IamEvaluatorTest {
                 "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\",\"Condition\":{\"IpAddress\":{\"aws:SourceIp\":\"10.0.0.0/8\"}}}}"));
         assertTrue(op.getMessage().contains("IpAddress"), op.getMessage());
     }
+
+    /** A resource-based policy counts only the statements whose Principal names the caller: everyone, its role, or its service. */
+    @Test
+    void aResourcePolicyCountsTheStatementsThatNameTheCaller() throws Exception {
+        String topic = "arn:aws:sns:us-east-1:123456789012:t";
+        Policy p = Policy.readResourcePolicy("topic", new ObjectMapper().readTree("{\"Statement\":["
+                + "{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"cloudwatch.amazonaws.com\"},\"Action\":\"sns:Publish\",\"Resource\":\"*\"},"
+                + "{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:role/publisher\"},\"Action\":\"sns:Publish\",\"Resource\":\"*\"},"
+                + "{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"sns:Publish\",\"Resource\":\"*\","
+                + "\"Condition\":{\"StringEquals\":{\"aws:PrincipalArn\":\"arn:aws:iam::123456789012:role/banned\"}}}]}"));
+        dev.xen2nitro.local.iam.Principal publisher = dev.xen2nitro.local.iam.Principal.session("123456789012", "publisher", "s", List.of());
+        dev.xen2nitro.local.iam.Principal other = dev.xen2nitro.local.iam.Principal.session("123456789012", "other", "s", List.of());
+        dev.xen2nitro.local.iam.Principal banned = dev.xen2nitro.local.iam.Principal.session("123456789012", "banned", "s", List.of());
+        assertEquals("arn:aws:iam::123456789012:role/publisher", publisher.roleArn());
+        assertEquals(Decision.ALLOW, Evaluator.decideResource(p, Evaluator.Caller.of(publisher), "sns:Publish", topic, Map.of()));
+        assertEquals(Decision.IMPLICIT_DENY, Evaluator.decideResource(p, Evaluator.Caller.of(other), "sns:Publish", topic, Map.of()));
+        assertEquals(Decision.ALLOW, Evaluator.decideResource(p, Evaluator.Caller.service("cloudwatch.amazonaws.com"), "sns:Publish", topic, Map.of()));
+        assertEquals(Decision.IMPLICIT_DENY, Evaluator.decideResource(p, Evaluator.Caller.service("events.amazonaws.com"), "sns:Publish", topic, Map.of()));
+        assertEquals(Decision.EXPLICIT_DENY, Evaluator.decideResource(p, Evaluator.Caller.of(banned), "sns:Publish", topic,
+                Map.of("aws:PrincipalArn", List.of(banned.roleArn()))));
+        // Within one account, an explicit deny in either policy wins, then an allow in either.
+        assertEquals(Decision.ALLOW, dev.xen2nitro.local.iam.AccessControl.combine(Decision.IMPLICIT_DENY, Decision.ALLOW));
+        assertEquals(Decision.ALLOW, dev.xen2nitro.local.iam.AccessControl.combine(Decision.ALLOW, Decision.IMPLICIT_DENY));
+        assertEquals(Decision.EXPLICIT_DENY, dev.xen2nitro.local.iam.AccessControl.combine(Decision.ALLOW, Decision.EXPLICIT_DENY));
+        assertEquals(Decision.IMPLICIT_DENY, dev.xen2nitro.local.iam.AccessControl.combine(Decision.IMPLICIT_DENY, null));
+        // An account as principal delegates to its principals' own policies: not modelled, so refused when read.
+        IllegalArgumentException account = assertThrows(IllegalArgumentException.class, () -> Policy.readResourcePolicy("topic", new ObjectMapper()
+                .readTree("{\"Statement\":{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":\"sns:Publish\",\"Resource\":\"*\"}}")));
+        assertTrue(account.getMessage().contains("only \"*\" and role ARNs"), account.getMessage());
+    }
 }

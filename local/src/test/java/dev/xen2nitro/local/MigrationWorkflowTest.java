@@ -130,6 +130,7 @@ class MigrationWorkflowTest {
             com.fasterxml.jackson.databind.JsonNode l = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
             assertTrue(l.path("function").isTextual() && l.path("ms").isNumber() && l.path("outcome").isTextual(), line);
             assertFalse(line.contains(token.group(1)), "a task token in a log line: " + line);
+            assertFalse(l.has("_aws"), "a migrated instance raises no metric: " + line);
         }
         assertTrue(o.logs().stream().anyMatch(l -> l.contains("\"instanceId\":\"" + SEED + "\"")));
     }

@@ -3,12 +3,16 @@ package dev.xen2nitro.local;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xen2nitro.functions.rules.NitroTargets;
+import dev.xen2nitro.local.cloud.Catalogue;
 import dev.xen2nitro.local.host.StackRoles;
 import dev.xen2nitro.local.host.Template;
 import dev.xen2nitro.local.iam.Evaluator;
 import dev.xen2nitro.local.iam.Evaluator.Decision;
+import dev.xen2nitro.local.iam.Policy;
 import dev.xen2nitro.local.iam.Principal;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,6 +77,43 @@ class StackRolesTest {
             }
         })));
         assertEquals(java.util.List.of(), found, "mutating grants on every resource without a condition");
+    }
+
+    /**
+     * ChangeInstanceType's role may set the Nitro families of NitroTargets, the list preflight and the handler check: the
+     * same list, and in the catalogue it matches Nitro types (or bare metal, which runs on no hypervisor) and no Xen type.
+     */
+    @Test
+    void theTypeChangeRoleAllowsTheNitroTargetsAndNoXenType() {
+        List<String> granted = null;
+        for (Policy policy : roles.principal("ChangeInstanceTypeFunction").policies()) {
+            for (Policy.Statement s : policy.statements()) {
+                if (s.actions() != null && s.actions().contains("ec2:ModifyInstanceAttribute")) {
+                    assertEquals(null, granted, "one statement grants the type change");
+                    granted = s.conditions().get("StringLike").get("ec2:attribute/instancetype");
+                }
+            }
+        }
+        assertEquals(NitroTargets.PATTERNS, granted, "template.yaml's ec2:Attribute/InstanceType list and NitroTargets.PATTERNS differ");
+        String instance = "arn:aws:ec2:us-east-1:123456789012:instance/i-0a1b2c3d4e5f60001";
+        Principal p = roles.principal("ChangeInstanceTypeFunction");
+        int nitro = 0;
+        for (Catalogue.InstanceType t : Catalogue.get().types().values()) {
+            Decision d = Evaluator.decide(p.policies(), "ec2:ModifyInstanceAttribute", instance, Map.of(
+                    "aws:ResourceTag/xen2nitro:lock", List.of("an-execution"), "ec2:Attribute/InstanceType", List.of(t.name())));
+            assertEquals(NitroTargets.allows(t.name()) ? Decision.ALLOW : Decision.IMPLICIT_DENY, d, t.name());
+            if (d == Decision.ALLOW) {
+                assertTrue(t.nitro() || t.bareMetal(), t.name() + " is allowed but runs on " + t.hypervisor());
+                nitro++;
+            }
+            if ("xen".equals(t.hypervisor())) {
+                assertEquals(Decision.IMPLICIT_DENY, d, t.name() + " is a Xen type");
+            }
+        }
+        assertTrue(nitro > 100, "the patterns match the catalogue's Nitro types: " + nitro);
+        // Without the lock, no type at all.
+        assertEquals(Decision.IMPLICIT_DENY, Evaluator.decide(p.policies(), "ec2:ModifyInstanceAttribute", instance,
+                Map.of("ec2:Attribute/InstanceType", List.of("m5.xlarge"))));
     }
 
     @Test

@@ -50,6 +50,19 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler, Resourc
     /** A representative input, used for priming; never sent to AWS. */
     protected abstract I sampleInput();
 
+    /** The CloudWatch namespace of the metrics handlers report in their log line. */
+    public static final String METRIC_NAMESPACE = "xen2nitro";
+
+    /**
+     * The CloudWatch metrics of a successful invocation, by name (unit Count), none by default. They are written into the
+     * invocation's log line in the embedded metric format, in {@value #METRIC_NAMESPACE} with the function's name as the
+     * dimension {@code function}, and CloudWatch Logs makes them metrics (CloudWatch User Guide, "Specification: Embedded
+     * metric format").
+     */
+    protected java.util.Map<String, Integer> metrics(I input, O output) {
+        return java.util.Map.of();
+    }
+
     /**
      * Runs the action and writes one log line for the invocation: the function, the instance and
      * execution it acted for, how long it took, and its outcome or error type. Only those fields are
@@ -60,19 +73,21 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler, Resourc
         long started = System.nanoTime();
         I input = null;
         String errorType = null;
+        java.util.Map<String, Integer> metrics = java.util.Map.of();
         try {
             input = parse(in.readAllBytes());
             O output = handle(input);
             JSON.writeValue(out, output);
+            metrics = metrics(input, output);
         } catch (RuntimeException | IOException | Error e) {
             errorType = e.getClass().getName();
             throw e;
         } finally {
-            log(context, input, (System.nanoTime() - started) / 1_000_000, errorType);
+            log(context, input, (System.nanoTime() - started) / 1_000_000, errorType, metrics);
         }
     }
 
-    private static void log(Context context, Object input, long millis, String errorType) {
+    private static void log(Context context, Object input, long millis, String errorType, java.util.Map<String, Integer> metrics) {
         if (context == null || context.getLogger() == null) {
             return;
         }
@@ -85,7 +100,23 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler, Resourc
         line.put("outcome", errorType == null ? "succeeded" : "failed");
         line.put("errorType", errorType);
         try {
-            context.getLogger().log(JSON.writeValueAsString(line) + "\n");
+            if (metrics.isEmpty()) {
+                context.getLogger().log(JSON.writeValueAsString(line) + "\n");
+                return;
+            }
+            // The embedded metric format: the metrics' values at the top level, described under _aws.
+            com.fasterxml.jackson.databind.node.ObjectNode emf = line.putObject("_aws").put("Timestamp", System.currentTimeMillis())
+                    .putArray("CloudWatchMetrics").addObject().put("Namespace", METRIC_NAMESPACE);
+            emf.putArray("Dimensions").addArray().add("function");
+            com.fasterxml.jackson.databind.node.ArrayNode defs = emf.putArray("Metrics");
+            metrics.forEach((name, value) -> {
+                defs.addObject().put("Name", name).put("Unit", "Count");
+                line.put(name, value);
+            });
+            // As bytes: with the functions' JSON log format, Lambda's Java runtime nests a String message in its own JSON
+            // object (as "message"), where CloudWatch Logs would find no _aws; it writes a byte[] message as it is
+            // (aws-lambda-java-runtime-interface-client, AbstractLambdaLogger: "there is no formatting for byte[] messages").
+            context.getLogger().log((JSON.writeValueAsString(line) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } catch (IOException e) {
             context.getLogger().log("{\"function\":\"" + context.getFunctionName() + "\",\"outcome\":\"unlogged\"}\n");
         }

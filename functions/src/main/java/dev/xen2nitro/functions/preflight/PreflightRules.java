@@ -1,5 +1,6 @@
 package dev.xen2nitro.functions.preflight;
 
+import dev.xen2nitro.functions.rules.NitroTargets;
 import dev.xen2nitro.functions.rules.TargetTypes;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,6 +81,9 @@ public final class PreflightRules {
             } else if (!t.architectures().contains(f.architecture())) {
                 checks.add(Check.fail("target-type", "target type " + t.name() + " supports " + t.architectures()
                         + ", not the instance's architecture " + f.architecture()));
+            } else if (!NitroTargets.allows(t.name())) {
+                checks.add(Check.fail("target-type", "target type " + t.name() + " is not of a Nitro family this stack changes instances to"
+                        + " (its ChangeInstanceType role may set " + String.join(", ", NitroTargets.PATTERNS) + "); choose one of them"));
             } else {
                 target = t.name();
                 reason = "requested by the operator";

@@ -35,10 +35,15 @@ public class PublishReport extends JsonHandler<PublishReport.Input, PublishRepor
         String status = in.outcome().get("status").asText();
         String instanceId = in.document() == null ? null : in.document().path("instanceId").asText(null);
         String instance = instanceId == null ? "(no instance ID in the input)" : instanceId;
-        String subject = "xen2nitro: " + instance + " " + status;
+        boolean act = "needs-attention".equals(status);
+        // An instance the way back could not restore stands out in the inbox, and its report starts with what to do.
+        String subject = (act ? "xen2nitro: ACTION REQUIRED: " : "xen2nitro: ") + instance + " " + status;
         String body;
         try {
-            body = "Execution " + in.execution() + ": instance " + instance + " is " + status + ".\n"
+            body = (act ? "ACTION REQUIRED: the rollback did not complete and stopped; nothing was deleted. Fix the cause, then roll the"
+                    + " instance back by hand (README, \"Restoring by hand\"): its backup AMI is its xen2nitro:backup-image tag, and the"
+                    + " original type, enaSupport and state are in the migration document below.\n\n" : "")
+                    + "Execution " + in.execution() + ": instance " + instance + " is " + status + ".\n"
                     + (in.outcome().hasNonNull("reason") ? in.outcome().get("reason").asText() + "\n" : "")
                     + (in.document() != null && in.document().hasNonNull("recorded") ? "Now: " + in.document().get("recorded") + "\n" : "")
                     + "\nOutcome:\n" + JSON.writerWithDefaultPrettyPrinter().writeValueAsString(in.outcome())

@@ -10,6 +10,7 @@ import dev.xen2nitro.functions.core.Validatable;
 import dev.xen2nitro.functions.rules.InstanceIds;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import software.amazon.awssdk.services.ec2.model.Tag;
 
@@ -52,6 +53,18 @@ public class RecordOutcome extends JsonHandler<RecordOutcome.Input, RecordOutcom
         return new Result(in.instanceId(), in.status(), i.state().nameAsString(), i.instanceTypeAsString(),
                 Boolean.TRUE.equals(i.enaSupport()), root);
     }
+
+    /**
+     * NeedsAttention, 1, when the outcome is needs-attention: the stack's alarm on it tells the operator apart from the
+     * report (template.yaml, NeedsAttentionAlarm). No metric otherwise.
+     */
+    @Override
+    protected Map<String, Integer> metrics(Input in, Result out) {
+        return NEEDS_ATTENTION.equals(out.status()) ? Map.of(NEEDS_ATTENTION_METRIC, 1) : Map.of();
+    }
+
+    static final String NEEDS_ATTENTION = "needs-attention";
+    public static final String NEEDS_ATTENTION_METRIC = "NeedsAttention";
 
     @Override
     protected Input sampleInput() {

@@ -51,7 +51,7 @@ public final class TargetTypes {
             return Optional.empty();
         }
         List<TypeInfo> candidates = offered.stream()
-                .filter(t -> t.family().equals(family) && t.nitro() && t.architectures().contains(arch)).toList();
+                .filter(t -> t.family().equals(family) && t.nitro() && NitroTargets.allows(t.name()) && t.architectures().contains(arch)).toList();
         Optional<TypeInfo> same = candidates.stream().filter(t -> t.size().equals(current.size())).findFirst();
         if (same.isPresent()) {
             return Optional.of(new Choice(same.get().name(), current.name() + " -> " + same.get().name()

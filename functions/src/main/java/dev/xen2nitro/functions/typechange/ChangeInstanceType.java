@@ -1,14 +1,18 @@
 package dev.xen2nitro.functions.typechange;
 
-import dev.xen2nitro.functions.core.Aws;
-import dev.xen2nitro.functions.core.Ec2Calls;
+import dev.xen2nitro.functions.core.InstanceTypeAttribute;
+import dev.xen2nitro.functions.core.InvalidInputException;
 import dev.xen2nitro.functions.core.JsonHandler;
 import dev.xen2nitro.functions.core.Validatable;
 import dev.xen2nitro.functions.rules.InstanceIds;
 import dev.xen2nitro.functions.rules.InstanceTypeNames;
-import software.amazon.awssdk.services.ec2.model.InstanceAttributeName;
+import dev.xen2nitro.functions.rules.NitroTargets;
 
-/** Changes the type of a stopped instance and reads it back (EC2 refuses while it runs: IncorrectInstanceState). */
+/**
+ * Changes the type of a stopped instance to a Nitro type and reads it back. A target outside {@link NitroTargets} is
+ * refused before EC2 is called (its role could not set it either); the rollback sets the original type back with
+ * RestoreInstanceType, a function of its own.
+ */
 public class ChangeInstanceType extends JsonHandler<ChangeInstanceType.Input, ChangeInstanceType.Result> {
 
     public record Input(String instanceId, String targetType) implements Validatable {
@@ -16,6 +20,10 @@ public class ChangeInstanceType extends JsonHandler<ChangeInstanceType.Input, Ch
         public void validate() {
             InstanceIds.require("instanceId", instanceId);
             InstanceTypeNames.require("targetType", targetType);
+            if (!NitroTargets.allows(targetType)) {
+                throw new InvalidInputException("'targetType' is \"" + targetType + "\", which is not of a Nitro family this stack"
+                        + " changes instances to (" + String.join(", ", NitroTargets.PATTERNS) + "): nothing was changed");
+            }
         }
     }
 
@@ -27,13 +35,7 @@ public class ChangeInstanceType extends JsonHandler<ChangeInstanceType.Input, Ch
 
     @Override
     protected Result handle(Input input) {
-        String id = input.instanceId();
-        Ec2Calls.call("ModifyInstanceAttribute instanceType=" + input.targetType() + " on " + id,
-                () -> Aws.ec2().modifyInstanceAttribute(r -> r.instanceId(id).instanceType(v -> v.value(input.targetType()))));
-        String type = Ec2Calls.call("DescribeInstanceAttribute instanceType of " + id,
-                () -> Aws.ec2().describeInstanceAttribute(r -> r.instanceId(id).attribute(InstanceAttributeName.INSTANCE_TYPE)))
-                .instanceType().value();
-        return new Result(id, type);
+        return new Result(input.instanceId(), InstanceTypeAttribute.set(input.instanceId(), input.targetType()));
     }
 
     @Override

@@ -111,6 +111,31 @@ public final class StackRoles {
         return out;
     }
 
+    /** The properties of the template's resource {@code logicalId} as CloudFormation would read them, intrinsic functions resolved. */
+    public JsonNode properties(String logicalId) {
+        JsonNode r = resources.get(logicalId);
+        if (r == null) {
+            throw new IllegalArgumentException("template.yaml declares no resource " + logicalId);
+        }
+        return resolve(r.path("Properties"));
+    }
+
+    /**
+     * The stack's topic policies as CloudFormation attaches them: each AWS::SNS::TopicPolicy's document, intrinsic functions
+     * resolved, by the ARN of each topic it names.
+     */
+    public Map<String, Policy> topicPolicies() {
+        Map<String, Policy> out = new LinkedHashMap<>();
+        resources.fields().forEachRemaining(e -> {
+            if (e.getValue().path("Type").asText().equals("AWS::SNS::TopicPolicy")) {
+                JsonNode p = e.getValue().path("Properties");
+                Policy policy = Policy.readResourcePolicy(e.getKey(), resolve(p.path("PolicyDocument")));
+                resolve(p.path("Topics")).forEach(topic -> out.put(topic.asText(), policy));
+            }
+        });
+        return out;
+    }
+
     private String roleName(String logicalId) {
         return Template.STACK_NAME + "-" + logicalId;
     }

@@ -50,7 +50,10 @@ public final class Authorizations {
         switch (a) {
             case "ec2:StopInstances" -> ((StopInstancesRequest) request).instanceIds().forEach(id -> out.add(instance(cloud, a, id)));
             case "ec2:StartInstances" -> ((StartInstancesRequest) request).instanceIds().forEach(id -> out.add(instance(cloud, a, id)));
-            case "ec2:ModifyInstanceAttribute" -> out.add(instance(cloud, a, ((ModifyInstanceAttributeRequest) request).instanceId()));
+            case "ec2:ModifyInstanceAttribute" -> {
+                ModifyInstanceAttributeRequest r = (ModifyInstanceAttributeRequest) request;
+                out.add(withExtra(instance(cloud, a, r.instanceId()), attributes(r)));
+            }
             case "ec2:CreateTags" -> {
                 CreateTagsRequest r = (CreateTagsRequest) request;
                 r.resources().forEach(id -> out.add(existing(cloud, a, id, requestTags(r.tags()))));
@@ -136,6 +139,24 @@ public final class Authorizations {
             ctx.put("ec2:InstanceType", List.of(i.instanceType));
         }
         return new Target(action, cloud.arn("instance", id), ctx);
+    }
+
+    /**
+     * The attributes a ModifyInstanceAttribute request sets, as its condition keys: {@code ec2:Attribute/NAME} is the value
+     * of each attribute the request sets as an object with only a {@code Value} (EC2 User Guide, "Policy structure",
+     * ec2:Attribute condition key; Service Authorization Reference, Amazon EC2, ModifyInstanceAttribute). Only the
+     * attributes this local cloud changes are given: InstanceType and EnaSupport. A request that sets neither has
+     * neither key.
+     */
+    private static Map<String, List<String>> attributes(ModifyInstanceAttributeRequest r) {
+        Map<String, List<String>> ctx = new LinkedHashMap<>();
+        if (r.instanceType() != null && r.instanceType().value() != null) {
+            ctx.put("ec2:Attribute/InstanceType", List.of(r.instanceType().value()));
+        }
+        if (r.enaSupport() != null && r.enaSupport().value() != null) {
+            ctx.put("ec2:Attribute/EnaSupport", List.of(String.valueOf(r.enaSupport().value())));
+        }
+        return ctx;
     }
 
     private static Target managedInstance(Cloud cloud, String action, String id) {

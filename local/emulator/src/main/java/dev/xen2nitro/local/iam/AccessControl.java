@@ -14,9 +14,20 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class AccessControl {
     private final Map<String, Principal> principals = new ConcurrentHashMap<>();
+    /** Resource-based policies by the ARN of their resource: the stack's topic policy, for sns:Publish. */
+    private final Map<String, Policy> resourcePolicies = new ConcurrentHashMap<>();
 
     public void register(String accessKeyId, Principal principal) {
         principals.put(accessKeyId, principal);
+    }
+
+    /**
+     * Attaches a resource-based policy to the resource {@code arn}. Only the stack's SNS topic has one here (its
+     * AWS::SNS::TopicPolicy, which decides sns:Publish, the one SNS action served); every other resource-based policy
+     * of AWS (key policies, bucket policies) is not modelled.
+     */
+    public void resourcePolicy(String arn, Policy policy) {
+        resourcePolicies.put(arn, policy);
     }
 
     /** The principal of {@code accessKeyId}, or null for an administrator. */
@@ -39,13 +50,21 @@ public final class AccessControl {
         }
         for (Authorizations.Target t : targets) {
             Map<String, List<String>> ctx = new LinkedHashMap<>(t.context());
-            ctx.put("aws:PrincipalArn", List.of(principal.arn()));
-            Evaluator.Decision d = Evaluator.decide(principal.policies(), t.action(), t.resource(), ctx);
+            // A role's session is known by its role's ARN (IAM User Guide, "AWS global condition context keys", aws:PrincipalArn),
+            // and is no AWS service principal.
+            ctx.put("aws:PrincipalArn", List.of(principal.roleArn()));
+            ctx.put("aws:PrincipalIsAWSService", List.of("false"));
+            Evaluator.Decision identity = Evaluator.decide(principal.policies(), t.action(), t.resource(), ctx);
+            Policy onResource = resourcePolicies.get(t.resource());
+            Evaluator.Decision resource = onResource == null ? null
+                    : Evaluator.decideResource(onResource, Evaluator.Caller.of(principal), t.action(), t.resource(), ctx);
+            Evaluator.Decision d = combine(identity, resource);
             if (d == Evaluator.Decision.ALLOW) {
                 continue;
             }
             String shown = service.equals("sns") ? "SNS:" + t.action().substring(4) : t.action();
-            String why = d == Evaluator.Decision.EXPLICIT_DENY ? "with an explicit deny in an identity-based policy"
+            String why = resource == Evaluator.Decision.EXPLICIT_DENY ? "with an explicit deny in a resource-based policy"
+                    : d == Evaluator.Decision.EXPLICIT_DENY ? "with an explicit deny in an identity-based policy"
                     : "because no identity-based policy allows the " + shown + " action";
             String msg = "User: " + principal.arn() + " is not authorized to perform: " + shown
                     + ("*".equals(t.resource()) ? " " : " on resource: " + t.resource() + " ") + why;
@@ -58,5 +77,18 @@ public final class AccessControl {
                 default -> new AwsError("AccessDeniedException", msg, 400);
             };
         }
+    }
+
+    /**
+     * The decision on a request within one account from its identity-based decision and, when the resource has a policy,
+     * the resource-based one ("Policy evaluation logic", IAM User Guide): an explicit deny in either wins; otherwise an
+     * allow in either allows; otherwise it is implicitly denied. {@code resource} is null when the resource has no policy.
+     */
+    public static Evaluator.Decision combine(Evaluator.Decision identity, Evaluator.Decision resource) {
+        if (identity == Evaluator.Decision.EXPLICIT_DENY || resource == Evaluator.Decision.EXPLICIT_DENY) {
+            return Evaluator.Decision.EXPLICIT_DENY;
+        }
+        return identity == Evaluator.Decision.ALLOW || resource == Evaluator.Decision.ALLOW ? Evaluator.Decision.ALLOW
+                : Evaluator.Decision.IMPLICIT_DENY;
     }
 }

@@ -6,8 +6,10 @@ import java.util.Map;
 /**
  * Decides one request against a principal's identity-based policies as IAM does within one account
  * ("Policy evaluation logic", IAM User Guide): denied unless a statement allows it; an explicit deny in
- * any statement wins over every allow. No resource-based policy, permissions boundary, session policy or
- * SCP exists in the local cloud, so those steps of the logic always pass.
+ * any statement wins over every allow. The one resource-based policy of the local cloud, the stack's topic
+ * policy, is decided by {@link #decideResource} for the statements whose Principal names the caller, and
+ * {@link AccessControl} combines both. No permissions boundary, session policy or SCP exists in the local
+ * cloud, so those steps of the logic always pass.
  *
  * <p>A request names one action and one resource; an action that AWS authorizes against several
  * resources (ssm:SendCommand against the document and each instance) is one request per resource, each of
@@ -36,6 +38,44 @@ public final class Evaluator {
                 }
                 allowed = true;
             }
+        }
+        return allowed ? Decision.ALLOW : Decision.IMPLICIT_DENY;
+    }
+
+    /**
+     * Who a resource-based policy's {@code Principal} is matched against: a role's session by the role's ARN and the
+     * session's ARN, or an AWS service by its service principal ({@code cloudwatch.amazonaws.com}).
+     */
+    public record Caller(List<String> arns, String service) {
+        public static Caller of(Principal p) {
+            return new Caller(List.of(p.roleArn(), p.arn()), null);
+        }
+
+        public static Caller service(String name) {
+            return new Caller(List.of(), name);
+        }
+
+        boolean named(Map<String, List<String>> principals) {
+            if (principals.containsKey("*")) return true;
+            if (service != null) return principals.getOrDefault("Service", List.of()).contains(service);
+            List<String> aws = principals.getOrDefault("AWS", List.of());
+            return aws.contains("*") || arns.stream().anyMatch(aws::contains);
+        }
+    }
+
+    /** Decides the request against a resource-based policy: only the statements whose Principal names {@code caller} count. */
+    public static Decision decideResource(Policy policy, Caller caller, String action, String resource, Map<String, List<String>> context) {
+        Map<String, List<String>> ctx = new java.util.HashMap<>();
+        context.forEach((k, v) -> ctx.put(k.toLowerCase(java.util.Locale.ROOT), v));
+        boolean allowed = false;
+        for (Policy.Statement s : policy.statements()) {
+            if (s.principals() == null || !caller.named(s.principals()) || !applies(s, action, resource, ctx)) {
+                continue;
+            }
+            if (s.effect() == Policy.Effect.Deny) {
+                return Decision.EXPLICIT_DENY;
+            }
+            allowed = true;
         }
         return allowed ? Decision.ALLOW : Decision.IMPLICIT_DENY;
     }

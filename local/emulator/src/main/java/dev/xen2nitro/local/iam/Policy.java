@@ -8,10 +8,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * An identity-based IAM policy: its statements, read from the JSON AWS reads ("IAM JSON policy
- * element reference", IAM User Guide). A single value and a one-element list mean the same; anything
- * this model does not evaluate ({@code Principal}, policy variables) is refused when the policy is read,
- * rather than silently taken as a match.
+ * An IAM policy: its statements, read from the JSON AWS reads ("IAM JSON policy element reference", IAM
+ * User Guide). An identity-based policy has no {@code Principal}; a resource-based one (the topic's policy,
+ * {@link #readResourcePolicy}) names one in each statement. A single value and a one-element list mean the
+ * same; anything this model does not evaluate ({@code NotPrincipal}, principals other than {@code "*"}, an
+ * ARN or a service, policy variables) is refused when the policy is read, rather than silently taken as a match.
  */
 public record Policy(String name, List<Statement> statements) {
 
@@ -21,14 +22,24 @@ public record Policy(String name, List<Statement> statements) {
      * One statement. Exactly one of {@code actions}/{@code notActions} and one of
      * {@code resources}/{@code notResources} is non-null. {@code conditions} maps an operator as written
      * (e.g. {@code ForAnyValue:StringLike}) to its keys (lower-cased: condition keys are case-insensitive)
-     * and their values.
+     * and their values. {@code principals} is null in an identity-based policy; in a resource-based one it maps
+     * {@code AWS} or {@code Service} to the principals named, or {@code *} to {@code ["*"]} for everyone.
      */
     public record Statement(String sid, Effect effect, List<String> actions, List<String> notActions,
                             List<String> resources, List<String> notResources,
-                            Map<String, Map<String, List<String>>> conditions) {}
+                            Map<String, Map<String, List<String>>> conditions, Map<String, List<String>> principals) {}
 
-    /** Reads a policy document ({@code {"Statement": [...]}}); {@code name} says where it came from in errors. */
+    /** Reads an identity-based policy document ({@code {"Statement": [...]}}); {@code name} says where it came from in errors. */
     public static Policy read(String name, JsonNode document) {
+        return read(name, document, false);
+    }
+
+    /** Reads a resource-based policy document, whose statements each name their {@code Principal}. */
+    public static Policy readResourcePolicy(String name, JsonNode document) {
+        return read(name, document, true);
+    }
+
+    private static Policy read(String name, JsonNode document, boolean resourceBased) {
         JsonNode st = document.get("Statement");
         if (st == null) {
             throw new IllegalArgumentException(name + ": a policy document needs a Statement");
@@ -36,17 +47,21 @@ public record Policy(String name, List<Statement> statements) {
         List<Statement> out = new ArrayList<>();
         int n = 0;
         for (JsonNode s : st.isArray() ? st : List.of(st)) {
-            out.add(statement(name + ".Statement[" + n++ + "]", s));
+            out.add(statement(name + ".Statement[" + n++ + "]", s, resourceBased));
         }
         return new Policy(name, List.copyOf(out));
     }
 
-    private static Statement statement(String at, JsonNode s) {
+    private static Statement statement(String at, JsonNode s, boolean resourceBased) {
         for (String field : (Iterable<String>) s::fieldNames) {
-            if (!List.of("Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition").contains(field)) {
-                throw new IllegalArgumentException(at + ": '" + field + "' is not evaluated here (identity-based policies only)");
+            boolean known = List.of("Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition").contains(field)
+                    || (resourceBased && field.equals("Principal"));
+            if (!known) {
+                throw new IllegalArgumentException(at + ": '" + field + "' is not evaluated here"
+                        + (resourceBased ? "" : " (an identity-based policy names no principal)"));
             }
         }
+        Map<String, List<String>> principals = resourceBased ? principals(at + ".Principal", s.get("Principal")) : null;
         Effect effect = Effect.valueOf(text(at + ".Effect", s.get("Effect")));
         List<String> actions = strings(at + ".Action", s.get("Action"));
         List<String> notActions = strings(at + ".NotAction", s.get("NotAction"));
@@ -71,7 +86,34 @@ public record Policy(String name, List<Statement> statements) {
                 throw new IllegalArgumentException(at + ": policy variables in Resource are not evaluated here: " + l);
             }
         }
-        return new Statement(s.has("Sid") ? s.get("Sid").asText() : null, effect, actions, notActions, resources, notResources, conditions);
+        return new Statement(s.has("Sid") ? s.get("Sid").asText() : null, effect, actions, notActions, resources, notResources, conditions,
+                principals);
+    }
+
+    /** {@code "*"}, or {@code {"AWS": ARNs, "Service": names}} ("IAM JSON policy elements: Principal"). */
+    private static Map<String, List<String>> principals(String at, JsonNode p) {
+        if (p == null) {
+            throw new IllegalArgumentException(at + ": a statement of a resource-based policy names its Principal");
+        }
+        if (p.isTextual()) {
+            if (!p.asText().equals("*")) {
+                throw new IllegalArgumentException(at + " must be \"*\" or an object, not " + p);
+            }
+            return Map.of("*", List.of("*"));
+        }
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        p.fields().forEachRemaining(e -> {
+            if (!List.of("AWS", "Service").contains(e.getKey())) {
+                throw new IllegalArgumentException(at + "." + e.getKey() + ": only AWS and Service principals are evaluated here");
+            }
+            List<String> ids = strings(at + "." + e.getKey(), e.getValue());
+            if (e.getKey().equals("AWS") && ids.stream().anyMatch(id -> !id.equals("*") && !id.contains(":role/") && !id.contains(":assumed-role/"))) {
+                // An account (ID or :root) delegates to the account's principals, which their own policies must then allow: not modelled.
+                throw new IllegalArgumentException(at + ".AWS: only \"*\" and role ARNs are evaluated here, not " + ids);
+            }
+            out.put(e.getKey(), ids);
+        });
+        return out;
     }
 
     private static String text(String at, JsonNode n) {
