@@ -2,7 +2,9 @@
 // Lambda tasks go to the local Lambda host (AWS_ENDPOINT_URL_LAMBDA). The optimized integration
 // arn:aws:states:::lambda:invoke[.waitForTaskToken], which the package does not implement, is run
 // here: the task token is opened on the emulator, the function invoked, and the outcome awaited
-// from the emulator's task-token API (SendTaskSuccess / SendTaskFailure), as in AWS.
+// from the emulator's task-token API (SendTaskSuccess / SendTaskFailure), as in AWS. The line
+// {"type":"TaskTokenWaiting"} names the token, the function and what it returned: the Java side
+// answers as --approval says.
 // A Task on arn:aws:states:::states:startExecution.sync[:2] (which the package does not implement
 // either) runs the named state machine here as a child execution and waits for it, as AWS does.
 // Prints one JSON object per line: the execution's events (a child's state names prefixed with its
@@ -125,15 +127,6 @@ async function invoke(functionName, payload, accessKey) {
   return body;
 }
 
-async function sfn(action, body) {
-  const res = await fetch(emulator + '/', {
-    method: 'POST',
-    headers: { 'X-Amz-Target': `AWSStepFunctions.${action}`, 'Content-Type': 'application/x-amz-json-1.0' },
-    body: JSON.stringify(body),
-  });
-  if (res.status !== 200) throw new Error(`${action}: ${await res.text()}`);
-}
-
 function optimizedLambda(stateName, state, accessKey) {
   const waitForToken = state.Resource.endsWith('.waitForTaskToken');
   return async (params) => {
@@ -145,13 +138,9 @@ function optimizedLambda(stateName, state, accessKey) {
     const token = Buffer.from(`${executionName}:${stateName}:${randomUUID()}`).toString('base64url');
     const payload = JSON.parse(JSON.stringify(params.Payload ?? {}).replaceAll(TOKEN_PLACEHOLDER, token));
     await fetch(`${emulator}/_local/tasks/${encodeURIComponent(token)}/open`, { method: 'POST', body: stateName });
-    await invoke(params.FunctionName, payload, accessKey);
-    emit({ type: 'TaskTokenWaiting', state: stateName, token, approval, timestamp: Date.now() });
-    if (approval === 'auto') {
-      await sfn('SendTaskSuccess', { taskToken: token, output: JSON.stringify({ approved: true, approver: 'local-runner (auto)' }) });
-    } else if (approval === 'reject') {
-      await sfn('SendTaskFailure', { taskToken: token, error: 'Xen2Nitro.ApprovalRejected', cause: 'rejected by local-runner (reject)' });
-    }
+    const response = await invoke(params.FunctionName, payload, accessKey);
+    // Whoever answers (--approval) is the Java side's to play: it reads the function and what it returned.
+    emit({ type: 'TaskTokenWaiting', state: stateName, token, approval, function: params.FunctionName, response, timestamp: Date.now() });
     // TimeoutSecondsPath cannot be read here (the handler sees only Parameters): by convention the
     // payload carries the same value under the path's last name (approvalTimeoutSeconds).
     const pathName = state.TimeoutSecondsPath ? state.TimeoutSecondsPath.split('.').pop() : null;

@@ -37,6 +37,8 @@ class HandlerInputTest {
             new dev.xen2nitro.functions.guest.CaptureGuestFacts(), new dev.xen2nitro.functions.guest.CheckGuestCommand(),
             new dev.xen2nitro.functions.guest.AssessGuest(), new dev.xen2nitro.functions.guest.InstallPvDriver(),
             new dev.xen2nitro.functions.guest.InstallEnaDriver(), new dev.xen2nitro.functions.approval.RequestApproval(),
+            new dev.xen2nitro.functions.approval.AnswerApproval(), new dev.xen2nitro.functions.approval.VerifyApproval(),
+            new dev.xen2nitro.functions.approval.ForgetApproval(),
             new dev.xen2nitro.functions.guest.InstallNvmeDriver(), new StopInstance(), new EnableEnaSupport(),
             new ChangeInstanceType(), new StartInstance(), new CheckInstanceState(),
             new dev.xen2nitro.functions.guest.UpdateLaunchAgent(), new dev.xen2nitro.functions.guest.SetPowerManagement(),

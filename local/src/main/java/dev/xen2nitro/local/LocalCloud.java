@@ -28,7 +28,17 @@ public final class LocalCloud implements AutoCloseable {
 
     private static LocalCloud current;
 
-    private LocalCloud(Path projectRoot, Cloud cloud, int port) throws IOException {
+    /** The values the local stack is deployed with, beyond the template's defaults: its approvers are the local people alice and bob. */
+    static Map<String, String> parameters(Cloud cloud, Map<String, String> given) {
+        Map<String, String> p = new java.util.LinkedHashMap<>();
+        p.put("ApproverArns", dev.xen2nitro.local.host.LocalPeople.approverArns(cloud.accountId));
+        p.putAll(given);
+        return p;
+    }
+
+    private final Map<String, String> parameters;
+
+    private LocalCloud(Path projectRoot, Cloud cloud, int port, Map<String, String> given) throws IOException {
         this.projectRoot = projectRoot;
         this.template = new Template(projectRoot);
         this.emulator = new Emulator(cloud, port);
@@ -55,19 +65,35 @@ public final class LocalCloud implements AutoCloseable {
             if (System.getenv(k) == null) System.setProperty(k, v);
         });
         // Each function and state machine signs its calls as its role's session; the emulator authorizes them by its policies.
+        StackRoles stack = roles(projectRoot, cloud.region, cloud.accountId);
         Map<String, AwsCredentials> credentials = new java.util.LinkedHashMap<>();
-        roles(projectRoot, cloud.region, cloud.accountId).principals().forEach((logicalId, principal) -> {
+        stack.principals().forEach((logicalId, principal) -> {
             AwsCredentials c = credentials(logicalId);
             emulator.access().register(c.accessKeyId(), principal);
             credentials.put(logicalId, c);
         });
-        // The topic's policy decides who may publish to it, with the publishers' own policies.
-        roles(projectRoot, cloud.region, cloud.accountId).topicPolicies().forEach(emulator.access()::resourcePolicy);
-        this.host = new LambdaHost(template, cloud.timeFactor, emulator::cloud, emulator.endpoint(), credentials, emulator.access());
+        // The account's people sign with their own keys (the approvers answer at the approval function's URL).
+        for (dev.xen2nitro.local.host.LocalPeople.Person person : dev.xen2nitro.local.host.LocalPeople.ALL) {
+            emulator.access().register(person.accessKeyId(), dev.xen2nitro.local.host.LocalPeople.principal(person, cloud.region, cloud.accountId));
+        }
+        // The topic's policy decides who may publish to it, with the publishers' own policies; a key's policy who may use it.
+        stack.topicPolicies().forEach(emulator.access()::resourcePolicy);
+        stack.kmsKeys().forEach(k -> emulator.access().resourcePolicy(k.arn(), k.policy()));
+        this.parameters = parameters(cloud, given);
+        this.host = new LambdaHost(template, cloud.timeFactor, emulator::cloud, emulator.endpoint(), credentials, emulator.access(), stack,
+                parameters);
         createDocuments(cloud);
     }
 
-    /** The stack's SSM documents, as the deployed stack has them: SendCommand checks its parameters against them. */
+    /** The parameter values this local stack is deployed with (template defaults where none is given). */
+    public Map<String, String> parameters() {
+        return parameters;
+    }
+
+    /**
+     * The stack's SSM documents, as the deployed stack has them (SendCommand checks its parameters against them), and its KMS
+     * keys, each with key material of its own in this cloud.
+     */
     private void createDocuments(Cloud cloud) throws IOException {
         roles(projectRoot, cloud.region, cloud.accountId).documents().forEach((name, content) -> {
             dev.xen2nitro.local.cloud.Commands.Document d = new dev.xen2nitro.local.cloud.Commands.Document();
@@ -75,6 +101,18 @@ public final class LocalCloud implements AutoCloseable {
             d.content = content;
             cloud.commands.documents.put(name, d);
         });
+        for (StackRoles.Key k : roles(projectRoot, cloud.region, cloud.accountId).kmsKeys()) {
+            Cloud.KmsKey key = new Cloud.KmsKey();
+            key.id = k.id();
+            key.arn = k.arn();
+            key.keySpec = k.keySpec();
+            key.keyUsage = k.keyUsage();
+            key.material = new byte[32];
+            new java.security.SecureRandom().nextBytes(key.material);
+            synchronized (cloud) {
+                cloud.kmsKeys.put(key.id, key);
+            }
+        }
     }
 
     private static final Map<String, StackRoles> ROLES = new java.util.concurrent.ConcurrentHashMap<>();
@@ -107,15 +145,20 @@ public final class LocalCloud implements AutoCloseable {
 
     /** A local cloud of its own on {@code cloud}, to run beside others; close it when done. */
     public static LocalCloud open(Path projectRoot, Cloud cloud) throws IOException {
+        return open(projectRoot, cloud, Map.of());
+    }
+
+    /** As {@link #open(Path, Cloud)}, the stack deployed with these parameter values (e.g. MinimumApprovals). */
+    public static LocalCloud open(Path projectRoot, Cloud cloud, Map<String, String> parameters) throws IOException {
         synchronized (LocalCloud.class) {
-            return new LocalCloud(projectRoot, cloud, 0);
+            return new LocalCloud(projectRoot, cloud, 0, parameters);
         }
     }
 
     /** Starts the local cloud on {@code cloud}, or loads {@code cloud} into the one this JVM already runs. */
     public static synchronized LocalCloud start(Path projectRoot, Cloud cloud) throws IOException {
         if (current == null) {
-            current = new LocalCloud(projectRoot, cloud, 0);
+            current = new LocalCloud(projectRoot, cloud, 0, Map.of());
         } else {
             current.emulator.load(cloud);
             current.createDocuments(cloud);

@@ -183,8 +183,7 @@ public final class Runner {
                     case "StateFailed" -> close(open.remove(state), t, "failed", e.path("error").asText() + ": " + e.path("cause").asText(), started);
                     case "StateRetried" -> progress.printf("%8.3fs    %s retried (attempt %d)%n", (t - started) / 1000.0, state, e.path("attempt").asInt());
                     case "StateCaught" -> progress.printf("%8.3fs    %s error caught%n", (t - started) / 1000.0, state);
-                    case "TaskTokenWaiting" -> progress.printf("%8.3fs    %s waits for approval (%s): aws stepfunctions send-task-success --task-token '%s' --task-output '{}' --endpoint-url %s%n",
-                            (t - started) / 1000.0, state, e.path("approval").asText(), e.path("token").asText(), emulator.endpoint());
+                    case "TaskTokenWaiting" -> answer(e, executionArn, approval, (t - started) / 1000.0);
                     case "Result" -> result = e;
                     default -> { }
                 }
@@ -249,6 +248,51 @@ public final class Runner {
             }
         }
         return out;
+    }
+
+    /** The function that asks the stack's approvers, and the one they answer at. */
+    static final String REQUEST_APPROVAL = "RequestApprovalFunction", ANSWER_APPROVAL = "AnswerApprovalFunction";
+
+    /**
+     * A .waitForTaskToken state waits: answered as {@code approval} says. The stack's approval request is answered as its
+     * approvers answer it, at the approval function's URL as a local approver (alice, or bob when alice started the
+     * execution): {@code auto} approves the plan whose hash RequestApproval returned, {@code reject} rejects it,
+     * {@code manual} prints the commands and waits. Any other state's token is answered with SendTaskSuccess or
+     * SendTaskFailure as an administrator would, or, manually, by whoever types the command printed.
+     */
+    private void answer(JsonNode e, String executionArn, String approval, double at) throws IOException, InterruptedException {
+        String state = e.path("state").asText();
+        String token = e.path("token").asText();
+        var cloud = emulator.cloud();
+        if (LambdaHost.functionName(e.path("function").asText()).equals(REQUEST_APPROVAL) && template.functions().containsKey(ANSWER_APPROVAL)) {
+            java.net.URI url = host.functionUrl(ANSWER_APPROVAL);
+            String planHash = e.path("response").path("planHash").asText();
+            dev.xen2nitro.local.host.LocalPeople.Person approver = approver();
+            String approve = Approvers.answer(executionArn, true, planHash, null);
+            String reject = Approvers.answer(executionArn, false, null, "rejected by the local runner (--approval reject)");
+            if (approval.equals("manual")) {
+                progress.printf("%8.3fs    %s waits for the approvers (alice or bob; plan %s). To approve, as alice:%n      %s%n"
+                                + "    to reject:%n      %s%n    what waits: GET %s?execution=%s (signed likewise)%n", at, state, planHash,
+                        Approvers.curl(url, approve, dev.xen2nitro.local.host.LocalPeople.ALICE, cloud.region),
+                        Approvers.curl(url, reject, dev.xen2nitro.local.host.LocalPeople.ALICE, cloud.region), url, executionArn);
+                return;
+            }
+            Approvers.Reply r = Approvers.call(url, "POST", null, approval.equals("reject") ? reject : approve, approver, cloud.region);
+            progress.printf("%8.3fs    %s: %s %s at the approval function's URL: %d %s%n", at, state, approver.name(),
+                    approval.equals("reject") ? "rejects" : "approves", r.status(), r.body());
+            return;
+        }
+        switch (approval) {
+            case "auto" -> cloud.taskTokens.succeed(token, "{\"approved\":true,\"approver\":\"local-runner (auto)\"}");
+            case "reject" -> cloud.taskTokens.fail(token, "Xen2Nitro.ApprovalRejected", "rejected by local-runner (reject)");
+            default -> progress.printf("%8.3fs    %s waits for its task token: aws stepfunctions send-task-success --task-token '%s'"
+                    + " --task-output '{}' --endpoint-url %s%n", at, state, token, emulator.endpoint());
+        }
+    }
+
+    /** The local approver who answers. */
+    private dev.xen2nitro.local.host.LocalPeople.Person approver() {
+        return dev.xen2nitro.local.host.LocalPeople.ALICE;
     }
 
     private void close(Map<String, Object> s, long t, String outcome, String error, long started) {

@@ -52,7 +52,7 @@ class HandlerSamplesTest {
 
     /** The world's parts a case may change; "calls" is the emulator's log and changes with every call. */
     static final List<String> PARTS = List.of("instances", "vpcEndpoints", "securityGroups", "images", "replaceRootVolumeTasks",
-            "detachedVolumes", "notifications", "commands");
+            "detachedVolumes", "notifications", "commands", "parameters");
 
     // ------------------------------------------------------------------ worlds
 
@@ -185,6 +185,37 @@ class HandlerSamplesTest {
         throw new AssertionError("no command " + id + " in the world: " + s.part("commands"));
     }
 
+    /** The plan of the approval samples (RequestApproval's report) and its hash; the token RequestApproval's sample carries. */
+    static final String PLAN_HASH = "bc56594a20731f62bd0923386ace30dd9253e5596aed2a6d718dc847217c3828";
+    static final String TOKEN = "AQCEAAAAKgAAAAMAAAAAAAAAAexample";
+    static final String PENDING = "/xen2nitro/approvals/" + dev.xen2nitro.functions.core.Executions.digest(EXECUTION);
+    /** The approval key's material the samples' signatures were made with (events/VerifyApproval.json). */
+    static final byte[] SAMPLE_KEY = "xen2nitro sample approval key 32".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    static void sampleKey(Cloud cloud) {
+        cloud.kmsKeys.values().stream().filter(k -> "HMAC_256".equals(k.keySpec)).forEach(k -> k.material = SAMPLE_KEY.clone());
+    }
+
+    /** RequestApproval has asked: the sample's task token waits and the pending approval is kept. */
+    static void pendingApproval(Cloud cloud) {
+        cloud.taskTokens.open(TOKEN, "RequestApproval");
+        Cloud.Parameter p = new Cloud.Parameter();
+        p.name = PENDING;
+        p.type = "SecureString";
+        p.version = 1;
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        p.value = "{\"execution\":\"" + EXECUTION + "\",\"taskToken\":\"" + TOKEN + "\",\"instanceId\":\"" + ID + "\",\"targetType\":\"m5.xlarge\","
+                + "\"planHash\":\"" + PLAN_HASH + "\",\"backupImageId\":\"" + BACKUP + "\",\"requestedBy\":null,\"requestedAt\":\"" + now
+                + "\",\"expiresAt\":\"" + now.plusSeconds(86_400) + "\",\"approvals\":[]}";
+        cloud.parameters.put(p.name, p);
+    }
+
+    static javax.crypto.Mac sampleMac() throws java.security.GeneralSecurityException {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(SAMPLE_KEY, "HmacSHA256"));
+        return mac;
+    }
+
     static JsonNode notification(Snapshot s) {
         assertEquals(1, s.part("notifications").size(), s.part("notifications").toString());
         return s.part("notifications").get(0);
@@ -264,12 +295,39 @@ class HandlerSamplesTest {
                 assertPresigned(c, "AwsEnaNetworkDriver", "2.6.0");
                 assertEquals("2.6.0", guestOf(snapshot(local)).at("/drivers/ena").asText());
             })),
-            Map.entry("RequestApproval", changes(SEED, Set.of("notifications"), (after, r, local) -> {
+            Map.entry("RequestApproval", changes(SEED, Set.of("notifications", "parameters"), (after, r, local) -> {
                 JsonNode n = notification(after);
                 assertEquals("arn:aws:sns:us-east-1:123456789012:xen2nitro-notifications", n.get("topicArn").asText());
                 assertEquals("xen2nitro: approve " + ID + " -> m5.xlarge?", n.get("subject").asText());
-                assertTrue(n.get("message").asText().contains("--task-token 'AQCEAAAAKgAAAAMAAAAAAAAAAexample'"), n.get("message").asText());
+                String mail = n.get("message").asText();
+                assertTrue(mail.contains("Plan hash: " + PLAN_HASH) && mail.contains("\"planHash\":\"" + PLAN_HASH + "\"")
+                        && mail.contains(local.host().functionUrl("AnswerApprovalFunction").toString()), mail);
+                assertFalse(mail.contains(TOKEN), "the task token is in no mail");
+                // Kept for the approval function only: a SecureString, its value never shown in world.json.
+                Cloud.Parameter p = local.emulator().cloud().parameters.get(PENDING);
+                assertEquals("SecureString", p.type);
+                JsonNode pending = JSON.readTree(p.value);
+                assertEquals(TOKEN, pending.get("taskToken").asText());
+                assertEquals(PLAN_HASH, pending.get("planHash").asText());
+                assertEquals(BACKUP, pending.get("backupImageId").asText());
+                assertTrue(after.part("parameters").get(0).path("shownValue").isNull(), after.part("parameters").toString());
             })),
+            Map.entry("AnswerApproval", changes(SEED.seeded(HandlerSamplesTest::sampleKey).seeded(HandlerSamplesTest::pendingApproval),
+                    Set.of("parameters"), (after, r, local) -> {
+                // The answer went to the waiting execution, signed with the approval key, and the pending approval is gone.
+                var task = local.emulator().cloud().taskTokens.get(TOKEN);
+                assertEquals("succeeded", task.status);
+                JsonNode answer = JSON.readTree(task.output);
+                assertTrue(answer.get("approved").asBoolean());
+                assertEquals("arn:aws:iam::123456789012:user/alice", answer.get("approver").asText());
+                assertEquals(PLAN_HASH, answer.get("planHash").asText());
+                dev.xen2nitro.functions.approval.Answer a = dev.xen2nitro.functions.approval.Answer.read(answer);
+                assertEquals(java.util.Base64.getEncoder().encodeToString(sampleMac().doFinal(a.message(EXECUTION))), a.signature());
+                assertEquals(0, after.part("parameters").size(), "answered once: " + after.part("parameters"));
+            })),
+            Map.entry("VerifyApproval", reads(SEED.seeded(HandlerSamplesTest::sampleKey))),
+            Map.entry("ForgetApproval", changes(SEED.seeded(HandlerSamplesTest::pendingApproval), Set.of("parameters"), (after, r, local) ->
+                    assertEquals(0, after.part("parameters").size(), after.part("parameters").toString()))),
             Map.entry("InstallNvmeDriver", changes(REACHABLE, Set.of("commands", "instances"), (after, r, local) -> {
                 JsonNode c = commandRun(local, r, "InstallNvmeDriver");
                 assertPresigned(c, "AWSNVMe", "1.5.1");

@@ -16,7 +16,6 @@ import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
-import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * The whole migration (statemachine/migrate-instance.asl.json) through the runner, the real
@@ -27,9 +26,9 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 class MigrationWorkflowTest {
     static final String SEED = "i-0a1b2c3d4e5f60001";
 
-    /** An execution's report and world, the world before it, its progress, and what the functions logged. */
+    /** An execution's report and world, the world before it, its progress, what the functions logged, and its task tokens. */
     record Outcome(Runner.Report report, Map<String, Object> world, Map<String, Object> before, String progress,
-                   List<String> logs, int invocations) {
+                   List<String> logs, int invocations, List<String> tokens) {
         @SuppressWarnings("unchecked")
         Map<String, Object> instance(String id) {
             return ((List<Map<String, Object>>) world.get("instances")).stream().filter(i -> id.equals(i.get("id"))).findFirst().orElseThrow();
@@ -75,7 +74,8 @@ class MigrationWorkflowTest {
             ByteArrayOutputStream progress = new ByteArrayOutputStream();
             Runner.Report report = local.run("MigrateInstanceStateMachine", input, approval, new PrintStream(progress, true, StandardCharsets.UTF_8));
             return new Outcome(report, local.world(), before, progress.toString(StandardCharsets.UTF_8),
-                    List.copyOf(local.host().logs), local.host().invocations.size());
+                    List.copyOf(local.host().logs), local.host().invocations.size(),
+                    List.copyOf(local.emulator().cloud().taskTokens.all().keySet()));
         }
     }
 
@@ -121,15 +121,23 @@ class MigrationWorkflowTest {
         List<String> subjects = o.list("notifications").stream().map(n -> (String) n.get("subject")).toList();
         assertEquals(List.of("xen2nitro: approve " + SEED + " -> m5.xlarge?", "xen2nitro: " + SEED + " migrated"), subjects);
         String approval = (String) o.list("notifications").get(0).get("message");
-        assertTrue(approval.contains("aws stepfunctions send-task-success") && approval.contains("aws stepfunctions send-task-failure"), approval);
-        // One JSON log line per invocation, naming the instance; the approval's task token in none of them.
+        assertTrue(approval.contains("curl --aws-sigv4") && approval.contains("\"decision\":\"approve\"")
+                && approval.contains("\"decision\":\"reject\""), approval);
+        // Approved by a local approver at the approval function's URL, the answer verified before anything irreversible.
+        assertEquals("approved", o.tags(SEED).get("xen2nitro:approval"));
+        List<String> v = o.report().visited();
+        assertTrue(v.indexOf("VerifyApproval") < v.indexOf("PreflightBeforeStop") && v.indexOf("PreflightBeforeStop") < v.indexOf("StopInstance"),
+                v.toString());
+        // One JSON log line per invocation, naming the instance; the approval's task token in none of them, nor in the mail.
         assertEquals(o.invocations(), o.logs().size(), String.join("", o.logs()));
-        java.util.regex.Matcher token = java.util.regex.Pattern.compile("--task-token '?([^' ]+)").matcher(approval);
-        assertTrue(token.find(), approval);
+        assertEquals(1, o.tokens().size());
+        String token = o.tokens().get(0);
+        assertFalse(approval.contains(token), "the task token in the mail");
+        assertFalse(o.progress().contains(token), "the task token in the progress");
         for (String line : o.logs()) {
             com.fasterxml.jackson.databind.JsonNode l = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
             assertTrue(l.path("function").isTextual() && l.path("ms").isNumber() && l.path("outcome").isTextual(), line);
-            assertFalse(line.contains(token.group(1)), "a task token in a log line: " + line);
+            assertFalse(line.contains(token), "a task token in a log line: " + line);
             assertFalse(l.has("_aws"), "a migrated instance raises no metric: " + line);
         }
         assertTrue(o.logs().stream().anyMatch(l -> l.contains("\"instanceId\":\"" + SEED + "\"")));
@@ -523,10 +531,7 @@ class MigrationWorkflowTest {
         Runner.Report second = local.run("MigrateInstanceStateMachine", input(SEED, ""), "auto", new PrintStream(secondProgress, true, StandardCharsets.UTF_8));
         assertEquals("dev.xen2nitro.functions.lock.InstanceLockedException", second.error(), secondProgress.toString());
         assertFalse(second.visited().contains("CreateBackupImage"));
-        try (SfnClient sfn = Worlds.sfn(local.emulator())) {
-            String token = tokens.all().values().stream().filter(t -> t.status.equals("waiting")).findFirst().orElseThrow().token;
-            sfn.sendTaskSuccess(r -> r.taskToken(token).output("{\"approved\":true}"));
-        }
+        assertEquals(200, ApprovalWorkflowTest.approve(local, dev.xen2nitro.local.host.LocalPeople.ALICE).status());
         Runner.Report firstReport = first.get();
         assertEquals("SUCCEEDED", firstReport.status(), firstProgress.toString());
         @SuppressWarnings("unchecked")

@@ -46,7 +46,8 @@ class StoppedExecutionTest {
             assertTrue(stopped.get(), state + " was never entered:\n" + out);
             assertEquals("ABORTED", report.status(), out);
             assertEquals(ExecutionStatus.ABORTED, sfn.describeExecution(r -> r.executionArn(report.executionArn())).status());
-            return new MigrationWorkflowTest.Outcome(report, local.world(), before, out, List.copyOf(local.host().logs), local.host().invocations.size());
+            return new MigrationWorkflowTest.Outcome(report, local.world(), before, out, List.copyOf(local.host().logs), local.host().invocations.size(),
+                    List.copyOf(local.emulator().cloud().taskTokens.all().keySet()));
         }
     }
 
@@ -62,6 +63,7 @@ class StoppedExecutionTest {
         assertTrue(o.list("vpcEndpoints").isEmpty(), "temporary endpoints are gone:\n" + o.progress());
         assertEquals(List.of("app-servers"), o.list("securityGroups").stream().map(g -> g.get("groupName")).toList(), o.progress());
         assertNull(o.tags(SEED).get("xen2nitro:lock"), "the lock is released:\n" + o.progress());
+        assertTrue(o.list("parameters").isEmpty(), "no approval is kept for a stopped execution: " + o.list("parameters"));
     }
 
     static void assertAsBefore(MigrationWorkflowTest.Outcome o) {
@@ -126,7 +128,8 @@ class StoppedExecutionTest {
         MigrationWorkflowTest.Outcome o = MigrationWorkflowTest.run("seed-2012r2-private", MigrationWorkflowTest.input(SEED, "\"targetType\":\"m4.2xlarge\""));
         assertEquals("FAILED", o.report().status(), o.progress());
         Runner.Report c = cleanup(o);
-        assertEquals(List.of("InspectEndedExecution", "NoteInstance", "WhatToDo", "DeleteEndpoints", "HeldLock", "CleanedUp"), c.visited());
+        assertEquals(List.of("InspectEndedExecution", "NoteInstance", "WhatToDo", "DeleteEndpoints", "ForgetApproval", "HeldLock", "CleanedUp"),
+                c.visited());
         o.assertNothingChanged();
         assertEquals(1, o.list("notifications").size(), "one report, the migration's own");
     }

@@ -116,7 +116,7 @@ class TopicPolicyTest {
         assertEquals("notBreaching", alarm.path("TreatMissingData").asText());
         // The topic's key lets CloudWatch use it for this alarm only; the AWS managed key alias/aws/sns could not.
         JsonNode topic = roles.properties("NotificationTopic");
-        assertEquals("NotificationKey", topic.path("KmsMasterKeyId").asText());
+        assertEquals(StackRoles.kmsKeyId("NotificationKey"), topic.path("KmsMasterKeyId").asText(), "Ref of the key: its ID");
         Map<String, JsonNode> bySid = new LinkedHashMap<>();
         roles.properties("NotificationKey").path("KeyPolicy").path("Statement").forEach(s -> bySid.put(s.path("Sid").asText(), s));
         JsonNode cloudWatch = bySid.get("TheStacksAlarm");

@@ -40,6 +40,21 @@ class DefinitionsTest {
         }
     }
 
+    /**
+     * The plan's hash is computed twice, from what each state is given: RequestApproval's for the mail and the pending
+     * approval, VerifyApproval's for the check. Both must be given the same plan, or no approval could ever match.
+     */
+    @Test
+    void theApprovalIsVerifiedAgainstThePlanThatWasMailed() throws Exception {
+        JsonNode states = definitions().get("migrate-instance.asl.json").get("States");
+        JsonNode mailed = states.get("RequestApproval").at("/Parameters/Payload/report");
+        JsonNode checked = states.get("VerifyApproval").at("/Parameters/report");
+        assertTrue(mailed.isObject() && mailed.size() > 0, "RequestApproval mails a plan");
+        assertEquals(mailed, checked);
+        assertEquals("VerifyApproval", states.get("RequestApproval").get("Next").asText());
+        assertEquals("$.approval", states.get("VerifyApproval").at("/Parameters/answer.$").asText(), "whatever came back is what is checked");
+    }
+
     /** A Java-looking error name that matches no exception would never catch anything, silently. */
     @Test
     void everyJavaErrorNameIsAnExceptionOfTheFunctions() throws Exception {

@@ -11,6 +11,8 @@ import software.amazon.awssdk.regions.RegionMetadata;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
@@ -61,6 +63,22 @@ public final class Aws {
 
     public static SnsClient sns() {
         return SnsHolder.SNS;
+    }
+
+    private static final class KmsHolder {
+        static final KmsClient KMS = KmsClient.builder().httpClient(HTTP).region(region()).build();
+    }
+
+    public static KmsClient kms() {
+        return KmsHolder.KMS;
+    }
+
+    private static final class SfnHolder {
+        static final SfnClient SFN = SfnClient.builder().httpClient(HTTP).region(region()).build();
+    }
+
+    public static SfnClient sfn() {
+        return SfnHolder.SFN;
     }
 
     private static final class S3Holder {

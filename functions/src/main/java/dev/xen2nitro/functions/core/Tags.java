@@ -22,6 +22,14 @@ public final class Tags {
     public static final String ORIGINAL_ENA_SUPPORT = "xen2nitro:original-ena-support";
     /** On a backup AMI: the instance's state before the migration, running or stopped. */
     public static final String ORIGINAL_STATE = "xen2nitro:original-state";
+    /** On the instance once an approver answered: approved or rejected (a signed answer only). */
+    public static final String APPROVAL = "xen2nitro:approval";
+    /** On the instance: who approved (their ARNs, comma-separated) or rejected. */
+    public static final String APPROVER = "xen2nitro:approver";
+    /** On the instance: how they answered, cli or link. */
+    public static final String APPROVAL_VIA = "xen2nitro:approval-via";
+    /** On the instance: when they answered, ISO-8601 UTC. */
+    public static final String APPROVAL_AT = "xen2nitro:approval-at";
     /** On endpoints and security groups this workflow created (and will delete): "true". */
     public static final String TEMPORARY = "xen2nitro:temporary";
 }

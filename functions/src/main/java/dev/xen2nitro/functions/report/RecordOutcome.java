@@ -14,7 +14,11 @@ import java.util.Map;
 import java.util.Set;
 import software.amazon.awssdk.services.ec2.model.Tag;
 
-/** Tags the instance with the outcome: xen2nitro:status, xen2nitro:execution and xen2nitro:backup-image. */
+/**
+ * Tags the instance with the outcome: xen2nitro:status, xen2nitro:execution and xen2nitro:backup-image, and, once an
+ * approver's signed answer was verified, who approved or rejected, how and when (xen2nitro:approval, xen2nitro:approver,
+ * xen2nitro:approval-via, xen2nitro:approval-at).
+ */
 public class RecordOutcome extends JsonHandler<RecordOutcome.Input, RecordOutcome.Result> {
 
     static final Set<String> STATUSES = Set.of("migrated", "refused", "rejected", "approval-timed-out", "failed", "restored", "needs-attention", "dry-run");
@@ -46,12 +50,24 @@ public class RecordOutcome extends JsonHandler<RecordOutcome.Input, RecordOutcom
         if (image != null) {
             tags.add(Tag.builder().key(Tags.BACKUP_IMAGE).value(image).build());
         }
+        com.fasterxml.jackson.databind.JsonNode check = in.document() == null ? null : in.document().path("approvalCheck");
+        if (check != null && check.path("signed").asBoolean(false) && check.path("approver").isTextual()) {
+            tags.add(Tag.builder().key(Tags.APPROVAL).value(check.path("approved").asBoolean() ? "approved" : "rejected").build());
+            tags.add(Tag.builder().key(Tags.APPROVER).value(tagValue(check.path("approver").asText())).build());
+            tags.add(Tag.builder().key(Tags.APPROVAL_VIA).value(tagValue(check.path("via").asText(""))).build());
+            tags.add(Tag.builder().key(Tags.APPROVAL_AT).value(tagValue(check.path("at").asText(""))).build());
+        }
         Ec2Calls.call("CreateTags " + Tags.STATUS + " on " + in.instanceId(), () -> Aws.ec2().createTags(r -> r.resources(in.instanceId()).tags(tags)));
         var i = Ec2Calls.describeInstance(in.instanceId());
         String root = i.blockDeviceMappings().stream().filter(b -> b.deviceName().equals(i.rootDeviceName())).map(b -> b.ebs().volumeId())
                 .findFirst().orElse(null);
         return new Result(in.instanceId(), in.status(), i.state().nameAsString(), i.instanceTypeAsString(),
                 Boolean.TRUE.equals(i.enaSupport()), root);
+    }
+
+    /** A tag value holds at most 256 characters (EC2 User Guide, "Tag restrictions"); the report has the whole text. */
+    static String tagValue(String s) {
+        return s.length() <= 256 ? s : s.substring(0, 253) + "...";
     }
 
     /**

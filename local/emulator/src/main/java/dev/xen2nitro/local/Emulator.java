@@ -30,8 +30,8 @@ import java.util.regex.Pattern;
 import software.amazon.awssdk.core.SdkPojo;
 
 /**
- * The local cloud on 127.0.0.1: one HTTP endpoint speaking EC2 and SNS (Query), SSM and Step
- * Functions (JSON), and S3 (REST), routed by the SigV4 credential scope as AWS routes by host name.
+ * The local cloud on 127.0.0.1: one HTTP endpoint speaking EC2 and SNS (Query), SSM, Step
+ * Functions and KMS (JSON), and S3 (REST), routed by the SigV4 credential scope as AWS routes by host name.
  * Unmodified SDK clients and the AWS CLI reach it through {@code --endpoint-url} or
  * {@code AWS_ENDPOINT_URL}. Paths under {@code /_local/} serve the runner and tests.
  */
@@ -54,10 +54,11 @@ public final class Emulator implements AutoCloseable {
     public synchronized void load(Cloud next) {
         Map<String, Actions> a = new LinkedHashMap<>();
         a.put("ec2", new Actions(Ec2Api.families(next)));
-        a.put("ssm", new Actions(List.of(new SsmApi(next))));
+        a.put("ssm", new Actions(List.of(new SsmApi(next), new dev.xen2nitro.local.cloud.SsmParameters(next))));
         a.put("sns", new Actions(List.of(new SnsApi(next))));
         a.put("states", new Actions(List.of(new SfnApi(next))));
         a.put("autoscaling", new Actions(List.of(new AutoScalingApi(next))));
+        a.put("kms", new Actions(List.of(new dev.xen2nitro.local.cloud.KmsApi(next))));
         this.apis = a;
         this.s3 = new S3Rest(next);
         this.cloud = next;
@@ -106,7 +107,7 @@ public final class Emulator implements AutoCloseable {
             String target = ex.getRequestHeaders().getFirst("X-Amz-Target");
             switch (service) {
                 case "ec2", "sns", "autoscaling" -> query(ex, service, body, principal);
-                case "ssm", "states" -> json(ex, service, target, body, principal);
+                case "ssm", "states", "kms" -> json(ex, service, target, body, principal);
                 case "s3" -> s3.handle(ex, body, access, principal);
                 default -> send(ex, 400, "text/plain", ("This local cloud does not serve '" + service + "'").getBytes(StandardCharsets.UTF_8), Map.of());
             }
@@ -118,7 +119,7 @@ public final class Emulator implements AutoCloseable {
 
     private static String guessService(HttpExchange ex, byte[] body) {
         String target = ex.getRequestHeaders().getFirst("X-Amz-Target");
-        if (target != null) return target.startsWith("AmazonSSM") ? "ssm" : "states";
+        if (target != null) return target.startsWith("AmazonSSM") ? "ssm" : target.startsWith("TrentService") ? "kms" : "states";
         String b = new String(body, StandardCharsets.UTF_8);
         return b.contains("Action=Publish") ? "sns" : b.contains("Action=") ? "ec2" : "s3";
     }
@@ -143,7 +144,7 @@ public final class Emulator implements AutoCloseable {
 
     private void json(HttpExchange ex, String service, String target, byte[] body, dev.xen2nitro.local.iam.Principal principal) throws IOException {
         String action = target == null ? "" : target.substring(target.indexOf('.') + 1);
-        String contentType = service.equals("ssm") ? "application/x-amz-json-1.1" : "application/x-amz-json-1.0";
+        String contentType = service.equals("states") ? "application/x-amz-json-1.0" : "application/x-amz-json-1.1";
         try {
             SdkPojo response = invoke(service, action, m -> JsonCodec.read(m.getParameterTypes()[0], body), instanceOf(body), principal);
             send(ex, 200, contentType, JsonCodec.write(response), Map.of());

@@ -61,6 +61,7 @@ final class WorldSnapshot {
         c.topics.values().forEach(notifications::addAll);
         w.put("notifications", list(notifications));
         w.put("commands", list(c.commands.invocations.values()));
+        w.put("parameters", list(c.parameters.values()));
         w.put("calls", c.calls);
         return w;
     }

@@ -55,6 +55,10 @@ public final class LambdaHost implements AutoCloseable {
     private final dev.xen2nitro.local.iam.AccessControl access;
     /** Each function's role session credentials, by logical ID. */
     private final Map<String, software.amazon.awssdk.auth.credentials.AwsCredentials> credentials;
+    /** The URL of each function that has one (FunctionUrlConfig), by logical ID, each served on a port of its own. */
+    private final Map<String, LocalServer> urls = new LinkedHashMap<>();
+    /** Each function's environment, as Lambda gives it (its Variables with the Globals), by logical ID. */
+    private final Map<String, Map<String, String>> environments = new LinkedHashMap<>();
 
     /**
      * @param timeFactor scales each function's Timeout, as the local cloud scales AWS durations (never below 30 s)
@@ -63,7 +67,7 @@ public final class LambdaHost implements AutoCloseable {
      */
     public LambdaHost(Template template, double timeFactor, java.util.function.Supplier<dev.xen2nitro.local.cloud.Cloud> faults,
                       URI emulator, Map<String, software.amazon.awssdk.auth.credentials.AwsCredentials> credentials,
-                      dev.xen2nitro.local.iam.AccessControl access) throws IOException {
+                      dev.xen2nitro.local.iam.AccessControl access, StackRoles roles, Map<String, String> parameters) throws IOException {
         this.emulator = emulator;
         this.access = access;
         this.credentials = Map.copyOf(credentials);
@@ -71,20 +75,48 @@ public final class LambdaHost implements AutoCloseable {
         this.timeFactor = timeFactor;
         this.faults = faults;
         server = new LocalServer(0, "lambda-host", "/2015-03-31/functions/", this::handle);
+        Map<String, String> served = new LinkedHashMap<>();
+        for (Template.Function fn : template.functions().values()) {
+            if (fn.urlAuthType() != null) {
+                LocalServer url = new LocalServer(0, "function-url", "/", ex -> url(fn, ex));
+                urls.put(fn.logicalId(), url);
+                // A function URL ends with a slash (AWS::Lambda::Url, FunctionUrl: https://URL-ID.lambda-url.REGION.on.aws/).
+                served.put(fn.logicalId(), url.endpoint() + "/");
+            }
+        }
+        StackRoles.Deployment deployment = new StackRoles.Deployment(Map.copyOf(parameters), served);
+        for (Template.Function fn : template.functions().values()) {
+            environments.put(fn.logicalId(), roles.environment(fn.logicalId(), deployment));
+        }
     }
 
     public URI endpoint() {
         return server.endpoint();
     }
 
+    /** The URL of the function {@code logicalId} (FunctionUrlConfig), with its closing slash. */
+    public URI functionUrl(String logicalId) {
+        LocalServer url = urls.get(logicalId);
+        if (url == null) {
+            throw new IllegalArgumentException(logicalId + " has no function URL in template.yaml");
+        }
+        return URI.create(url.endpoint() + "/");
+    }
+
+    /** The environment Lambda gives the function {@code logicalId}. */
+    public Map<String, String> environment(String logicalId) {
+        return environments.get(logicalId);
+    }
+
     @Override
     public void close() {
         server.close();
+        urls.values().forEach(LocalServer::close);
         workers.shutdownNow();
     }
 
     /** "arn:aws:lambda:r:a:function:Name:alias", "Name:alias" or "Name" to "Name". */
-    static String functionName(String ref) {
+    public static String functionName(String ref) {
         String s = ref;
         int i = s.indexOf(":function:");
         if (i >= 0) s = s.substring(i + ":function:".length());
@@ -150,6 +182,164 @@ public final class LambdaHost implements AutoCloseable {
 
     private record Result(byte[] body, String errorType) {}
 
+    /** The secret of a key the local cloud issued: a person's, or a function's or state machine's role session's. */
+    private String secretOf(String accessKeyId) {
+        String secret = LocalPeople.secrets().get(accessKeyId);
+        if (secret != null) {
+            return secret;
+        }
+        return credentials.values().stream().filter(c -> c.accessKeyId().equals(accessKeyId))
+                .map(software.amazon.awssdk.auth.credentials.AwsCredentials::secretAccessKey).findFirst().orElse(null);
+    }
+
+    private static final java.time.format.DateTimeFormatter URL_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", java.util.Locale.ENGLISH).withZone(java.time.ZoneOffset.UTC);
+
+    /**
+     * A request to a function URL. With AuthType AWS_IAM its signature is checked ({@link RequestSignature}) and its
+     * caller authorized: lambda:InvokeFunctionUrl with lambda:FunctionUrlAuthType, and, as AWS requires of function URLs
+     * created since October 2025, lambda:InvokeFunction with lambda:InvokedViaFunctionUrl (Lambda Developer Guide,
+     * "Control access to Lambda function URLs"); a refusal is a 403 and the function does not run. Then the function runs
+     * with the request as a payload format 2.0 event, the caller's identity in requestContext.authorizer.iam, and what it
+     * returns becomes the response: a statusCode, headers, cookies and body, or, without a statusCode, 200 with the JSON
+     * it returned (Lambda Developer Guide, "Invoking Lambda function URLs": request and response payloads). A function
+     * error is a 502.
+     */
+    private void url(Template.Function fn, HttpExchange ex) throws IOException {
+        try (ex) {
+            byte[] body = ex.getRequestBody().readAllBytes();
+            dev.xen2nitro.local.cloud.Cloud cloud = faults.get();
+            String method = ex.getRequestMethod();
+            String rawPath = ex.getRequestURI().getRawPath();
+            String rawQuery = ex.getRequestURI().getRawQuery();
+            Map<String, List<String>> headers = new LinkedHashMap<>();
+            ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v));
+            Map<String, Object> iam = null;
+            if ("AWS_IAM".equals(fn.urlAuthType())) {
+                RequestSignature.Verdict v = RequestSignature.verify(method, rawPath, rawQuery, headers, body, cloud.region, "lambda",
+                        this::secretOf, java.time.Instant.now());
+                if (!v.valid()) {
+                    cloud.recordCall("lambda", fn.logicalId() + " URL", v.accessKeyId() == null ? "MissingAuthenticationToken" : "InvalidSignatureException");
+                    reply(ex, 403, Map.of("x-amzn-ErrorType", "AccessDeniedException"), JSON.writeValueAsBytes(Map.of("Message", v.refusal())));
+                    return;
+                }
+                dev.xen2nitro.local.iam.Principal caller = access.principal(v.accessKeyId());
+                String arn = "arn:aws:lambda:" + cloud.region + ":" + cloud.accountId + ":function:" + fn.logicalId() + ":live";
+                try {
+                    if (caller == null) {
+                        throw new dev.xen2nitro.local.wire.AwsError("AccessDeniedException", "no principal of this account holds " + v.accessKeyId(), 403);
+                    }
+                    access.authorize(caller, List.of(
+                            new dev.xen2nitro.local.cloud.Authorizations.Target("lambda:InvokeFunctionUrl", arn,
+                                    Map.of("lambda:FunctionUrlAuthType", List.of("AWS_IAM"))),
+                            new dev.xen2nitro.local.cloud.Authorizations.Target("lambda:InvokeFunction", arn,
+                                    Map.of("lambda:InvokedViaFunctionUrl", List.of("true")))), "lambda");
+                } catch (dev.xen2nitro.local.wire.AwsError denied) {
+                    cloud.recordCall("lambda", fn.logicalId() + " URL", denied.code());
+                    reply(ex, 403, Map.of("x-amzn-ErrorType", "AccessDeniedException"), JSON.writeValueAsBytes(Map.of("Message", "Forbidden")));
+                    return;
+                }
+                iam = new LinkedHashMap<>();
+                String id = principalId(caller);
+                iam.put("accessKey", v.accessKeyId());
+                iam.put("accountId", caller.accountId());
+                iam.put("callerId", id);
+                iam.put("cognitoIdentity", null);
+                iam.put("principalOrgId", null);
+                iam.put("userArn", caller.arn());
+                iam.put("userId", id);
+            }
+            java.time.Instant now = java.time.Instant.now();
+            String host = ex.getRequestHeaders().getFirst("Host");
+            Map<String, Object> http = new LinkedHashMap<>();
+            http.put("method", method);
+            http.put("path", rawPath);
+            http.put("protocol", ex.getProtocol());
+            http.put("sourceIp", ex.getRemoteAddress().getAddress().getHostAddress());
+            http.put("userAgent", ex.getRequestHeaders().getFirst("User-Agent"));
+            Map<String, Object> context = new LinkedHashMap<>();
+            context.put("accountId", cloud.accountId);
+            context.put("apiId", "local" + fn.logicalId().toLowerCase(java.util.Locale.ROOT));
+            context.put("authentication", null);
+            context.put("authorizer", iam == null ? null : Map.of("iam", iam));
+            context.put("domainName", host);
+            context.put("domainPrefix", host == null ? null : host.split("[.:]")[0]);
+            context.put("http", http);
+            context.put("requestId", UUID.randomUUID().toString());
+            context.put("routeKey", "$default");
+            context.put("stage", "$default");
+            context.put("time", URL_TIME.format(now));
+            context.put("timeEpoch", now.toEpochMilli());
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("version", "2.0");
+            event.put("routeKey", "$default");
+            event.put("rawPath", rawPath);
+            event.put("rawQueryString", rawQuery == null ? "" : rawQuery);
+            List<String> cookies = new java.util.ArrayList<>();
+            headers.getOrDefault("cookie", List.of()).forEach(c -> java.util.Arrays.stream(c.split(";\\s*")).filter(x -> !x.isBlank()).forEach(cookies::add));
+            if (!cookies.isEmpty()) event.put("cookies", cookies);
+            Map<String, String> joined = new LinkedHashMap<>();
+            headers.forEach((k, v) -> { if (!k.equals("cookie")) joined.put(k, String.join(",", v)); });
+            event.put("headers", joined);
+            if (rawQuery != null && !rawQuery.isEmpty()) {
+                Map<String, String> query = new LinkedHashMap<>();
+                for (String pair : rawQuery.split("&")) {
+                    int eq = pair.indexOf('=');
+                    String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                    String val = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                    query.merge(k, val, (a, b) -> a + "," + b);
+                }
+                event.put("queryStringParameters", query);
+            }
+            event.put("requestContext", context);
+            // A text body is passed as it is; any other is base64-encoded (isBase64Encoded).
+            String type = String.valueOf(ex.getRequestHeaders().getFirst("Content-Type")).toLowerCase(java.util.Locale.ROOT);
+            boolean text = type.startsWith("text/") || type.contains("json") || type.contains("xml") || type.contains("javascript");
+            if (body.length > 0) {
+                event.put("body", text ? new String(body, StandardCharsets.UTF_8) : java.util.Base64.getEncoder().encodeToString(body));
+            }
+            event.put("pathParameters", null);
+            event.put("isBase64Encoded", body.length > 0 && !text);
+            event.put("stageVariables", null);
+            long start = System.nanoTime();
+            Result r = invoke(fn, JSON.writeValueAsBytes(event));
+            invocations.add(new Invocation(fn.logicalId(), (System.nanoTime() - start) / 1_000_000, r.errorType));
+            if (r.errorType != null) {
+                reply(ex, 502, Map.of(), JSON.writeValueAsBytes(Map.of("Message", "Internal Server Error")));
+                return;
+            }
+            com.fasterxml.jackson.databind.JsonNode out = JSON.readTree(r.body);
+            if (out == null || !out.isObject() || !out.has("statusCode")) {
+                reply(ex, 200, Map.of(), r.body);
+                return;
+            }
+            Map<String, String> responseHeaders = new LinkedHashMap<>();
+            out.path("headers").fields().forEachRemaining(h -> responseHeaders.put(h.getKey(), h.getValue().asText()));
+            for (com.fasterxml.jackson.databind.JsonNode c : out.path("cookies")) {
+                ex.getResponseHeaders().add("Set-Cookie", c.asText());
+            }
+            String responseBody = out.path("body").asText("");
+            byte[] bytes = out.path("isBase64Encoded").asBoolean(false) ? java.util.Base64.getDecoder().decode(responseBody)
+                    : responseBody.getBytes(StandardCharsets.UTF_8);
+            if (!responseHeaders.keySet().stream().anyMatch(k -> k.equalsIgnoreCase("content-type"))) {
+                responseHeaders.put("Content-Type", "application/json");
+            }
+            reply(ex, out.get("statusCode").asInt(), responseHeaders, bytes);
+        }
+    }
+
+    /** IAM's unique ID of a caller: AIDA... for a user, AROA...:SESSION for a role's session (IAM User Guide, "Unique identifiers"). */
+    private static String principalId(dev.xen2nitro.local.iam.Principal p) {
+        String digest;
+        try {
+            digest = java.util.HexFormat.of().withUpperCase().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(p.roleArn().getBytes(StandardCharsets.UTF_8))).substring(0, 17);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return p.roleName() == null ? "AIDA" + digest : "AROA" + digest + ":" + p.arn().substring(p.arn().lastIndexOf('/') + 1);
+    }
+
     private Result invoke(Template.Function fn, byte[] payload) {
         // A timeout here catches a handler that hangs; the floor keeps a cold JVM's first calls on a busy
         // machine from passing for one (injected Sandbox.Timedout faults do not depend on it).
@@ -165,12 +355,14 @@ public final class LambdaHost implements AutoCloseable {
         }
         Future<byte[]> f = workers.submit(() -> {
             EmulatorRouting.set(emulator, credentials.get(fn.logicalId()));
+            FunctionEnvironment.enter(environments.getOrDefault(fn.logicalId(), Map.of()));
             try {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 h.handleRequest(new ByteArrayInputStream(payload), out, new LocalContext(fn, timeoutMs, logs));
                 return out.toByteArray();
             } finally {
                 EmulatorRouting.clear();
+                FunctionEnvironment.leave();
             }
         });
         try {

@@ -43,12 +43,25 @@ public final class StackRoles {
                     + "\"xray:GetSamplingTargets\",\"xray:GetSamplingStatisticSummaries\"],\"Resource\":\"*\"}]}");
 
     private final JsonNode resources;
+    private final JsonNode parameters;
     private final String region, accountId;
+
+    /**
+     * What a deployment gives the template beyond its own text: the values of its parameters (those not given take their
+     * Default) and the URL of each function that has one, by the function's logical ID.
+     */
+    public record Deployment(Map<String, String> parameters, Map<String, String> functionUrls) {
+        public static final Deployment NONE = new Deployment(Map.of(), Map.of());
+    }
+
+    /** A KMS key of the stack: its ID and ARN as KMS gives them, its spec and usage, and its key policy. */
+    public record Key(String logicalId, String id, String arn, String keySpec, String keyUsage, Policy policy) {}
     /** Function or state machine logical ID to the principal it runs as. */
     private final Map<String, Principal> principals = new LinkedHashMap<>();
 
     private StackRoles(JsonNode translated, String region, String accountId) {
         this.resources = translated.path("Resources");
+        this.parameters = translated.path("Parameters");
         this.region = region;
         this.accountId = accountId;
         resources.fields().forEachRemaining(e -> {
@@ -136,6 +149,57 @@ public final class StackRoles {
         return out;
     }
 
+    /**
+     * The environment of the function {@code logicalId} as Lambda gives it: its Environment's Variables with the
+     * template's Globals merged in (as SAM merges them), every intrinsic function resolved for {@code deployment}.
+     */
+    public Map<String, String> environment(String logicalId, Deployment deployment) {
+        JsonNode r = resources.get(logicalId);
+        if (r == null || !r.path("Type").asText().equals("AWS::Lambda::Function")) {
+            throw new IllegalArgumentException("template.yaml declares no function " + logicalId);
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        resolve(r.path("Properties").path("Environment").path("Variables"), deployment).fields()
+                .forEachRemaining(v -> out.put(v.getKey(), v.getValue().asText()));
+        return out;
+    }
+
+    /** The stack's KMS keys, with their key policies resolved. */
+    public List<Key> kmsKeys() {
+        List<Key> out = new ArrayList<>();
+        resources.fields().forEachRemaining(e -> {
+            if (e.getValue().path("Type").asText().equals("AWS::KMS::Key")) {
+                JsonNode p = e.getValue().path("Properties");
+                out.add(new Key(e.getKey(), kmsKeyId(e.getKey()), kmsKeyArn(e.getKey()), p.path("KeySpec").asText("SYMMETRIC_DEFAULT"),
+                        p.path("KeyUsage").asText("ENCRYPT_DECRYPT"), Policy.readKeyPolicy(e.getKey() + ".KeyPolicy", resolve(p.path("KeyPolicy")))));
+            }
+        });
+        return out;
+    }
+
+    /** A key's ID as KMS would make it, here derived from its logical ID so that it is the same in every local cloud. */
+    public static String kmsKeyId(String logicalId) {
+        return java.util.UUID.nameUUIDFromBytes(("xen2nitro kms key " + logicalId).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    private String kmsKeyArn(String logicalId) {
+        return "arn:aws:kms:" + region + ":" + accountId + ":key/" + kmsKeyId(logicalId);
+    }
+
+    /** The function a URL resource serves: its TargetFunctionArn names the function, or an alias of it. */
+    private String urlFunction(String urlLogicalId) {
+        JsonNode target = resources.path(urlLogicalId).path("Properties").path("TargetFunctionArn");
+        String ref = target.path("Ref").asText(target.path("Fn::GetAtt").path(0).asText(null));
+        JsonNode r = ref == null ? null : resources.get(ref);
+        if (r != null && r.path("Type").asText().equals("AWS::Lambda::Alias")) {
+            ref = r.path("Properties").path("FunctionName").path("Ref").asText(null);
+        }
+        if (ref == null) {
+            throw new IllegalStateException(urlLogicalId + "'s TargetFunctionArn names no function of the template: " + target);
+        }
+        return ref;
+    }
+
     private String roleName(String logicalId) {
         return Template.STACK_NAME + "-" + logicalId;
     }
@@ -170,9 +234,14 @@ public final class StackRoles {
 
     /** The value CloudFormation would give {@code node}, for the intrinsic functions policies use. */
     JsonNode resolve(JsonNode node) {
+        return resolve(node, Deployment.NONE);
+    }
+
+    /** As {@link #resolve(JsonNode)}, with the parameter values and function URLs of a deployment. */
+    JsonNode resolve(JsonNode node, Deployment d) {
         if (node.isArray()) {
             ArrayNode a = JsonNodeFactory.instance.arrayNode();
-            node.forEach(n -> a.add(resolve(n)));
+            node.forEach(n -> a.add(resolve(n, d)));
             return a;
         }
         if (!node.isObject()) {
@@ -183,22 +252,22 @@ public final class StackRoles {
             JsonNode arg = node.get(fn);
             switch (fn) {
                 case "Ref":
-                    return text(ref(arg.asText()));
+                    return text(ref(arg.asText(), d));
                 case "Fn::GetAtt":
-                    return text(getAtt(arg.get(0).asText(), arg.get(1).asText()));
+                    return text(getAtt(arg.get(0).asText(), arg.get(1).asText(), d));
                 case "Fn::Sub": {
                     String s = arg.isArray() ? arg.get(0).asText() : arg.asText();
                     Map<String, String> vars = new LinkedHashMap<>();
                     if (arg.isArray()) {
-                        arg.get(1).fields().forEachRemaining(v -> vars.put(v.getKey(), resolve(v.getValue()).asText()));
+                        arg.get(1).fields().forEachRemaining(v -> vars.put(v.getKey(), resolve(v.getValue(), d).asText()));
                     }
                     Matcher m = VAR.matcher(s);
                     StringBuilder b = new StringBuilder();
                     while (m.find()) {
                         String name = m.group(1);
                         String value = vars.containsKey(name) ? vars.get(name)
-                                : name.contains(".") && !name.startsWith("AWS::") ? getAtt(name.substring(0, name.indexOf('.')), name.substring(name.indexOf('.') + 1))
-                                : ref(name);
+                                : name.contains(".") && !name.startsWith("AWS::") ? getAtt(name.substring(0, name.indexOf('.')), name.substring(name.indexOf('.') + 1), d)
+                                : ref(name, d);
                         m.appendReplacement(b, Matcher.quoteReplacement(value));
                     }
                     m.appendTail(b);
@@ -206,7 +275,7 @@ public final class StackRoles {
                 }
                 case "Fn::Join": {
                     List<String> parts = new ArrayList<>();
-                    resolve(arg.get(1)).forEach(p -> parts.add(p.asText()));
+                    resolve(arg.get(1), d).forEach(p -> parts.add(p.asText()));
                     return text(String.join(arg.get(0).asText(), parts));
                 }
                 default:
@@ -218,7 +287,7 @@ public final class StackRoles {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            o.set(e.getKey(), resolve(e.getValue()));
+            o.set(e.getKey(), resolve(e.getValue(), d));
         }
         return o;
     }
@@ -228,6 +297,10 @@ public final class StackRoles {
     }
 
     private String ref(String name) {
+        return ref(name, Deployment.NONE);
+    }
+
+    private String ref(String name, Deployment d) {
         switch (name) {
             case "AWS::Partition": return "aws";
             case "AWS::Region": return region;
@@ -236,12 +309,24 @@ public final class StackRoles {
             case "AWS::URLSuffix": return "amazonaws.com";
             default:
         }
+        if (parameters.has(name)) {
+            String value = d.parameters().get(name);
+            if (value == null && parameters.get(name).has("Default")) {
+                value = parameters.get(name).get("Default").asText();
+            }
+            if (value == null) {
+                throw new IllegalStateException("the template's parameter " + name + " has no Default and this deployment gives it no value");
+            }
+            return value;
+        }
         JsonNode r = resources.get(name);
         if (r == null) {
             throw new IllegalStateException("a policy refers to " + name + ", which template.yaml does not declare");
         }
         JsonNode p = r.path("Properties");
         return switch (r.path("Type").asText()) {
+            // Ref of a KMS key is its key ID.
+            case "AWS::KMS::Key" -> kmsKeyId(name);
             case "AWS::S3::Bucket" -> resolve(p.path("BucketName")).asText();
             case "AWS::SNS::Topic" -> "arn:aws:sns:" + region + ":" + accountId + ":" + resolve(p.path("TopicName")).asText();
             case "AWS::SSM::Document" -> resolve(p.path("Name")).asText();
@@ -251,7 +336,7 @@ public final class StackRoles {
         };
     }
 
-    private String getAtt(String resource, String attribute) {
+    private String getAtt(String resource, String attribute, Deployment d) {
         JsonNode r = resources.get(resource);
         if (r == null) {
             throw new IllegalStateException("a policy refers to " + resource + "." + attribute + ", which template.yaml does not declare");
@@ -265,6 +350,16 @@ public final class StackRoles {
             case "AWS::IAM::Role.Arn" -> "arn:aws:iam::" + accountId + ":role/" + roleName(resource);
             case "AWS::SNS::Topic.TopicArn" -> ref(resource);
             case "AWS::SNS::Topic.TopicName" -> resolve(r.path("Properties").path("TopicName")).asText();
+            case "AWS::KMS::Key.Arn" -> kmsKeyArn(resource);
+            case "AWS::KMS::Key.KeyId" -> kmsKeyId(resource);
+            case "AWS::Lambda::Url.FunctionUrl" -> {
+                String function = urlFunction(resource);
+                String url = d.functionUrls().get(function);
+                if (url == null) {
+                    throw new IllegalStateException(resource + ".FunctionUrl: this deployment serves no URL of " + function);
+                }
+                yield url;
+            }
             default -> throw new IllegalStateException("the local cloud does not resolve " + resource + "." + attribute + " (" + type + ")");
         };
     }

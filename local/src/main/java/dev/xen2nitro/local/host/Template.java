@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  */
 public final class Template {
 
-    public record Function(String logicalId, String handlerClass, int timeoutSeconds) {}
+    /** @param urlAuthType the AuthType of the function's URL (FunctionUrlConfig), or null when it has none */
+    public record Function(String logicalId, String handlerClass, int timeoutSeconds, String urlAuthType) {}
 
     public record StateMachine(String logicalId, Path definition, Map<String, String> substitutions) {}
 
@@ -51,7 +52,7 @@ public final class Template {
             if (type.equals("AWS::Serverless::Function")) {
                 String handler = p.path("Handler").asText();
                 functions.put(e.getKey(), new Function(e.getKey(), handler.split("::")[0],
-                        p.path("Timeout").asInt(globalTimeout)));
+                        p.path("Timeout").asInt(globalTimeout), p.path("FunctionUrlConfig").path("AuthType").asText(null)));
             } else if (type.equals("AWS::Serverless::StateMachine")) {
                 Map<String, String> subs = new LinkedHashMap<>();
                 p.path("DefinitionSubstitutions").fields().forEachRemaining(s -> subs.put(s.getKey(), s.getValue().asText()));

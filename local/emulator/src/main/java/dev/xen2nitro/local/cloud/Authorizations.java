@@ -103,6 +103,19 @@ public final class Authorizations {
             case "ssm:CreateDocument" -> out.add(new Target(a, documentArn(cloud, ((CreateDocumentRequest) request).name()), Map.of()));
             case "ssm:GetDocument" -> out.add(new Target(a, documentArn(cloud, ((GetDocumentRequest) request).name()), Map.of()));
             case "sns:Publish" -> out.add(new Target(a, ((PublishRequest) request).topicArn(), Map.of()));
+            // SSM parameters: the parameter (Service Authorization Reference, AWS Systems Manager, resource type parameter).
+            case "ssm:PutParameter" -> out.add(new Target(a, SsmParameters.arn(cloud, ((software.amazon.awssdk.services.ssm.model.PutParameterRequest) request).name()), Map.of()));
+            case "ssm:GetParameter" -> out.add(new Target(a, SsmParameters.arn(cloud, ((software.amazon.awssdk.services.ssm.model.GetParameterRequest) request).name()), Map.of()));
+            case "ssm:DeleteParameter" -> out.add(new Target(a, SsmParameters.arn(cloud, ((software.amazon.awssdk.services.ssm.model.DeleteParameterRequest) request).name()), Map.of()));
+            // KMS: the key, with kms:MacAlgorithm and kms:CallerAccount (Service Authorization Reference, AWS Key Management Service).
+            case "kms:GenerateMac" -> {
+                var r = (software.amazon.awssdk.services.kms.model.GenerateMacRequest) request;
+                out.add(kmsKey(cloud, a, r.keyId(), r.macAlgorithmAsString()));
+            }
+            case "kms:VerifyMac" -> {
+                var r = (software.amazon.awssdk.services.kms.model.VerifyMacRequest) request;
+                out.add(kmsKey(cloud, a, r.keyId(), r.macAlgorithmAsString()));
+            }
             // Step Functions: StopExecution and DescribeExecution act on the execution (resource type execution).
             case "states:StopExecution" -> out.add(new Target(a, ((software.amazon.awssdk.services.sfn.model.StopExecutionRequest) request).executionArn(), Map.of()));
             case "states:DescribeExecution" -> out.add(new Target(a, ((software.amazon.awssdk.services.sfn.model.DescribeExecutionRequest) request).executionArn(), Map.of()));
@@ -125,6 +138,15 @@ public final class Authorizations {
             "ec2:DescribeVpcEndpoints", "ec2:DescribeVpcs", "ssm:DescribeInstanceInformation", "ssm:GetCommandInvocation",
             "ssm:ListCommandInvocations", "autoscaling:DescribeAutoScalingInstances",
             "states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat");
+
+    /** A KMS key, by its ARN whether the request names its ID or its ARN (an unknown key is KMS's NotFoundException). */
+    private static Target kmsKey(Cloud cloud, String action, String keyId, String macAlgorithm) {
+        Cloud.KmsKey key = KmsApi.key(cloud, keyId);
+        Map<String, List<String>> ctx = new LinkedHashMap<>();
+        ctx.put("kms:CallerAccount", List.of(cloud.accountId));
+        if (macAlgorithm != null) ctx.put("kms:MacAlgorithm", List.of(macAlgorithm));
+        return new Target(action, key.arn, ctx);
+    }
 
     /** S3 object reads: the object's ARN (Service Authorization Reference, Amazon S3, GetObject: object). */
     public static Target s3Object(String action, String bucket, String key) {

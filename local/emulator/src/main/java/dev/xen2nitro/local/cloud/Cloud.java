@@ -48,6 +48,10 @@ public final class Cloud {
     public final Commands commands = new Commands(this);
     public final TaskTokens taskTokens = new TaskTokens();
     public final Executions executions = new Executions();
+    /** SSM Parameter Store, by name. */
+    public final Map<String, Parameter> parameters = new LinkedHashMap<>();
+    /** KMS keys, by key ID. */
+    public final Map<String, KmsKey> kmsKeys = new LinkedHashMap<>();
 
     Cloud(String region, String accountId, double timeFactor) {
         this.region = region;
@@ -358,6 +362,28 @@ public final class Cloud {
     }
 
     public record Notification(String topicArn, String subject, String message, Instant sent) {}
+
+    /** An SSM parameter (PutParameter: Name, Type, Value; each overwrite is a new Version). */
+    public static final class Parameter {
+        public String name, type;
+        public long version;
+        public Instant lastModified = Instant.now();
+        /** Never in world.json for a SecureString: there it is encrypted, and only GetParameter WithDecryption shows it. */
+        @JsonIgnore
+        public String value;
+
+        /** What world.json shows of the value: a String's text, a SecureString's absence. */
+        public String getShownValue() {
+            return "SecureString".equals(type) ? null : value;
+        }
+    }
+
+    /** A KMS key: its ID and ARN, spec and usage, and the key material, which never leaves KMS. */
+    public static final class KmsKey {
+        public String id, arn, keySpec, keyUsage;
+        @JsonIgnore
+        public byte[] material;
+    }
 
     public static final class Fault {
         public String service, operation, code, message, instanceId;

@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class AccessControl {
     private final Map<String, Principal> principals = new ConcurrentHashMap<>();
-    /** Resource-based policies by the ARN of their resource: the stack's topic policy, for sns:Publish. */
+    /** Resource-based policies by the ARN of their resource: the stack's topic policy, for sns:Publish, and its KMS key policies. */
     private final Map<String, Policy> resourcePolicies = new ConcurrentHashMap<>();
 
     public void register(String accessKeyId, Principal principal) {
@@ -22,9 +22,10 @@ public final class AccessControl {
     }
 
     /**
-     * Attaches a resource-based policy to the resource {@code arn}. Only the stack's SNS topic has one here (its
-     * AWS::SNS::TopicPolicy, which decides sns:Publish, the one SNS action served); every other resource-based policy
-     * of AWS (key policies, bucket policies) is not modelled.
+     * Attaches a resource-based policy to the resource {@code arn}. The stack's SNS topic has one here (its
+     * AWS::SNS::TopicPolicy, which decides sns:Publish, the one SNS action served), and so has each KMS key of the stack
+     * (its KeyPolicy, which decides kms:GenerateMac and kms:VerifyMac); other resource-based policies of AWS (the bucket's,
+     * a function's) are not modelled.
      */
     public void resourcePolicy(String arn, Policy policy) {
         resourcePolicies.put(arn, policy);
@@ -45,6 +46,20 @@ public final class AccessControl {
      * AuthorizationError (403), S3 AccessDenied (403), and the JSON services AccessDeniedException.
      */
     public void authorize(Principal principal, List<Authorizations.Target> targets, String service) {
+        if (principal == null && service.equals("kms")) {
+            // An administrator is no exception to a key policy: whoever the account's IAM policies allow everything may use a
+            // key only as far as its key policy lets the account ("Key policies in AWS KMS", KMS Developer Guide).
+            for (Authorizations.Target t : targets) {
+                Policy keyPolicy = resourcePolicies.get(t.resource());
+                String account = t.resource().split(":")[4];
+                if (keyPolicy == null || Evaluator.decideResource(keyPolicy, Evaluator.Caller.account(account), t.action(), t.resource(), t.context())
+                        != Evaluator.Decision.ALLOW) {
+                    throw new AwsError("AccessDeniedException", "User: arn:aws:iam::" + account + ":root is not authorized to perform: " + t.action()
+                            + " on resource: " + t.resource() + " because no resource-based policy allows the " + t.action() + " action", 400);
+                }
+            }
+            return;
+        }
         if (principal == null) {
             return;
         }
@@ -58,13 +73,14 @@ public final class AccessControl {
             Policy onResource = resourcePolicies.get(t.resource());
             Evaluator.Decision resource = onResource == null ? null
                     : Evaluator.decideResource(onResource, Evaluator.Caller.of(principal), t.action(), t.resource(), ctx);
-            Evaluator.Decision d = combine(identity, resource);
+            Evaluator.Decision d = service.equals("kms") ? kms(principal, onResource, identity, resource, t, ctx) : combine(identity, resource);
             if (d == Evaluator.Decision.ALLOW) {
                 continue;
             }
             String shown = service.equals("sns") ? "SNS:" + t.action().substring(4) : t.action();
             String why = resource == Evaluator.Decision.EXPLICIT_DENY ? "with an explicit deny in a resource-based policy"
                     : d == Evaluator.Decision.EXPLICIT_DENY ? "with an explicit deny in an identity-based policy"
+                    : service.equals("kms") ? "because no resource-based policy allows the " + shown + " action"
                     : "because no identity-based policy allows the " + shown + " action";
             String msg = "User: " + principal.arn() + " is not authorized to perform: " + shown
                     + ("*".equals(t.resource()) ? " " : " on resource: " + t.resource() + " ") + why;
@@ -77,6 +93,25 @@ public final class AccessControl {
                 default -> new AwsError("AccessDeniedException", msg, 400);
             };
         }
+    }
+
+    /**
+     * A KMS key's decision: its key policy is the primary authority ("Key policies in AWS KMS", KMS Developer Guide: "Unless
+     * the key policy explicitly allows it, you cannot use IAM policies to allow access to a KMS key"). A statement naming
+     * the caller's role allows by itself; a statement naming the account lets the caller's identity-based policies decide;
+     * an explicit deny anywhere wins. A key without a policy here (none registered) allows nobody.
+     */
+    private static Evaluator.Decision kms(Principal principal, Policy keyPolicy, Evaluator.Decision identity, Evaluator.Decision direct,
+                                          Authorizations.Target t, Map<String, List<String>> ctx) {
+        if (keyPolicy == null) {
+            return Evaluator.Decision.IMPLICIT_DENY;
+        }
+        Evaluator.Decision viaAccount = Evaluator.decideResource(keyPolicy, Evaluator.Caller.account(principal.accountId()), t.action(), t.resource(), ctx);
+        if (identity == Evaluator.Decision.EXPLICIT_DENY || direct == Evaluator.Decision.EXPLICIT_DENY) {
+            return Evaluator.Decision.EXPLICIT_DENY;
+        }
+        return direct == Evaluator.Decision.ALLOW || (viaAccount == Evaluator.Decision.ALLOW && identity == Evaluator.Decision.ALLOW)
+                ? Evaluator.Decision.ALLOW : Evaluator.Decision.IMPLICIT_DENY;
     }
 
     /**

@@ -55,6 +55,11 @@ public final class Evaluator {
             return new Caller(List.of(), name);
         }
 
+        /** The account itself, as a key policy names it to let IAM policies decide: its root user's ARN or its ID. */
+        public static Caller account(String accountId) {
+            return new Caller(List.of("arn:aws:iam::" + accountId + ":root", accountId), null);
+        }
+
         boolean named(Map<String, List<String>> principals) {
             if (principals.containsKey("*")) return true;
             if (service != null) return principals.getOrDefault("Service", List.of()).contains(service);

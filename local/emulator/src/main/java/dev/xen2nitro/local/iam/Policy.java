@@ -36,10 +36,23 @@ public record Policy(String name, List<Statement> statements) {
 
     /** Reads a resource-based policy document, whose statements each name their {@code Principal}. */
     public static Policy readResourcePolicy(String name, JsonNode document) {
-        return read(name, document, true);
+        return read(name, document, true, false);
+    }
+
+    /**
+     * Reads a KMS key policy: a resource-based policy in which the account itself may be a principal
+     * ({@code arn:aws:iam::ACCOUNT:root} or the account ID), which gives the account's IAM policies a say in the key
+     * (KMS Developer Guide, "Default key policy": "Allows access to the AWS account and enables IAM policies").
+     */
+    public static Policy readKeyPolicy(String name, JsonNode document) {
+        return read(name, document, true, true);
     }
 
     private static Policy read(String name, JsonNode document, boolean resourceBased) {
+        return read(name, document, resourceBased, false);
+    }
+
+    private static Policy read(String name, JsonNode document, boolean resourceBased, boolean accounts) {
         JsonNode st = document.get("Statement");
         if (st == null) {
             throw new IllegalArgumentException(name + ": a policy document needs a Statement");
@@ -47,12 +60,12 @@ public record Policy(String name, List<Statement> statements) {
         List<Statement> out = new ArrayList<>();
         int n = 0;
         for (JsonNode s : st.isArray() ? st : List.of(st)) {
-            out.add(statement(name + ".Statement[" + n++ + "]", s, resourceBased));
+            out.add(statement(name + ".Statement[" + n++ + "]", s, resourceBased, accounts));
         }
         return new Policy(name, List.copyOf(out));
     }
 
-    private static Statement statement(String at, JsonNode s, boolean resourceBased) {
+    private static Statement statement(String at, JsonNode s, boolean resourceBased, boolean accounts) {
         for (String field : (Iterable<String>) s::fieldNames) {
             boolean known = List.of("Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition").contains(field)
                     || (resourceBased && field.equals("Principal"));
@@ -61,7 +74,7 @@ public record Policy(String name, List<Statement> statements) {
                         + (resourceBased ? "" : " (an identity-based policy names no principal)"));
             }
         }
-        Map<String, List<String>> principals = resourceBased ? principals(at + ".Principal", s.get("Principal")) : null;
+        Map<String, List<String>> principals = resourceBased ? principals(at + ".Principal", s.get("Principal"), accounts) : null;
         Effect effect = Effect.valueOf(text(at + ".Effect", s.get("Effect")));
         List<String> actions = strings(at + ".Action", s.get("Action"));
         List<String> notActions = strings(at + ".NotAction", s.get("NotAction"));
@@ -91,7 +104,7 @@ public record Policy(String name, List<Statement> statements) {
     }
 
     /** {@code "*"}, or {@code {"AWS": ARNs, "Service": names}} ("IAM JSON policy elements: Principal"). */
-    private static Map<String, List<String>> principals(String at, JsonNode p) {
+    private static Map<String, List<String>> principals(String at, JsonNode p, boolean accounts) {
         if (p == null) {
             throw new IllegalArgumentException(at + ": a statement of a resource-based policy names its Principal");
         }
@@ -107,7 +120,8 @@ public record Policy(String name, List<Statement> statements) {
                 throw new IllegalArgumentException(at + "." + e.getKey() + ": only AWS and Service principals are evaluated here");
             }
             List<String> ids = strings(at + "." + e.getKey(), e.getValue());
-            if (e.getKey().equals("AWS") && ids.stream().anyMatch(id -> !id.equals("*") && !id.contains(":role/") && !id.contains(":assumed-role/"))) {
+            if (e.getKey().equals("AWS") && ids.stream().anyMatch(id -> !id.equals("*") && !id.contains(":role/") && !id.contains(":assumed-role/")
+                    && !(accounts && (id.matches("[0-9]{12}") || id.matches("arn:aws[a-z-]*:iam::[0-9]{12}:root"))))) {
                 // An account (ID or :root) delegates to the account's principals, which their own policies must then allow: not modelled.
                 throw new IllegalArgumentException(at + ".AWS: only \"*\" and role ARNs are evaluated here, not " + ids);
             }

@@ -16,8 +16,8 @@ import software.amazon.awssdk.core.SdkPojo;
 import software.amazon.awssdk.core.protocol.MarshallingType;
 
 /**
- * The AWS JSON 1.0/1.1 wire protocol (SSM, Step Functions): a JSON body named by {@code X-Amz-Target},
- * members by their wire names, timestamps as epoch seconds, errors as {@code {"__type", "message"}}.
+ * The AWS JSON 1.0/1.1 wire protocol (SSM, Step Functions, KMS): a JSON body named by {@code X-Amz-Target},
+ * members by their wire names, timestamps as epoch seconds, blobs in base64, errors as {@code {"__type", "message"}}.
  */
 public final class JsonCodec {
     private JsonCodec() {}
@@ -115,6 +115,7 @@ public final class JsonCodec {
         if (v instanceof Long l) return nf.numberNode(l);
         if (v instanceof Double d) return nf.numberNode(d);
         if (v instanceof Boolean b) return nf.booleanNode(b);
+        if (v instanceof software.amazon.awssdk.core.SdkBytes bytes) return nf.textNode(java.util.Base64.getEncoder().encodeToString(bytes.asByteArray()));
         return nf.textNode(String.valueOf(v));
     }
 

@@ -136,6 +136,8 @@ public final class SdkShapes {
             if (type == MarshallingType.INSTANT) {
                 return text.matches("[0-9.]+") ? Instant.ofEpochMilli((long) (Double.parseDouble(text) * 1000)) : Instant.parse(text);
             }
+            // Blobs travel base64-encoded in the JSON protocols (KMS's Message and Mac).
+            if (type == MarshallingType.SDK_BYTES) return software.amazon.awssdk.core.SdkBytes.fromByteArray(java.util.Base64.getDecoder().decode(text));
         } catch (RuntimeException e) {
             throw new AwsError("InvalidParameterValue", "Value (" + text + ") is not a valid " + type);
         }

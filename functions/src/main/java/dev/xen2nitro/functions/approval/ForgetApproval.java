@@ -1,0 +1,48 @@
+package dev.xen2nitro.functions.approval;
+
+import dev.xen2nitro.functions.core.Aws;
+import dev.xen2nitro.functions.core.AwsCalls;
+import dev.xen2nitro.functions.core.Executions;
+import dev.xen2nitro.functions.core.JsonHandler;
+import dev.xen2nitro.functions.core.Validatable;
+import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
+
+/**
+ * When the execution no longer waits (approved, rejected, timed out, anything sent with its token, or ended midway): the
+ * pending approval is deleted, so that nothing is kept for an execution that cannot be answered and standard parameters,
+ * which never expire, do not pile up. The approval function deletes it already once it answers; then there is nothing left.
+ */
+public class ForgetApproval extends JsonHandler<ForgetApproval.Input, ForgetApproval.Result> {
+
+    public record Input(String execution) implements Validatable {
+        @Override
+        public void validate() {
+            Executions.require("execution", execution);
+        }
+    }
+
+    /** @param forgotten whether a pending approval was there to delete */
+    public record Result(boolean forgotten) {}
+
+    public ForgetApproval() {
+        super(Input.class);
+    }
+
+    @Override
+    protected Result handle(Input in) {
+        String name = RequestApproval.parameterName(Aws.setting("PENDING_APPROVALS"), in.execution());
+        return AwsCalls.call("DeleteParameter " + name, () -> {
+            try {
+                Aws.ssm().deleteParameter(r -> r.name(name));
+                return new Result(true);
+            } catch (ParameterNotFoundException e) {
+                return new Result(false);
+            }
+        });
+    }
+
+    @Override
+    protected Input sampleInput() {
+        return new Input(Executions.SAMPLE);
+    }
+}

@@ -1,0 +1,125 @@
+package dev.xen2nitro.functions.approval;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The approval's decisions, without AWS: the plan's hash, who is an approver, and what an answer does. */
+class ApprovalRulesTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String EXECUTION = "arn:aws:states:us-east-1:123456789012:execution:xen2nitro-MigrateInstance:run-1";
+    static final String ALICE = "arn:aws:iam::123456789012:user/alice";
+    static final String BOB = "arn:aws:iam::123456789012:user/bob";
+    static final Instant NOW = Instant.parse("2026-11-27T09:30:00Z");
+
+    static PendingApproval pending(String requestedBy) {
+        return new PendingApproval(EXECUTION, "token", "i-0a1b2c3d4e5f60001", "m5.xlarge", "h1", "ami-0a1b2c3d4e5f60001", requestedBy,
+                "2026-11-27T09:00:00Z", "2026-11-28T09:00:00Z", List.of());
+    }
+
+    @Test
+    void thePlanHashIsTheSameForTheSamePlanWrittenInAnyOrderAndChangesWithAnyValue() throws Exception {
+        JsonNode a = JSON.readTree("{\"target\":\"t\",\"checks\":[{\"name\":\"x\",\"passed\":true}],\"backupImageId\":\"ami-1\"}");
+        JsonNode b = JSON.readTree("{ \"backupImageId\": \"ami-1\", \"checks\": [ {\"passed\": true, \"name\": \"x\"} ], \"target\": \"t\" }");
+        assertEquals(PlanHash.of(a), PlanHash.of(b));
+        assertEquals("{\"backupImageId\":\"ami-1\",\"checks\":[{\"name\":\"x\",\"passed\":true}],\"target\":\"t\"}", PlanHash.canonical(b));
+        assertNotEquals(PlanHash.of(a), PlanHash.of(JSON.readTree("{\"target\":\"t\",\"checks\":[{\"name\":\"x\",\"passed\":false}],\"backupImageId\":\"ami-1\"}")));
+        assertNotEquals(PlanHash.of(a), PlanHash.of(JSON.readTree("{\"target\":\"t\",\"checks\":[],\"backupImageId\":\"ami-1\"}")),
+                "the order of a list is part of the plan");
+        assertEquals(64, PlanHash.of(a).length());
+    }
+
+    @Test
+    void aUserIsNamedByItsArnAndARoleNamesEverySessionOfItButNoOtherRole() {
+        Approvers a = Approvers.of(ALICE + ",arn:aws:iam::123456789012:role/ops/Approver,arn:aws:sts::123456789012:assumed-role/Admin/carol", "1");
+        assertTrue(a.names(ALICE));
+        assertFalse(a.names(BOB));
+        assertTrue(a.names("arn:aws:sts::123456789012:assumed-role/Approver/dave"), "a role's path is not in its sessions' ARNs");
+        assertFalse(a.names("arn:aws:sts::123456789012:assumed-role/Approver2/dave"));
+        assertFalse(a.names("arn:aws:sts::210987654321:assumed-role/Approver/dave"), "another account's role of the same name");
+        assertTrue(a.names("arn:aws:sts::123456789012:assumed-role/Admin/carol"));
+        assertFalse(a.names("arn:aws:sts::123456789012:assumed-role/Admin/mallory"), "a named session names that session only");
+        assertFalse(a.names(null));
+        assertFalse(Approvers.of("", "1").names(ALICE), "no approvers: nobody approves");
+    }
+
+    @Test
+    void oneApprovalOfThePlanMailedAnswersWhenOneIsRequired() {
+        AnswerRules.Outcome o = AnswerRules.decide(pending(null), ALICE, AnswerRules.Decision.APPROVE, "h1", null, "cli", NOW, Approvers.of(ALICE, "1"));
+        assertEquals(200, o.status());
+        Answer a = o.answer();
+        assertTrue(a.approved());
+        assertEquals(ALICE, a.approver());
+        assertEquals("cli", a.via());
+        assertEquals("2026-11-27T09:30:00Z", a.at());
+        assertEquals("h1", a.planHash());
+        assertNull(a.signature(), "signed by the handler with KMS");
+    }
+
+    @Test
+    void approvalsAreRefusedForAnotherPlanAfterTheExpiryToTheStarterAndToStrangers() {
+        Approvers approvers = Approvers.of(ALICE + "," + BOB, "1");
+        assertEquals(409, AnswerRules.decide(pending(null), ALICE, AnswerRules.Decision.APPROVE, "h2", null, "cli", NOW, approvers).status());
+        assertEquals(400, AnswerRules.decide(pending(null), ALICE, AnswerRules.Decision.APPROVE, null, null, "cli", NOW, approvers).status());
+        assertEquals(410, AnswerRules.decide(pending(null), ALICE, AnswerRules.Decision.APPROVE, "h1", null, "cli",
+                Instant.parse("2026-11-28T09:00:01Z"), approvers).status());
+        AnswerRules.Outcome starter = AnswerRules.decide(pending(ALICE), ALICE, AnswerRules.Decision.APPROVE, "h1", null, "cli", NOW, approvers);
+        assertEquals(403, starter.status());
+        assertTrue(starter.message().contains("started"), starter.message());
+        assertEquals(200, AnswerRules.decide(pending(ALICE), BOB, AnswerRules.Decision.APPROVE, "h1", null, "cli", NOW, approvers).status());
+        assertEquals(403, AnswerRules.decide(pending(null), "arn:aws:iam::123456789012:user/mallory", AnswerRules.Decision.REJECT, null, "no", "cli",
+                NOW, approvers).status(), "only approvers answer, rejections too");
+    }
+
+    @Test
+    void theStarterMayRejectAndARejectionNeedsNoPlanHash() {
+        AnswerRules.Outcome o = AnswerRules.decide(pending(ALICE), ALICE, AnswerRules.Decision.REJECT, null, "not tonight", "cli", NOW,
+                Approvers.of(ALICE, "2"));
+        assertEquals(200, o.status());
+        assertFalse(o.answer().approved());
+        assertEquals("not tonight", o.answer().reason());
+        assertEquals("h1", o.answer().planHash(), "a rejection names the plan it rejects");
+    }
+
+    @Test
+    void twoApprovalsAreTwoApproversAndTheFirstIsKeptUntilTheSecond() {
+        Approvers two = Approvers.of(ALICE + "," + BOB, "2");
+        AnswerRules.Outcome first = AnswerRules.decide(pending(null), ALICE, AnswerRules.Decision.APPROVE, "h1", null, "cli", NOW, two);
+        assertEquals(202, first.status());
+        assertNull(first.answer());
+        assertEquals(List.of(ALICE), first.recorded().approvals().stream().map(PendingApproval.Approval::approver).toList());
+        assertEquals(409, AnswerRules.decide(first.recorded(), ALICE, AnswerRules.Decision.APPROVE, "h1", null, "cli", NOW, two).status(),
+                "the same approver twice is one approval");
+        AnswerRules.Outcome second = AnswerRules.decide(first.recorded(), BOB, AnswerRules.Decision.APPROVE, "h1", null, "cli", NOW, two);
+        assertEquals(200, second.status());
+        assertEquals(ALICE + "," + BOB, second.answer().approver());
+    }
+
+    @Test
+    void theSignedMessageNamesTheExecutionAndEveryFieldSoThatAnyChangeChangesIt() {
+        Answer a = new Answer(true, ALICE, "cli", "2026-11-27T09:30:00Z", "i-0a1b2c3d4e5f60001", "m5.xlarge", "h1", "", null);
+        String m = new String(a.message(EXECUTION), StandardCharsets.UTF_8);
+        assertEquals("{\"approved\":true,\"approver\":\"" + ALICE + "\",\"at\":\"2026-11-27T09:30:00Z\",\"execution\":\"" + EXECUTION
+                + "\",\"instanceId\":\"i-0a1b2c3d4e5f60001\",\"planHash\":\"h1\",\"purpose\":\"xen2nitro approval\",\"reason\":\"\","
+                + "\"targetType\":\"m5.xlarge\",\"via\":\"cli\"}", m);
+        assertNotEquals(m, new String(a.message(EXECUTION + "x"), StandardCharsets.UTF_8));
+        assertNotEquals(m, new String(new Answer(false, ALICE, "cli", a.at(), a.instanceId(), a.targetType(), "h1", "", null).message(EXECUTION),
+                StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void anythingButTheApprovalFunctionsShapeIsNoAnswer() throws Exception {
+        assertNull(Answer.read(JSON.readTree("{\"approved\":true}")));
+        assertNull(Answer.read(JSON.readTree("{}")));
+        assertNull(Answer.read(JSON.readTree("\"yes\"")));
+        assertNull(Answer.read(JSON.readTree("{\"approved\":\"true\",\"approver\":\"a\",\"via\":\"cli\",\"at\":\"t\",\"instanceId\":\"i\","
+                + "\"targetType\":\"m5.xlarge\",\"planHash\":\"h\",\"reason\":\"\",\"signature\":\"s\"}")), "approved is a boolean");
+        Answer a = new Answer(true, ALICE, "cli", "t", "i", "m5.xlarge", "h", "", "s");
+        assertEquals(a, Answer.read(a.toJson()));
+    }
+}

@@ -1,0 +1,108 @@
+package dev.xen2nitro.local.cloud;
+
+import dev.xen2nitro.local.wire.AwsError;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.services.ssm.model.DeleteParameterRequest;
+import software.amazon.awssdk.services.ssm.model.DeleteParameterResponse;
+import software.amazon.awssdk.services.ssm.model.GetParameterRequest;
+import software.amazon.awssdk.services.ssm.model.GetParameterResponse;
+import software.amazon.awssdk.services.ssm.model.Parameter;
+import software.amazon.awssdk.services.ssm.model.PutParameterRequest;
+import software.amazon.awssdk.services.ssm.model.PutParameterResponse;
+
+/**
+ * The slice of SSM Parameter Store the functions use: PutParameter, GetParameter and DeleteParameter on standard-tier
+ * parameters (SSM API Reference, each action; "Creating Systems Manager parameters" for the rules on names). A
+ * SecureString is kept as given and shown only to GetParameter WithDecryption: its encryption with the AWS managed key
+ * aws/ssm is not modelled (KMS lets the account's principals use that key through SSM, so it needs no grant).
+ */
+public final class SsmParameters {
+    private final Cloud cloud;
+
+    public SsmParameters(Cloud cloud) {
+        this.cloud = cloud;
+    }
+
+    /** Letters, digits, _ . - and / between levels; a name with / is fully qualified (starts with /); aws and ssm are reserved prefixes. */
+    private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_.\\-/]{1,2048}");
+    /** "Standard parameters: 4 KB" (SSM User Guide, "Managing parameter tiers"). */
+    static final int STANDARD_MAX_VALUE = 4096;
+
+    static void checkName(String name) {
+        if (name == null || !NAME.matcher(name).matches() || (name.contains("/") && !name.startsWith("/"))) {
+            throw new AwsError("ValidationException", "Parameter name: can't be prefixed with \"aws\" or \"ssm\" (case-insensitive). It must use"
+                    + " only letters, numbers, or the following symbols: . (period), - (hyphen), _ (underscore). Special characters are not"
+                    + " allowed. All sub-paths, if specified, must use the forward slash symbol \"/\". Valid example: /get/parameters2-/by1./path0_.");
+        }
+        String first = name.startsWith("/") ? name.substring(1) : name;
+        if (first.toLowerCase(java.util.Locale.ROOT).startsWith("aws") || first.toLowerCase(java.util.Locale.ROOT).startsWith("ssm")) {
+            throw new AwsError("ValidationException", "No access to reserved parameter name: " + name + ".");
+        }
+    }
+
+    /** A parameter's ARN: the name without its leading slash after {@code parameter/} (SSM User Guide, "Working with parameter hierarchies"). */
+    public static String arn(Cloud cloud, String name) {
+        return "arn:aws:ssm:" + cloud.region + ":" + cloud.accountId + ":parameter/" + (name.startsWith("/") ? name.substring(1) : name);
+    }
+
+    public PutParameterResponse putParameter(PutParameterRequest r) {
+        checkName(r.name());
+        if (r.value() == null || r.value().isEmpty()) {
+            throw new AwsError("ValidationException", "1 validation error detected: Value at 'value' failed to satisfy constraint: Member must have"
+                    + " length greater than or equal to 1");
+        }
+        if (r.value().length() > STANDARD_MAX_VALUE) {
+            throw new AwsError("ValidationException", "Standard tier parameters support a maximum parameter value of 4096 characters. To create a"
+                    + " larger parameter value, upgrade the parameter to use the advanced-parameter tier.");
+        }
+        Cloud.Parameter p = cloud.parameters.get(r.name());
+        if (p != null && !Boolean.TRUE.equals(r.overwrite())) {
+            throw new AwsError("ParameterAlreadyExists", "The parameter already exists. To overwrite this value, set the overwrite option in the"
+                    + " request to true.");
+        }
+        String type = r.typeAsString();
+        if (p == null && type == null) {
+            throw new AwsError("ValidationException", "A parameter type is required when you create a parameter.");
+        }
+        if (p == null) {
+            p = new Cloud.Parameter();
+            p.name = r.name();
+            cloud.parameters.put(p.name, p);
+        }
+        if (type != null) {
+            p.type = type;
+        }
+        p.value = r.value();
+        p.version++;
+        p.lastModified = Instant.now();
+        return PutParameterResponse.builder().version(p.version).tier("Standard").build();
+    }
+
+    public GetParameterResponse getParameter(GetParameterRequest r) {
+        Cloud.Parameter p = found(r.name());
+        boolean secret = "SecureString".equals(p.type);
+        // Without WithDecryption a SecureString's value is its ciphertext, base64-encoded.
+        String value = secret && !Boolean.TRUE.equals(r.withDecryption())
+                ? Base64.getEncoder().encodeToString(("ciphertext of " + p.name + " v" + p.version).getBytes(StandardCharsets.UTF_8)) : p.value;
+        return GetParameterResponse.builder().parameter(Parameter.builder().name(p.name).type(p.type).value(value).version(p.version)
+                .lastModifiedDate(p.lastModified).arn(arn(cloud, p.name)).dataType("text").build()).build();
+    }
+
+    public DeleteParameterResponse deleteParameter(DeleteParameterRequest r) {
+        found(r.name());
+        cloud.parameters.remove(r.name());
+        return DeleteParameterResponse.builder().build();
+    }
+
+    private Cloud.Parameter found(String name) {
+        Cloud.Parameter p = name == null ? null : cloud.parameters.get(name);
+        if (p == null) {
+            // GetParameter and DeleteParameter: ParameterNotFound.
+            throw new AwsError("ParameterNotFound", "Parameter " + name + " not found.");
+        }
+        return p;
+    }
+}
