@@ -179,6 +179,12 @@ public final class LocalCloud implements AutoCloseable {
         return new Runner(projectRoot, template, emulator, host, progress).run(stateMachine, inputJson, approval);
     }
 
+    /** As {@link #run(String, String, String, PrintStream)}, started by {@code startedBy}, one of the local people. */
+    public Runner.Report run(String stateMachine, String inputJson, String approval, PrintStream progress,
+                             dev.xen2nitro.local.host.LocalPeople.Person startedBy) throws IOException, InterruptedException {
+        return new Runner(projectRoot, template, emulator, host, progress).startedBy(startedBy).run(stateMachine, inputJson, approval);
+    }
+
     /** As {@link #run(String, String, String, PrintStream)}, telling {@code listener} of each state the execution enters. */
     public Runner.Report run(String stateMachine, String inputJson, String approval, PrintStream progress, Runner.StateListener listener)
             throws IOException, InterruptedException {

@@ -23,10 +23,13 @@ public final class Main {
     static final String USAGE = """
             usage:
               local/run --world FILE --input FILE [--approval auto|reject|manual] [--out DIR] [--time-factor F]
-                        [--state-machine NAME]
+                        [--state-machine NAME] [--started-by alice|bob|operator]
                   runs a state machine of template.yaml on the world (default MigrateInstanceStateMachine;
                   RollbackInstanceStateMachine rolls back one instance); prints each state as it enters and
-                  leaves; writes DIR/report.json and DIR/world.json (default DIR: out/)
+                  leaves; writes DIR/report.json and DIR/world.json (default DIR: out/). The approval is answered
+                  at the approval function's URL by the local approvers alice or bob (auto, reject) or by you
+                  (manual: the curl commands are printed); --started-by names who starts it (default operator),
+                  who cannot approve it
               local/run --serve --world FILE [--port N] [--time-factor F]
                   starts only the emulator and prints its endpoint (for the AWS CLI: --endpoint-url)
             """;
@@ -48,7 +51,8 @@ public final class Main {
                 return usage(k + " needs a value");
             }
         }
-        Set<String> known = Set.of("--world", "--input", "--approval", "--out", "--time-factor", "--serve", "--port", "--help", "--state-machine");
+        Set<String> known = Set.of("--world", "--input", "--approval", "--out", "--time-factor", "--serve", "--port", "--help", "--state-machine",
+                "--started-by");
         for (String k : a.keySet()) {
             if (!known.contains(k)) return usage("unknown option " + k);
         }
@@ -105,12 +109,18 @@ public final class Main {
         if (!Set.of("auto", "reject", "manual").contains(approval)) return usage("--approval must be auto, reject or manual");
         Path out = Path.of(a.getOrDefault("--out", "out"));
         String stateMachine = a.getOrDefault("--state-machine", "MigrateInstanceStateMachine");
+        dev.xen2nitro.local.host.LocalPeople.Person starter;
+        try {
+            starter = dev.xen2nitro.local.host.LocalPeople.byName(a.getOrDefault("--started-by", "operator"));
+        } catch (IllegalArgumentException e) {
+            return usage("--started-by: " + e.getMessage());
+        }
 
         // A local cloud of its own: nothing else in this JVM can load another world into it mid-run.
         try (LocalCloud local = LocalCloud.open(root, cloud)) {
             System.out.println("local cloud: " + local.emulator().endpoint() + "  (world " + worldFile + ", time factor " + cloud.timeFactor + ")");
             System.out.println("running " + stateMachine + " with " + inputFile);
-            Runner.Report report = local.run(stateMachine, Files.readString(inputFile), approval, System.out);
+            Runner.Report report = local.run(stateMachine, Files.readString(inputFile), approval, System.out, starter);
             ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             Files.createDirectories(out);
             json.writeValue(out.resolve("report.json").toFile(), report.toMap());

@@ -57,11 +57,19 @@ public final class Runner {
     private final LambdaHost host;
     private final PrintStream progress;
     private StateListener listener = (execution, state) -> { };
+    /** Who starts the execution (CloudTrail records it), or null for one a service starts (EventBridge). */
+    private dev.xen2nitro.local.host.LocalPeople.Person startedBy = dev.xen2nitro.local.host.LocalPeople.OPERATOR;
 
     /** Told of each state an execution (not its children) enters, with the execution's ARN. */
     @FunctionalInterface
     public interface StateListener {
         void entered(String executionArn, String state);
+    }
+
+    /** The person who starts the execution: operator unless told otherwise; null when a service starts it. */
+    public Runner startedBy(dev.xen2nitro.local.host.LocalPeople.Person person) {
+        this.startedBy = person;
+        return this;
     }
 
     /** Calls {@code listener} as each state is entered (a test stops an execution in a given state with it). */
@@ -134,6 +142,9 @@ public final class Runner {
         env.put("AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED", "true");
         long started = System.currentTimeMillis();
         cloud.executions.start(executionArn, stateMachineArn, name, inputJson);
+        if (startedBy != null) {
+            cloud.recordStartExecution(executionArn, stateMachineArn, name, startedBy.arn(cloud.accountId), startedBy.accessKeyId());
+        }
         progress.printf("execution %s%n  (to stop it: aws stepfunctions stop-execution --execution-arn %s --endpoint-url %s)%n",
                 executionArn, executionArn, emulator.endpoint());
         Process p = pb.start();
@@ -242,7 +253,7 @@ public final class Runner {
                     v -> template.stateMachines().containsKey(v) ? Template.stateMachineArn(v, cloud.region, cloud.accountId) : v);
             if (match) {
                 progress.printf("EventBridge rule %s: %s ended %s; starting %s%n", rule.name(), name, status, rule.target());
-                Runner next = new Runner(projectRoot, template, emulator, host, progress);
+                Runner next = new Runner(projectRoot, template, emulator, host, progress).startedBy(null);
                 out.add(next.runDefinition(template.definition(template.stateMachine(rule.target()), cloud.region, cloud.accountId),
                         JSON.writeValueAsString(event), "auto", rule.target()));
             }
@@ -271,10 +282,10 @@ public final class Runner {
             String approve = Approvers.answer(executionArn, true, planHash, null);
             String reject = Approvers.answer(executionArn, false, null, "rejected by the local runner (--approval reject)");
             if (approval.equals("manual")) {
-                progress.printf("%8.3fs    %s waits for the approvers (alice or bob; plan %s). To approve, as alice:%n      %s%n"
+                progress.printf("%8.3fs    %s waits for the approvers (alice or bob; plan %s). To approve, as %s:%n      %s%n"
                                 + "    to reject:%n      %s%n    what waits: GET %s?execution=%s (signed likewise)%n", at, state, planHash,
-                        Approvers.curl(url, approve, dev.xen2nitro.local.host.LocalPeople.ALICE, cloud.region),
-                        Approvers.curl(url, reject, dev.xen2nitro.local.host.LocalPeople.ALICE, cloud.region), url, executionArn);
+                        approver.name(), Approvers.curl(url, approve, approver, cloud.region), Approvers.curl(url, reject, approver, cloud.region),
+                        url, executionArn);
                 return;
             }
             Approvers.Reply r = Approvers.call(url, "POST", null, approval.equals("reject") ? reject : approve, approver, cloud.region);
@@ -290,9 +301,10 @@ public final class Runner {
         }
     }
 
-    /** The local approver who answers. */
+    /** The local approver who answers: alice, unless she started the execution. */
     private dev.xen2nitro.local.host.LocalPeople.Person approver() {
-        return dev.xen2nitro.local.host.LocalPeople.ALICE;
+        return startedBy == dev.xen2nitro.local.host.LocalPeople.ALICE ? dev.xen2nitro.local.host.LocalPeople.BOB
+                : dev.xen2nitro.local.host.LocalPeople.ALICE;
     }
 
     private void close(Map<String, Object> s, long t, String outcome, String error, long started) {

@@ -78,11 +78,15 @@ class ApprovalWorkflowTest {
     }
 
     static Outcome run(Map<String, String> parameters, Answering answering) throws Exception {
+        return run(parameters, LocalPeople.OPERATOR, answering);
+    }
+
+    static Outcome run(Map<String, String> parameters, LocalPeople.Person starter, Answering answering) throws Exception {
         try (LocalCloud local = LocalCloud.open(Worlds.root(), WorldLoader.load(Worlds.read("seed-2012r2-private"), "seed"), parameters)) {
             ByteArrayOutputStream progress = new ByteArrayOutputStream();
             CompletableFuture<Runner.Report> execution = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return local.run("MigrateInstanceStateMachine", INPUT, "manual", new PrintStream(progress, true, StandardCharsets.UTF_8));
+                    return local.run("MigrateInstanceStateMachine", INPUT, "manual", new PrintStream(progress, true, StandardCharsets.UTF_8), starter);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -255,5 +259,22 @@ class ApprovalWorkflowTest {
         assertEquals("SUCCEEDED", o.report().status(), o.progress());
         assertEquals("m5.xlarge", o.instance().get("instanceType"));
         assertEquals(LocalPeople.ALICE.arn("123456789012") + "," + LocalPeople.BOB.arn("123456789012"), o.tags().get("xen2nitro:approver"));
+    }
+
+    @Test
+    void whoeverStartedTheExecutionCannotApproveItButMayReject() throws Exception {
+        List<String> replies = new ArrayList<>();
+        Outcome o = run(Map.of(), LocalPeople.ALICE, (local, pending) -> {
+            assertEquals(LocalPeople.ALICE.arn("123456789012"), pending.get("requestedBy").asText(), "CloudTrail knows who started it");
+            Approvers.Reply own = approve(local, LocalPeople.ALICE);
+            replies.add(own.status() + " " + JSON.readTree(own.body()).get("message").asText());
+            replies.add(String.valueOf(approve(local, LocalPeople.BOB).status()));
+        });
+        assertTrue(replies.get(0).startsWith("403 " + LocalPeople.ALICE.arn("123456789012") + " started "), replies.toString());
+        assertEquals("200", replies.get(1));
+        assertEquals("SUCCEEDED", o.report().status(), o.progress());
+        assertEquals(LocalPeople.BOB.arn("123456789012"), o.tags().get("xen2nitro:approver"));
+        String mail = String.valueOf(o.list("notifications").get(0).get("message"));
+        assertTrue(mail.contains("Started by " + LocalPeople.ALICE.arn("123456789012") + " (CloudTrail), who cannot approve it."), mail);
     }
 }

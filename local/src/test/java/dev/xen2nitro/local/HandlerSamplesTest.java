@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xen2nitro.functions.core.Executions;
 import dev.xen2nitro.local.cloud.Cloud;
 import dev.xen2nitro.local.host.Template;
 import dev.xen2nitro.local.world.WorldLoader;
@@ -188,7 +189,7 @@ class HandlerSamplesTest {
     /** The plan of the approval samples (RequestApproval's report) and its hash; the token RequestApproval's sample carries. */
     static final String PLAN_HASH = "bc56594a20731f62bd0923386ace30dd9253e5596aed2a6d718dc847217c3828";
     static final String TOKEN = "AQCEAAAAKgAAAAMAAAAAAAAAAexample";
-    static final String PENDING = "/xen2nitro/approvals/" + dev.xen2nitro.functions.core.Executions.digest(EXECUTION);
+    static final String PENDING = "/xen2nitro/approvals/" + Executions.digest(EXECUTION);
     /** The approval key's material the samples' signatures were made with (events/VerifyApproval.json). */
     static final byte[] SAMPLE_KEY = "xen2nitro sample approval key 32".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
@@ -208,6 +209,17 @@ class HandlerSamplesTest {
                 + "\"planHash\":\"" + PLAN_HASH + "\",\"backupImageId\":\"" + BACKUP + "\",\"requestedBy\":null,\"requestedAt\":\"" + now
                 + "\",\"expiresAt\":\"" + now.plusSeconds(86_400) + "\",\"approvals\":[]}";
         cloud.parameters.put(p.name, p);
+    }
+
+    static final String OPERATOR = "arn:aws:iam::123456789012:user/operator";
+
+    /** CloudTrail's event history: operator started the samples' execution at its StartTime, and alice another just after. */
+    static void startedByOperator(Cloud cloud) {
+        String machine = "arn:aws:states:us-east-1:123456789012:stateMachine:xen2nitro-MigrateInstance";
+        Instant at = Instant.parse("2025-11-27T09:00:00Z");
+        cloud.recordStartExecution(EXECUTION, machine, Executions.name(EXECUTION), OPERATOR, "AKIALOCALOPERATOR001", at);
+        cloud.recordStartExecution(machine.replace(":stateMachine:", ":execution:") + ":another", machine, "another",
+                "arn:aws:iam::123456789012:user/alice", "AKIALOCALALICE000001", at.plusSeconds(20));
     }
 
     static javax.crypto.Mac sampleMac() throws java.security.GeneralSecurityException {
@@ -295,7 +307,8 @@ class HandlerSamplesTest {
                 assertPresigned(c, "AwsEnaNetworkDriver", "2.6.0");
                 assertEquals("2.6.0", guestOf(snapshot(local)).at("/drivers/ena").asText());
             })),
-            Map.entry("RequestApproval", changes(SEED, Set.of("notifications", "parameters"), (after, r, local) -> {
+            Map.entry("RequestApproval", changes(SEED.seeded(HandlerSamplesTest::startedByOperator), Set.of("notifications", "parameters"),
+                    (after, r, local) -> {
                 JsonNode n = notification(after);
                 assertEquals("arn:aws:sns:us-east-1:123456789012:xen2nitro-notifications", n.get("topicArn").asText());
                 assertEquals("xen2nitro: approve " + ID + " -> m5.xlarge?", n.get("subject").asText());
@@ -311,6 +324,9 @@ class HandlerSamplesTest {
                 assertEquals(PLAN_HASH, pending.get("planHash").asText());
                 assertEquals(BACKUP, pending.get("backupImageId").asText());
                 assertTrue(after.part("parameters").get(0).path("shownValue").isNull(), after.part("parameters").toString());
+                // Who started it, from CloudTrail, among other starts in the same minutes.
+                assertEquals(OPERATOR, pending.get("requestedBy").asText());
+                assertTrue(mail.contains("Started by " + OPERATOR + " (CloudTrail), who cannot approve it."), mail);
             })),
             Map.entry("AnswerApproval", changes(SEED.seeded(HandlerSamplesTest::sampleKey).seeded(HandlerSamplesTest::pendingApproval),
                     Set.of("parameters"), (after, r, local) -> {

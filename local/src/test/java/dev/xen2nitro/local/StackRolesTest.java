@@ -72,7 +72,7 @@ class StackRolesTest {
             }
             for (String a : s.actions() == null ? java.util.List.of("NotAction") : s.actions()) {
                 String verb = a.substring(a.indexOf(':') + 1);
-                boolean reads = verb.startsWith("Describe") || verb.startsWith("Get") || verb.startsWith("List");
+                boolean reads = verb.startsWith("Describe") || verb.startsWith("Get") || verb.startsWith("List") || verb.startsWith("Lookup");
                 if (!reads && !UNSCOPED_MUTATIONS.containsKey(a)) {
                     found.add(who + ": " + a);
                 }

@@ -17,14 +17,18 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
 
 /**
  * Asks the stack's approvers: keeps the pending approval (the task token, the execution, instance, target type and the
- * hash of the plan, and when it expires) where only the approval function reads it, and mails the plan with its hash and
+ * hash of the plan, when it expires, and who started the execution where CloudTrail knows it, {@link Starter}) where only
+ * the approval function reads it, and mails the plan with its hash and
  * how to answer, at the approval function's URL. The task token is in no mail, link or log: it is worth nothing without
  * the approval function's signature anyway (VerifyApproval), and it stays out of sight all the same.
  */
 public class RequestApproval extends JsonHandler<RequestApproval.Input, RequestApproval.Result> {
 
-    /** @param report what the approvers are asked to approve: the plan, whose hash the answer must carry */
-    public record Input(String taskToken, String instanceId, String execution, String targetType,
+    /**
+     * @param executionStartTime $$.Execution.StartTime, around which CloudTrail's StartExecution event is looked for
+     * @param report             what the approvers are asked to approve: the plan, whose hash the answer must carry
+     */
+    public record Input(String taskToken, String instanceId, String execution, String executionStartTime, String targetType,
                         Integer approvalTimeoutSeconds, JsonNode report) implements Validatable {
         @Override
         public void validate() {
@@ -36,11 +40,19 @@ public class RequestApproval extends JsonHandler<RequestApproval.Input, RequestA
             if (targetType == null || targetType.isBlank()) {
                 throw new InvalidInputException("'targetType' is required: the type the approvers are asked to approve");
             }
+            try {
+                Instant.parse(executionStartTime);
+            } catch (RuntimeException e) {
+                throw new InvalidInputException("'executionStartTime' is \"" + executionStartTime + "\"; expected $$.Execution.StartTime (ISO-8601)");
+            }
         }
     }
 
-    /** @param planHash the SHA-256 of the plan mailed, which an approval must name */
-    public record Result(String messageId, String planHash, String expiresAt) {}
+    /**
+     * @param planHash    the SHA-256 of the plan mailed, which an approval must name
+     * @param requestedBy who started the execution, as CloudTrail recorded it, or null when that is not known
+     */
+    public record Result(String messageId, String planHash, String expiresAt, String requestedBy) {}
 
     public RequestApproval() {
         super(Input.class);
@@ -51,7 +63,7 @@ public class RequestApproval extends JsonHandler<RequestApproval.Input, RequestA
         return path + Executions.digest(execution);
     }
 
-    static String message(Input in, String region, String planHash, Instant expires, String url, Approvers approvers) {
+    static String message(Input in, String region, String planHash, Instant expires, String url, Approvers approvers, Starter.Found starter) {
         String report;
         try {
             report = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(in.report());
@@ -68,6 +80,8 @@ public class RequestApproval extends JsonHandler<RequestApproval.Input, RequestA
                 + "Without an answer by " + expires + " the migration is abandoned and the instance stays on its type.\n\n"
                 + "Plan hash: " + planHash + " (SHA-256 of the plan below, canonical JSON)\n"
                 + (n == 1 ? "One approval" : n + " approvals by different approvers") + " of: " + String.join(", ", approvers.arns()) + "\n"
+                + (starter.arn() != null ? "Started by " + starter.arn() + " (CloudTrail), who cannot approve it.\n"
+                        : "Who started the execution is not known: " + starter.unknownBecause() + ".\n")
                 + "Answer with your own AWS credentials (curl 7.75 or later):\n\n"
                 + "Approve:\n  " + curl + "       --data '{\"execution\":\"" + in.execution() + "\",\"decision\":\"approve\",\"planHash\":\"" + planHash
                 + "\"}' \\\n       " + url + "\n\n"
@@ -87,8 +101,9 @@ public class RequestApproval extends JsonHandler<RequestApproval.Input, RequestA
         int timeout = in.approvalTimeoutSeconds() == null ? 86_400 : in.approvalTimeoutSeconds();
         Instant expires = now.plusSeconds(timeout);
         String image = in.report() == null ? null : in.report().path("backupImageId").asText(null);
-        PendingApproval pending = new PendingApproval(in.execution(), in.taskToken(), in.instanceId(), in.targetType(), planHash, image, null,
-                now.toString(), expires.toString(), List.of());
+        Starter.Found starter = Starter.of(in.execution(), Instant.parse(in.executionStartTime()));
+        PendingApproval pending = new PendingApproval(in.execution(), in.taskToken(), in.instanceId(), in.targetType(), planHash, image,
+                starter.arn(), now.toString(), expires.toString(), List.of());
         String name = parameterName(path, in.execution());
         String value;
         try {
@@ -102,15 +117,15 @@ public class RequestApproval extends JsonHandler<RequestApproval.Input, RequestA
                 .tier(ParameterTier.STANDARD).overwrite(true).value(value)
                 .description("xen2nitro: the approval " + in.execution() + " waits for, until " + expires)));
         String subject = ("xen2nitro: approve " + in.instanceId() + " -> " + in.targetType() + "?");
-        String message = message(in, Aws.region().id(), planHash, expires, Aws.setting("APPROVAL_URL"), approvers);
+        String message = message(in, Aws.region().id(), planHash, expires, Aws.setting("APPROVAL_URL"), approvers, starter);
         String id = AwsCalls.call("Publish to " + topic, () -> Aws.sns().publish(r -> r.topicArn(topic)
                 .subject(subject.length() > 100 ? subject.substring(0, 100) : subject)
                 .message(message))).messageId();
-        return new Result(id, planHash, expires.toString());
+        return new Result(id, planHash, expires.toString(), starter.arn());
     }
 
     @Override
     protected Input sampleInput() {
-        return new Input("token", "i-0123456789abcdef0", Executions.SAMPLE, "m5.xlarge", 3600, JSON.createObjectNode());
+        return new Input("token", "i-0123456789abcdef0", Executions.SAMPLE, "2026-11-27T09:00:00Z", "m5.xlarge", 3600, JSON.createObjectNode());
     }
 }

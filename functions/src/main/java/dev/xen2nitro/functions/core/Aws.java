@@ -11,6 +11,7 @@ import software.amazon.awssdk.regions.RegionMetadata;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -71,6 +72,14 @@ public final class Aws {
 
     public static KmsClient kms() {
         return KmsHolder.KMS;
+    }
+
+    private static final class CloudTrailHolder {
+        static final CloudTrailClient CLOUDTRAIL = CloudTrailClient.builder().httpClient(HTTP).region(region()).build();
+    }
+
+    public static CloudTrailClient cloudTrail() {
+        return CloudTrailHolder.CLOUDTRAIL;
     }
 
     private static final class SfnHolder {

@@ -31,7 +31,7 @@ import software.amazon.awssdk.core.SdkPojo;
 
 /**
  * The local cloud on 127.0.0.1: one HTTP endpoint speaking EC2 and SNS (Query), SSM, Step
- * Functions and KMS (JSON), and S3 (REST), routed by the SigV4 credential scope as AWS routes by host name.
+ * Functions, KMS and CloudTrail (JSON), and S3 (REST), routed by the SigV4 credential scope as AWS routes by host name.
  * Unmodified SDK clients and the AWS CLI reach it through {@code --endpoint-url} or
  * {@code AWS_ENDPOINT_URL}. Paths under {@code /_local/} serve the runner and tests.
  */
@@ -59,6 +59,7 @@ public final class Emulator implements AutoCloseable {
         a.put("states", new Actions(List.of(new SfnApi(next))));
         a.put("autoscaling", new Actions(List.of(new AutoScalingApi(next))));
         a.put("kms", new Actions(List.of(new dev.xen2nitro.local.cloud.KmsApi(next))));
+        a.put("cloudtrail", new Actions(List.of(new dev.xen2nitro.local.cloud.CloudTrailApi(next))));
         this.apis = a;
         this.s3 = new S3Rest(next);
         this.cloud = next;
@@ -107,7 +108,7 @@ public final class Emulator implements AutoCloseable {
             String target = ex.getRequestHeaders().getFirst("X-Amz-Target");
             switch (service) {
                 case "ec2", "sns", "autoscaling" -> query(ex, service, body, principal);
-                case "ssm", "states", "kms" -> json(ex, service, target, body, principal);
+                case "ssm", "states", "kms", "cloudtrail" -> json(ex, service, target, body, principal);
                 case "s3" -> s3.handle(ex, body, access, principal);
                 default -> send(ex, 400, "text/plain", ("This local cloud does not serve '" + service + "'").getBytes(StandardCharsets.UTF_8), Map.of());
             }
@@ -119,7 +120,9 @@ public final class Emulator implements AutoCloseable {
 
     private static String guessService(HttpExchange ex, byte[] body) {
         String target = ex.getRequestHeaders().getFirst("X-Amz-Target");
-        if (target != null) return target.startsWith("AmazonSSM") ? "ssm" : target.startsWith("TrentService") ? "kms" : "states";
+        if (target != null) {
+            return target.startsWith("AmazonSSM") ? "ssm" : target.startsWith("TrentService") ? "kms" : target.contains("CloudTrail") ? "cloudtrail" : "states";
+        }
         String b = new String(body, StandardCharsets.UTF_8);
         return b.contains("Action=Publish") ? "sns" : b.contains("Action=") ? "ec2" : "s3";
     }
@@ -143,7 +146,7 @@ public final class Emulator implements AutoCloseable {
     }
 
     private void json(HttpExchange ex, String service, String target, byte[] body, dev.xen2nitro.local.iam.Principal principal) throws IOException {
-        String action = target == null ? "" : target.substring(target.indexOf('.') + 1);
+        String action = target == null ? "" : target.substring(target.lastIndexOf('.') + 1);
         String contentType = service.equals("states") ? "application/x-amz-json-1.0" : "application/x-amz-json-1.1";
         try {
             SdkPojo response = invoke(service, action, m -> JsonCodec.read(m.getParameterTypes()[0], body), instanceOf(body), principal);

@@ -62,6 +62,7 @@ final class WorldSnapshot {
         w.put("notifications", list(notifications));
         w.put("commands", list(c.commands.invocations.values()));
         w.put("parameters", list(c.parameters.values()));
+        w.put("trail", list(c.trail));
         w.put("calls", c.calls);
         return w;
     }

@@ -137,7 +137,7 @@ public final class Authorizations {
             "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcAttribute",
             "ec2:DescribeVpcEndpoints", "ec2:DescribeVpcs", "ssm:DescribeInstanceInformation", "ssm:GetCommandInvocation",
             "ssm:ListCommandInvocations", "autoscaling:DescribeAutoScalingInstances",
-            "states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat");
+            "states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat", "cloudtrail:LookupEvents");
 
     /** A KMS key, by its ARN whether the request names its ID or its ARN (an unknown key is KMS's NotFoundException). */
     private static Target kmsKey(Cloud cloud, String action, String keyId, String macAlgorithm) {

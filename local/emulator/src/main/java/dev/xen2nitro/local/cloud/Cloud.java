@@ -52,6 +52,8 @@ public final class Cloud {
     public final Map<String, Parameter> parameters = new LinkedHashMap<>();
     /** KMS keys, by key ID. */
     public final Map<String, KmsKey> kmsKeys = new LinkedHashMap<>();
+    /** CloudTrail's event history: the management events recorded, oldest first. */
+    public final List<TrailEvent> trail = new ArrayList<>();
 
     Cloud(String region, String accountId, double timeFactor) {
         this.region = region;
@@ -376,6 +378,43 @@ public final class Cloud {
         public String getShownValue() {
             return "SecureString".equals(type) ? null : value;
         }
+    }
+
+    /**
+     * A management event in CloudTrail's event history: who called what, when, and the event record as CloudTrail writes it
+     * ({@code cloudTrailEvent}, JSON: userIdentity, eventTime, eventSource, eventName, requestParameters, responseElements).
+     */
+    public record TrailEvent(String eventId, String eventName, String eventSource, Instant eventTime, String username, String accessKeyId,
+                             String cloudTrailEvent) {}
+
+    /**
+     * Records StartExecution as CloudTrail does when a person starts an execution (Step Functions Developer Guide, "Logging Step
+     * Functions using AWS CloudTrail", the StartExecution log entry): the caller in userIdentity, the state machine and name in
+     * requestParameters, the execution's ARN in responseElements.
+     */
+    public synchronized void recordStartExecution(String executionArn, String stateMachineArn, String name, String userArn, String accessKeyId) {
+        recordStartExecution(executionArn, stateMachineArn, name, userArn, accessKeyId, Instant.now());
+    }
+
+    /** As {@link #recordStartExecution(String, String, String, String, String)}, at {@code now}. */
+    public synchronized void recordStartExecution(String executionArn, String stateMachineArn, String name, String userArn, String accessKeyId,
+                                                  Instant now) {
+        String user = userArn.substring(userArn.lastIndexOf('/') + 1);
+        com.fasterxml.jackson.databind.node.ObjectNode e = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        e.put("eventVersion", "1.08");
+        e.putObject("userIdentity").put("type", "IAMUser").put("arn", userArn).put("accountId", accountId)
+                .put("accessKeyId", accessKeyId).put("userName", user);
+        e.put("eventTime", now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        e.put("eventSource", "states.amazonaws.com");
+        e.put("eventName", "StartExecution");
+        e.put("awsRegion", region);
+        e.putObject("requestParameters").put("stateMachineArn", stateMachineArn).put("name", name);
+        e.putObject("responseElements").put("executionArn", executionArn).put("startDate", now.toEpochMilli() / 1000.0);
+        String id = java.util.UUID.randomUUID().toString();
+        e.put("eventID", id);
+        e.put("eventType", "AwsApiCall");
+        e.put("recipientAccountId", accountId);
+        trail.add(new TrailEvent(id, "StartExecution", "states.amazonaws.com", now, user, accessKeyId, e.toString()));
     }
 
     /** A KMS key: its ID and ARN, spec and usage, and the key material, which never leaves KMS. */

@@ -134,7 +134,9 @@ public final class SdkShapes {
             if (type == MarshallingType.DOUBLE) return Double.valueOf(text);
             if (type == MarshallingType.FLOAT) return Float.valueOf(text);
             if (type == MarshallingType.INSTANT) {
-                return text.matches("[0-9.]+") ? Instant.ofEpochMilli((long) (Double.parseDouble(text) * 1000)) : Instant.parse(text);
+                // Epoch seconds, as the JSON protocols send them (a JSON number, which may come in exponent notation), or ISO-8601.
+                return text.matches("[0-9.]+([Ee][+-]?[0-9]+)?")
+                        ? Instant.ofEpochMilli(new java.math.BigDecimal(text).movePointRight(3).longValue()) : Instant.parse(text);
             }
             // Blobs travel base64-encoded in the JSON protocols (KMS's Message and Mac).
             if (type == MarshallingType.SDK_BYTES) return software.amazon.awssdk.core.SdkBytes.fromByteArray(java.util.Base64.getDecoder().decode(text));
