@@ -28,8 +28,8 @@ public final class Main {
                   RollbackInstanceStateMachine rolls back one instance); prints each state as it enters and
                   leaves; writes DIR/report.json and DIR/world.json (default DIR: out/). The approval is answered
                   at the approval function's URL by the local approvers alice or bob (auto, reject) or by you
-                  (manual: the curl commands are printed); --started-by names who starts it (default operator),
-                  who cannot approve it
+                  (manual: the mailed link and the curl commands are printed); --started-by names who starts it
+                  (default operator), who cannot approve it
               local/run --serve --world FILE [--port N] [--time-factor F]
                   starts only the emulator and prints its endpoint (for the AWS CLI: --endpoint-url)
             """;

@@ -282,10 +282,10 @@ public final class Runner {
             String approve = Approvers.answer(executionArn, true, planHash, null);
             String reject = Approvers.answer(executionArn, false, null, "rejected by the local runner (--approval reject)");
             if (approval.equals("manual")) {
-                progress.printf("%8.3fs    %s waits for the approvers (alice or bob; plan %s). To approve, as %s:%n      %s%n"
-                                + "    to reject:%n      %s%n    what waits: GET %s?execution=%s (signed likewise)%n", at, state, planHash,
-                        approver.name(), Approvers.curl(url, approve, approver, cloud.region), Approvers.curl(url, reject, approver, cloud.region),
-                        url, executionArn);
+                progress.printf("%8.3fs    %s waits for the approvers (alice or bob; plan %s). Open the mailed link:%n      %s%n"
+                                + "    or, as %s, approve:%n      %s%n    reject:%n      %s%n    what waits: GET %s?execution=%s (signed likewise)%n",
+                        at, state, planHash, mailedLink(executionArn), approver.name(), Approvers.curl(url, approve, approver, cloud.region),
+                        Approvers.curl(url, reject, approver, cloud.region), url, executionArn);
                 return;
             }
             Approvers.Reply r = Approvers.call(url, "POST", null, approval.equals("reject") ? reject : approve, approver, cloud.region);
@@ -299,6 +299,23 @@ public final class Runner {
             default -> progress.printf("%8.3fs    %s waits for its task token: aws stepfunctions send-task-success --task-token '%s'"
                     + " --task-output '{}' --endpoint-url %s%n", at, state, token, emulator.endpoint());
         }
+    }
+
+    /** The link the approval request mailed for {@code executionArn}, as an approver finds it in the mail. */
+    String mailedLink(String executionArn) {
+        var cloud = emulator.cloud();
+        java.util.regex.Pattern link = java.util.regex.Pattern.compile("^  (http\\S+\\?approval=\\S+)$", java.util.regex.Pattern.MULTILINE);
+        synchronized (cloud) {
+            for (var topic : cloud.topics.values()) {
+                for (var n : topic) {
+                    java.util.regex.Matcher m = link.matcher(n.message());
+                    if (n.message().contains("(execution " + executionArn + ")") && m.find()) {
+                        return m.group(1);
+                    }
+                }
+            }
+        }
+        return "(not in the mail)";
     }
 
     /** The local approver who answers: alice, unless she started the execution. */

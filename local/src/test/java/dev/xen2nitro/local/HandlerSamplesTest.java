@@ -222,6 +222,10 @@ class HandlerSamplesTest {
                 "arn:aws:iam::123456789012:user/alice", "AKIALOCALALICE000001", at.plusSeconds(20));
     }
 
+    static String sha256(String s) throws java.security.GeneralSecurityException {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
     static javax.crypto.Mac sampleMac() throws java.security.GeneralSecurityException {
         javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
         mac.init(new javax.crypto.spec.SecretKeySpec(SAMPLE_KEY, "HmacSHA256"));
@@ -326,6 +330,13 @@ class HandlerSamplesTest {
                 assertTrue(after.part("parameters").get(0).path("shownValue").isNull(), after.part("parameters").toString());
                 // Who started it, from CloudTrail, among other starts in the same minutes.
                 assertEquals(OPERATOR, pending.get("requestedBy").asText());
+                // The link: its secret in the mail, only its hash kept; the plan in lines for the page.
+                java.util.regex.Matcher link = java.util.regex.Pattern.compile("\\?approval=" + Executions.digest(EXECUTION) + "&key=([A-Za-z0-9_-]{43})")
+                        .matcher(mail);
+                assertTrue(link.find() && mail.contains(local.host().url("AnswerApprovalLinkUrl") + "?approval="), mail);
+                assertFalse(p.value.contains(link.group(1)), "the link's secret is not kept");
+                assertEquals(sha256(link.group(1)), pending.get("linkKeyHash").asText());
+                assertEquals("[\"Type: m5.xlarge (requested by the operator)\",\"Preflight: 1 of 1 checks passed\"]", pending.get("plan").toString());
                 assertTrue(mail.contains("Started by " + OPERATOR + " (CloudTrail), who cannot approve it."), mail);
             })),
             Map.entry("AnswerApproval", changes(SEED.seeded(HandlerSamplesTest::sampleKey).seeded(HandlerSamplesTest::pendingApproval),

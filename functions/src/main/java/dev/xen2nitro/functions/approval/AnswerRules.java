@@ -28,14 +28,24 @@ public final class AnswerRules {
     public static final int MAX_REASON = 500;
 
     /**
-     * @param caller   the caller's ARN as Lambda gives it (requestContext.authorizer.iam.userArn)
-     * @param planHash the plan the caller approves (the hash in the mail); any plan may be rejected
+     * Who answers through the mailed link: whoever holds the mail. Lambda names no caller for a function URL without IAM
+     * auth, so the link counts as one approver, once, and is recorded as this.
+     */
+    public static final String LINK_HOLDER = "the holder of the approval link";
+
+    /**
+     * @param caller   the caller's ARN as Lambda gives it (requestContext.authorizer.iam.userArn), or {@link #LINK_HOLDER}
+     * @param planHash the plan the caller approves (the hash in the mail, or the page's); any plan may be rejected
      * @param via      {@code cli} or {@code link}
      */
     public static Outcome decide(PendingApproval p, String caller, Decision decision, String planHash, String reason, String via,
                                  Instant now, Approvers approvers) {
-        if (!approvers.names(caller)) {
+        boolean link = via.equals("link");
+        if (link ? !caller.equals(LINK_HOLDER) : !approvers.names(caller)) {
             return Outcome.refused(403, caller + " is not an approver of this stack: its ApproverArns name " + approvers.arns());
+        }
+        if (link && p.linkUsed()) {
+            return Outcome.refused(409, "This link has answered already; it works once. Answer with your AWS credentials (the mail says how).");
         }
         if (now.isAfter(Instant.parse(p.expiresAt()))) {
             return Outcome.refused(410, "The approval of " + p.execution() + " expired at " + p.expiresAt() + "; the migration does not wait for it any more.");
@@ -63,7 +73,7 @@ public final class AnswerRules {
             return Outcome.refused(409, caller + " has approved it already: " + p.approvals().size() + " of " + approvers.minimum()
                     + " approvals; another approver must approve.");
         }
-        PendingApproval more = p.with(new PendingApproval.Approval(caller, now.toString()));
+        PendingApproval more = p.with(new PendingApproval.Approval(caller, now.toString()), link);
         if (more.approvals().size() < approvers.minimum()) {
             return new Outcome(202, "Approval recorded: " + more.approvals().size() + " of " + approvers.minimum() + "; "
                     + (approvers.minimum() - more.approvals().size()) + " more needed.", more, null);

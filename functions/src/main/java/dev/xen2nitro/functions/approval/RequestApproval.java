@@ -11,6 +11,7 @@ import dev.xen2nitro.functions.core.Validatable;
 import dev.xen2nitro.functions.rules.InstanceIds;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Base64;
 import java.util.List;
 import software.amazon.awssdk.services.ssm.model.ParameterTier;
 import software.amazon.awssdk.services.ssm.model.ParameterType;
@@ -18,9 +19,10 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
 /**
  * Asks the stack's approvers: keeps the pending approval (the task token, the execution, instance, target type and the
  * hash of the plan, when it expires, and who started the execution where CloudTrail knows it, {@link Starter}) where only
- * the approval function reads it, and mails the plan with its hash and
- * how to answer, at the approval function's URL. The task token is in no mail, link or log: it is worth nothing without
- * the approval function's signature anyway (VerifyApproval), and it stays out of sight all the same.
+ * the approval function reads it, and mails the plan with its hash and how to answer: a link to the approval function's
+ * page, which carries a secret whose hash only the pending approval keeps, and the CLI way at its URL. The task token is
+ * in no mail, link or log: it is worth nothing without the approval function's signature anyway (VerifyApproval), and it
+ * stays out of sight all the same.
  */
 public class RequestApproval extends JsonHandler<RequestApproval.Input, RequestApproval.Result> {
 
@@ -54,6 +56,8 @@ public class RequestApproval extends JsonHandler<RequestApproval.Input, RequestA
      */
     public record Result(String messageId, String planHash, String expiresAt, String requestedBy) {}
 
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
     public RequestApproval() {
         super(Input.class);
     }
@@ -63,7 +67,8 @@ public class RequestApproval extends JsonHandler<RequestApproval.Input, RequestA
         return path + Executions.digest(execution);
     }
 
-    static String message(Input in, String region, String planHash, Instant expires, String url, Approvers approvers, Starter.Found starter) {
+    static String message(Input in, String region, String planHash, Instant expires, String url, String link, Approvers approvers,
+                          Starter.Found starter) {
         String report;
         try {
             report = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(in.report());
@@ -82,7 +87,8 @@ public class RequestApproval extends JsonHandler<RequestApproval.Input, RequestA
                 + (n == 1 ? "One approval" : n + " approvals by different approvers") + " of: " + String.join(", ", approvers.arns()) + "\n"
                 + (starter.arn() != null ? "Started by " + starter.arn() + " (CloudTrail), who cannot approve it.\n"
                         : "Who started the execution is not known: " + starter.unknownBecause() + ".\n")
-                + "Answer with your own AWS credentials (curl 7.75 or later):\n\n"
+                + "Review and answer on this page (it works once, until " + expires + "; keep this mail to yourself):\n  " + link + "\n\n"
+                + "Or answer with your own AWS credentials (curl 7.75 or later):\n\n"
                 + "Approve:\n  " + curl + "       --data '{\"execution\":\"" + in.execution() + "\",\"decision\":\"approve\",\"planHash\":\"" + planHash
                 + "\"}' \\\n       " + url + "\n\n"
                 + "Reject:\n  " + curl + "       --data '{\"execution\":\"" + in.execution() + "\",\"decision\":\"reject\",\"reason\":\"YOUR REASON\"}' \\\n"
@@ -102,8 +108,14 @@ public class RequestApproval extends JsonHandler<RequestApproval.Input, RequestA
         Instant expires = now.plusSeconds(timeout);
         String image = in.report() == null ? null : in.report().path("backupImageId").asText(null);
         Starter.Found starter = Starter.of(in.execution(), Instant.parse(in.executionStartTime()));
+        // The link carries a secret of 256 bits; only its hash is kept, so the parameter alone does not give the link away.
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        String key = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         PendingApproval pending = new PendingApproval(in.execution(), in.taskToken(), in.instanceId(), in.targetType(), planHash, image,
-                starter.arn(), now.toString(), expires.toString(), List.of());
+                starter.arn(), now.toString(), expires.toString(), List.of(), PlanSummary.of(in.report(), in.targetType()),
+                AnswerApproval.sha256(key), false);
+        String link = Aws.setting("APPROVAL_LINK_URL") + "?approval=" + Executions.digest(in.execution()) + "&key=" + key;
         String name = parameterName(path, in.execution());
         String value;
         try {
@@ -117,7 +129,7 @@ public class RequestApproval extends JsonHandler<RequestApproval.Input, RequestA
                 .tier(ParameterTier.STANDARD).overwrite(true).value(value)
                 .description("xen2nitro: the approval " + in.execution() + " waits for, until " + expires)));
         String subject = ("xen2nitro: approve " + in.instanceId() + " -> " + in.targetType() + "?");
-        String message = message(in, Aws.region().id(), planHash, expires, Aws.setting("APPROVAL_URL"), approvers, starter);
+        String message = message(in, Aws.region().id(), planHash, expires, Aws.setting("APPROVAL_URL"), link, approvers, starter);
         String id = AwsCalls.call("Publish to " + topic, () -> Aws.sns().publish(r -> r.topicArn(topic)
                 .subject(subject.length() > 100 ? subject.substring(0, 100) : subject)
                 .message(message))).messageId();

@@ -19,7 +19,7 @@ class ApprovalRulesTest {
 
     static PendingApproval pending(String requestedBy) {
         return new PendingApproval(EXECUTION, "token", "i-0a1b2c3d4e5f60001", "m5.xlarge", "h1", "ami-0a1b2c3d4e5f60001", requestedBy,
-                "2026-11-27T09:00:00Z", "2026-11-28T09:00:00Z", List.of());
+                "2026-11-27T09:00:00Z", "2026-11-28T09:00:00Z", List.of(), List.of(), "hash-of-the-link-key", false);
     }
 
     @Test
@@ -121,5 +121,44 @@ class ApprovalRulesTest {
                 + "\"targetType\":\"m5.xlarge\",\"planHash\":\"h\",\"reason\":\"\",\"signature\":\"s\"}")), "approved is a boolean");
         Answer a = new Answer(true, ALICE, "cli", "t", "i", "m5.xlarge", "h", "", "s");
         assertEquals(a, Answer.read(a.toJson()));
+    }
+
+    @Test
+    void theLinkAnswersOnceAsOneApproverWhoseNameIsNotKnown() {
+        Approvers two = Approvers.of(ALICE + "," + BOB, "2");
+        AnswerRules.Outcome byLink = AnswerRules.decide(pending(ALICE), AnswerRules.LINK_HOLDER, AnswerRules.Decision.APPROVE, "h1", null, "link",
+                NOW, two);
+        assertEquals(202, byLink.status(), byLink.message());
+        assertTrue(byLink.recorded().linkUsed());
+        assertEquals(409, AnswerRules.decide(byLink.recorded(), AnswerRules.LINK_HOLDER, AnswerRules.Decision.REJECT, null, "no", "link", NOW, two)
+                .status(), "the link works once");
+        AnswerRules.Outcome bob = AnswerRules.decide(byLink.recorded(), BOB, AnswerRules.Decision.APPROVE, "h1", null, "cli", NOW, two);
+        assertEquals(AnswerRules.LINK_HOLDER + "," + BOB, bob.answer().approver());
+        assertEquals(403, AnswerRules.decide(pending(null), AnswerRules.LINK_HOLDER, AnswerRules.Decision.APPROVE, "h1", null, "cli", NOW, two)
+                .status(), "the link's holder is no approver at the signed URL");
+    }
+
+    @Test
+    void thePlanInLinesNamesTheMoveEachStepInOrderAndTheChecks() throws Exception {
+        JsonNode report = JSON.readTree("{\"target\":\"the next generation\",\"facts\":{\"instanceType\":\"m4.xlarge\"},"
+                + "\"checks\":[{\"passed\":true},{\"passed\":true}],\"plan\":{"
+                + "\"nvme\":{\"name\":\"InstallNvmeDriver\",\"run\":true,\"reason\":\"NVMe absent -> 1.5.1\"},"
+                + "\"pv\":{\"name\":\"InstallPvDriver\",\"run\":false,\"reason\":\"AWS PV 8.4.3 is current\"}}}");
+        assertEquals(List.of("Type: m4.xlarge -> m5.xlarge (the next generation)", "InstallPvDriver: AWS PV 8.4.3 is current (skipped)",
+                "InstallNvmeDriver: NVMe absent -> 1.5.1", "Preflight: 2 of 2 checks passed"), PlanSummary.of(report, "m5.xlarge"));
+    }
+
+    @Test
+    void thePageEscapesWhatItShowsAndAsksForTheConfirmation() {
+        PendingApproval p = new PendingApproval(EXECUTION, "token", "i-0a1b2c3d4e5f60001", "m5.xlarge", "h1", "ami-1", null, "t0", "t1", List.of(),
+                List.of("<script>alert(1)</script>"), "k", false);
+        String html = ApprovalPage.review(p, Approvers.of(ALICE, "1"), "0123456789abcdef", "secret\"x");
+        assertFalse(html.contains("<script>"), html);
+        assertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), html);
+        assertTrue(html.contains("value=\"secret&quot;x\""), html);
+        assertTrue(html.contains("name=\"confirm\" value=\"yes\" required"), html);
+        assertFalse(html.contains("token"), "the task token is not on the page");
+        assertTrue(ApprovalPage.HEADERS.get("content-security-policy").startsWith("default-src 'none'"));
+        assertEquals("no-referrer", ApprovalPage.HEADERS.get("referrer-policy"));
     }
 }

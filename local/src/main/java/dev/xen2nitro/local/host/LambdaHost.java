@@ -55,7 +55,7 @@ public final class LambdaHost implements AutoCloseable {
     private final dev.xen2nitro.local.iam.AccessControl access;
     /** Each function's role session credentials, by logical ID. */
     private final Map<String, software.amazon.awssdk.auth.credentials.AwsCredentials> credentials;
-    /** The URL of each function that has one (FunctionUrlConfig), by logical ID, each served on a port of its own. */
+    /** Each function URL of the template, by the URL's logical ID, each served on a port of its own. */
     private final Map<String, LocalServer> urls = new LinkedHashMap<>();
     /** Each function's environment, as Lambda gives it (its Variables with the Globals), by logical ID. */
     private final Map<String, Map<String, String>> environments = new LinkedHashMap<>();
@@ -76,13 +76,15 @@ public final class LambdaHost implements AutoCloseable {
         this.faults = faults;
         server = new LocalServer(0, "lambda-host", "/2015-03-31/functions/", this::handle);
         Map<String, String> served = new LinkedHashMap<>();
-        for (Template.Function fn : template.functions().values()) {
-            if (fn.urlAuthType() != null) {
-                LocalServer url = new LocalServer(0, "function-url", "/", ex -> url(fn, ex));
-                urls.put(fn.logicalId(), url);
-                // A function URL ends with a slash (AWS::Lambda::Url, FunctionUrl: https://URL-ID.lambda-url.REGION.on.aws/).
-                served.put(fn.logicalId(), url.endpoint() + "/");
+        for (Template.Url u : template.urls().values()) {
+            Template.Function fn = template.functions().get(u.function());
+            if (fn == null) {
+                throw new IllegalStateException(u.logicalId() + " is the URL of " + u.function() + ", which is no function of template.yaml");
             }
+            LocalServer url = new LocalServer(0, "function-url", "/", ex -> url(fn, u.authType(), ex));
+            urls.put(u.logicalId(), url);
+            // A function URL ends with a slash (AWS::Lambda::Url, FunctionUrl: https://URL-ID.lambda-url.REGION.on.aws/).
+            served.put(u.logicalId(), url.endpoint() + "/");
         }
         StackRoles.Deployment deployment = new StackRoles.Deployment(Map.copyOf(parameters), served);
         for (Template.Function fn : template.functions().values()) {
@@ -94,11 +96,16 @@ public final class LambdaHost implements AutoCloseable {
         return server.endpoint();
     }
 
-    /** The URL of the function {@code logicalId} (FunctionUrlConfig), with its closing slash. */
+    /** The URL of the function {@code logicalId} (its FunctionUrlConfig), with its closing slash. */
     public URI functionUrl(String logicalId) {
-        LocalServer url = urls.get(logicalId);
+        return url(logicalId + "Url");
+    }
+
+    /** The function URL whose resource is {@code urlLogicalId}, with its closing slash. */
+    public URI url(String urlLogicalId) {
+        LocalServer url = urls.get(urlLogicalId);
         if (url == null) {
-            throw new IllegalArgumentException(logicalId + " has no function URL in template.yaml");
+            throw new IllegalArgumentException(urlLogicalId + " is no function URL of template.yaml; it has " + urls.keySet());
         }
         return URI.create(url.endpoint() + "/");
     }
@@ -205,7 +212,7 @@ public final class LambdaHost implements AutoCloseable {
      * it returned (Lambda Developer Guide, "Invoking Lambda function URLs": request and response payloads). A function
      * error is a 502.
      */
-    private void url(Template.Function fn, HttpExchange ex) throws IOException {
+    private void url(Template.Function fn, String authType, HttpExchange ex) throws IOException {
         try (ex) {
             byte[] body = ex.getRequestBody().readAllBytes();
             dev.xen2nitro.local.cloud.Cloud cloud = faults.get();
@@ -215,7 +222,7 @@ public final class LambdaHost implements AutoCloseable {
             Map<String, List<String>> headers = new LinkedHashMap<>();
             ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v));
             Map<String, Object> iam = null;
-            if ("AWS_IAM".equals(fn.urlAuthType())) {
+            if ("AWS_IAM".equals(authType)) {
                 RequestSignature.Verdict v = RequestSignature.verify(method, rawPath, rawQuery, headers, body, cloud.region, "lambda",
                         this::secretOf, java.time.Instant.now());
                 if (!v.valid()) {

@@ -48,7 +48,7 @@ public final class StackRoles {
 
     /**
      * What a deployment gives the template beyond its own text: the values of its parameters (those not given take their
-     * Default) and the URL of each function that has one, by the function's logical ID.
+     * Default) and each function URL, by the URL resource's logical ID.
      */
     public record Deployment(Map<String, String> parameters, Map<String, String> functionUrls) {
         public static final Deployment NONE = new Deployment(Map.of(), Map.of());
@@ -353,10 +353,9 @@ public final class StackRoles {
             case "AWS::KMS::Key.Arn" -> kmsKeyArn(resource);
             case "AWS::KMS::Key.KeyId" -> kmsKeyId(resource);
             case "AWS::Lambda::Url.FunctionUrl" -> {
-                String function = urlFunction(resource);
-                String url = d.functionUrls().get(function);
+                String url = d.functionUrls().get(resource);
                 if (url == null) {
-                    throw new IllegalStateException(resource + ".FunctionUrl: this deployment serves no URL of " + function);
+                    throw new IllegalStateException(resource + ".FunctionUrl: this deployment serves no such URL (of " + urlFunction(resource) + ")");
                 }
                 yield url;
             }

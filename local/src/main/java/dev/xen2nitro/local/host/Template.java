@@ -17,8 +17,13 @@ import java.util.regex.Pattern;
  */
 public final class Template {
 
-    /** @param urlAuthType the AuthType of the function's URL (FunctionUrlConfig), or null when it has none */
-    public record Function(String logicalId, String handlerClass, int timeoutSeconds, String urlAuthType) {}
+    public record Function(String logicalId, String handlerClass, int timeoutSeconds) {}
+
+    /**
+     * A function URL: the function it runs and its AuthType, by the URL resource's logical ID (a function's
+     * FunctionUrlConfig is the URL SAM names FUNCTIONUrl; an AWS::Lambda::Url names its function in TargetFunctionArn).
+     */
+    public record Url(String logicalId, String function, String authType) {}
 
     public record StateMachine(String logicalId, Path definition, Map<String, String> substitutions) {}
 
@@ -32,6 +37,7 @@ public final class Template {
     public static final String STACK_NAME = "xen2nitro";
 
     private final Map<String, Function> functions = new LinkedHashMap<>();
+    private final Map<String, Url> urls = new LinkedHashMap<>();
     private final Map<String, JsonNode> resources = new LinkedHashMap<>();
     private final Map<String, String> environment = new LinkedHashMap<>();
     private final Map<String, StateMachine> stateMachines = new LinkedHashMap<>();
@@ -51,8 +57,14 @@ public final class Template {
             JsonNode p = r.path("Properties");
             if (type.equals("AWS::Serverless::Function")) {
                 String handler = p.path("Handler").asText();
-                functions.put(e.getKey(), new Function(e.getKey(), handler.split("::")[0],
-                        p.path("Timeout").asInt(globalTimeout), p.path("FunctionUrlConfig").path("AuthType").asText(null)));
+                functions.put(e.getKey(), new Function(e.getKey(), handler.split("::")[0], p.path("Timeout").asInt(globalTimeout)));
+                if (p.path("FunctionUrlConfig").has("AuthType")) {
+                    urls.put(e.getKey() + "Url", new Url(e.getKey() + "Url", e.getKey(), p.path("FunctionUrlConfig").path("AuthType").asText()));
+                }
+            } else if (type.equals("AWS::Lambda::Url")) {
+                // TargetFunctionArn: !GetAtt FUNCTION.Arn (or !Ref FUNCTION), read as its plain text.
+                String target = p.path("TargetFunctionArn").asText().replaceAll("\\.(Arn|Alias)$", "");
+                urls.put(e.getKey(), new Url(e.getKey(), target, p.path("AuthType").asText()));
             } else if (type.equals("AWS::Serverless::StateMachine")) {
                 Map<String, String> subs = new LinkedHashMap<>();
                 p.path("DefinitionSubstitutions").fields().forEachRemaining(s -> subs.put(s.getKey(), s.getValue().asText()));
@@ -95,6 +107,11 @@ public final class Template {
 
     public Map<String, Function> functions() {
         return functions;
+    }
+
+    /** The function URLs, by the URL resource's logical ID. */
+    public Map<String, Url> urls() {
+        return urls;
     }
 
     /** The EventBridge rules that start a state machine of the template. */
