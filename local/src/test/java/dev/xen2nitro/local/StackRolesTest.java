@@ -57,6 +57,8 @@ class StackRolesTest {
             Map.entry("logs:PutLogEvents", "same"),
             Map.entry("xray:PutTraceSegments", "AWSXrayWriteOnlyAccess, which SAM attaches to a traced state machine"),
             Map.entry("xray:PutTelemetryRecords", "same"),
+            Map.entry("ssm:CancelCommand", "Service Authorization Reference, AWS Systems Manager: CancelCommand has no resource type"
+                    + " (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html)"),
             Map.entry("route53:AssociateVPCWithHostedZone", "a dependent action of ec2:CreateVpcEndpoint (Service Authorization Reference); the"
                     + " endpoint service's hosted zone is not this account's"));
 

@@ -123,7 +123,7 @@ public final class Authorizations {
             "ec2:DescribeInstanceTypes", "ec2:DescribeInstances", "ec2:DescribeReplaceRootVolumeTasks", "ec2:DescribeReservedInstances",
             "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcAttribute",
             "ec2:DescribeVpcEndpoints", "ec2:DescribeVpcs", "ssm:DescribeInstanceInformation", "ssm:GetCommandInvocation",
-            "ssm:ListCommandInvocations", "autoscaling:DescribeAutoScalingInstances",
+            "ssm:ListCommandInvocations", "ssm:CancelCommand", "autoscaling:DescribeAutoScalingInstances",
             "states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat");
 
     /** S3 object reads: the object's ARN (Service Authorization Reference, Amazon S3, GetObject: object). */

@@ -146,6 +146,31 @@ public final class SsmApi {
         return ListCommandInvocationsResponse.builder().commandInvocations(out).build();
     }
 
+    /**
+     * CancelCommand: an invocation that has not ended is Cancelled before its effect in the guest (the guest model
+     * applies a command's effect at once when it runs, so a cancel that lands first prevents all of it). SSM does not
+     * promise even that ("There is no guarantee that the command will be terminated", CancelCommand API reference);
+     * the workflow treats a cancelled step as not completed.
+     */
+    public CancelCommandResponse cancelCommand(CancelCommandRequest r) {
+        boolean found = false;
+        synchronized (cloud) {
+            for (Commands.Invocation inv : cloud.commands.invocations.values()) {
+                if (!inv.commandId.equals(r.commandId())) continue;
+                if (r.hasInstanceIds() && !r.instanceIds().isEmpty() && !r.instanceIds().contains(inv.instanceId)) continue;
+                found = true;
+                if ("InProgress".equals(inv.status) || "Pending".equals(inv.status) || "Delayed".equals(inv.status)) {
+                    inv.status = "Cancelled";
+                    inv.finished = java.time.Instant.now();
+                }
+            }
+        }
+        if (!found) {
+            throw new dev.xen2nitro.local.wire.AwsError("InvalidCommandId", "Command ID " + r.commandId() + " is not valid");
+        }
+        return CancelCommandResponse.builder().build();
+    }
+
     public CreateDocumentResponse createDocument(CreateDocumentRequest r) {
         if (cloud.commands.documents.containsKey(r.name())) {
             throw new AwsError("DocumentAlreadyExists", "Document with same name " + r.name() + " already exists");
