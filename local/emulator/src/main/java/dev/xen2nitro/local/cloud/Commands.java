@@ -41,17 +41,81 @@ public final class Commands {
     }
 
     public static final class Invocation {
-        public String commandId, instanceId, documentName, comment, status = "InProgress", output = "", error = "";
+        public String commandId, instanceId, documentName, documentVersion, comment, status = "InProgress", output = "", error = "";
         public Map<String, List<String>> parameters = new LinkedHashMap<>();
+        /** The content of the document version SSM sent, or null for a document it was not given (emulator-only tests). */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public String document;
         public Instant requested = Instant.now(), finished;
         @com.fasterxml.jackson.annotation.JsonIgnore
         public long doneAt;
         public int responseCode = -1;
     }
 
+    /**
+     * An SSM document and its versions. Every update makes a new version, which SendCommand runs once it is the
+     * default ("Schemas, features, and examples", schema 2.2: automatic versioning, default version; SSM API Reference,
+     * UpdateDocument and UpdateDocumentDefaultVersion).
+     */
     public static final class Document {
-        public String name, content, documentType = "Command", documentFormat = "JSON";
+        public String name, documentType = "Command", documentFormat = "JSON";
         public Instant created = Instant.now();
+        /** The content of each version, version 1 first. */
+        public final List<String> versions = new ArrayList<>();
+        public int defaultVersion = 1;
+
+        public Document() {}
+
+        public Document(String name, String content) {
+            this.name = name;
+            versions.add(content);
+        }
+
+        /** The default version's content: what SendCommand runs when no version is named. */
+        public String content() {
+            return versions.get(defaultVersion - 1);
+        }
+
+        /**
+         * The version {@code version} names ($DEFAULT, $LATEST or a number, as SendCommand and DescribeDocument take it;
+         * null for the default), or 0 when it names none.
+         */
+        public int resolve(String version) {
+            if (version == null || version.equals("$DEFAULT")) return defaultVersion;
+            if (version.equals("$LATEST")) return versions.size();
+            if (!version.matches("[1-9][0-9]{0,8}")) return 0;
+            int n = Integer.parseInt(version);
+            return n <= versions.size() ? n : 0;
+        }
+
+        /** A new version with this content, made the default: UpdateDocument, then UpdateDocumentDefaultVersion. */
+        public void replaceDefault(String content) {
+            versions.add(content);
+            defaultVersion = versions.size();
+        }
+
+        /**
+         * The hash SSM gives a version, DescribeDocument's Hash with HashType Sha256 ("The Sha256 or Sha1 hash created by the
+         * system when the document was created", SSM API Reference, DocumentDescription): here the SHA-256 of the content, in
+         * lower-case hex. The functions never compute it; they pass on the one DescribeDocument gives them.
+         */
+        public static String sha256(String content) {
+            return digest("SHA-256", content);
+        }
+
+        /** Sha1, which SSM still accepts as a DocumentHashType though it calls it deprecated (SendCommand API reference). */
+        public static String sha1(String content) {
+            return digest("SHA-1", content);
+        }
+
+        private static String digest(String algorithm, String content) {
+            try {
+                return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance(algorithm)
+                        .digest(content.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     private final Cloud cloud;
@@ -132,12 +196,20 @@ public final class Commands {
         return allows443(r) && r.cidrBlocks() != null && r.cidrBlocks().stream().anyMatch(c -> Cidr.contains(c, ip));
     }
 
+    /** An invocation of a document SSM was not given (tests that seed a command): run from its parameters as they came. */
     public Invocation start(String commandId, Cloud.Instance i, String documentName, String comment, Map<String, List<String>> params) {
+        return start(commandId, i, documentName, comment, params, null, null);
+    }
+
+    public Invocation start(String commandId, Cloud.Instance i, String documentName, String comment, Map<String, List<String>> params,
+            String documentVersion, String document) {
         Invocation inv = new Invocation();
         inv.comment = comment;
         inv.commandId = commandId;
         inv.instanceId = i.id;
         inv.documentName = documentName;
+        inv.documentVersion = documentVersion;
+        inv.document = document;
         inv.parameters.putAll(params);
         inv.doneAt = cloud.after(i.guest == null ? Cloud.COMMAND_SECONDS : i.guest.commandSeconds);
         invocations.put(commandId + "/" + i.id, inv);
