@@ -115,4 +115,42 @@ class DocumentHashTest {
             assertEquals(0, guest(local).powerBalanced);
         }
     }
+
+    /**
+     * The function reads the hash, then sends; the stack's document is updated in between (the world's DocumentUpdated
+     * fault): SSM refuses the command, the function fails with SSM's reason, and nothing ran in the guest.
+     */
+    @Test
+    void theFunctionsSendIsRefusedWhenTheDocumentChangesAfterItReadTheHash() throws Exception {
+        try (LocalCloud local = open(w -> w.putArray("faults").addObject().put("service", "ssm").put("operation", "SendCommand")
+                .put("code", "DocumentUpdated"))) {
+            WindowsGuest before = guest(local);
+            HttpResponse<String> r = invoke(local, "SetPowerManagement", java.nio.file.Files.readString(Worlds.root().resolve("events/SetPowerManagement.json")));
+            assertEquals("Unhandled", r.headers().firstValue("X-Amz-Function-Error").orElse(null), r.body());
+            JsonNode error = JSON.readTree(r.body());
+            assertEquals("dev.xen2nitro.functions.core.AwsActionFailedException", error.path("errorType").asText(), r.body());
+            assertTrue(error.path("errorMessage").asText().contains("InvalidDocument: document hash ")
+                    && error.path("errorMessage").asText().endsWith("does not match Sha256."), r.body());
+            Map<String, Object> world = local.world();
+            assertEquals(List.of(), world.get("commands"), "a command was sent");
+            assertEquals(JSON.valueToTree(before.state()), JSON.valueToTree(guest(local).state()), "the guest changed");
+            assertEquals(2, local.emulator().cloud().commands.documents.get(POWER).defaultVersion, "the document was updated");
+        }
+    }
+
+    /** Without a change, the same invocation sends the hash of the version it read, and that version runs. */
+    @Test
+    void theFunctionSendsTheHashOfTheDefaultVersion() throws Exception {
+        try (LocalCloud local = open(w -> {})) {
+            HttpResponse<String> r = invoke(local, "SetPowerManagement", java.nio.file.Files.readString(Worlds.root().resolve("events/SetPowerManagement.json")));
+            assertTrue(r.headers().firstValue("X-Amz-Function-Error").isEmpty(), r.body());
+            String id = JSON.readTree(r.body()).get("commandId").asText();
+            List<Map<String, String>> calls = local.emulator().cloud().calls;
+            List<String> ssm = calls.stream().filter(c -> "ssm".equals(c.get("service"))).map(c -> c.get("operation")).toList();
+            assertEquals(List.of("ListCommandInvocations", "DescribeDocument", "SendCommand"), ssm);
+            assertTrue(Worlds.eventually(10, () -> "Success".equals(command(local, id).get("status"))), String.valueOf(command(local, id)));
+            assertEquals("1", local.emulator().cloud().commands.invocations.get(id + "/" + ID).documentVersion);
+            assertEquals(0, guest(local).powerBalanced);
+        }
+    }
 }
