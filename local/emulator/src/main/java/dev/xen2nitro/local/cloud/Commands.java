@@ -2,6 +2,7 @@ package dev.xen2nitro.local.cloud;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.xen2nitro.local.guest.DriverReleases;
+import dev.xen2nitro.local.guest.SsmAgent;
 import dev.xen2nitro.local.guest.WindowsGuest;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,8 +13,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * SSM Run Command as the guest sees it: which instances the agent can be reached on, and what our
- * own documents do to the guest model. PowerShell is never run: a document is recognised by name.
+ * SSM Run Command as the guest sees it: which instances the agent can be reached on, how the agent hands a
+ * document its parameters ({@link SsmAgent}), and what our own documents do to the guest model. PowerShell is
+ * never run: a document is recognised by name, and reads its parameters as its script does.
  */
 public final class Commands {
     /**
@@ -46,6 +48,11 @@ public final class Commands {
         /** The content of the document version SSM sent, or null for a document it was not given (emulator-only tests). */
         @com.fasterxml.jackson.annotation.JsonIgnore
         public String document;
+        /** The SSM_ environment variables the agent set for the script (none before SSM Agent 3.3.2746.0). */
+        public Map<String, String> environment = new LinkedHashMap<>();
+        /** Each parameter as the script reads it, once the agent delivered the command; null before. */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public Map<String, String> reads;
         public Instant requested = Instant.now(), finished;
         @com.fasterxml.jackson.annotation.JsonIgnore
         public long doneAt;
@@ -272,6 +279,21 @@ public final class Commands {
         if (step == null) {
             finish(inv, "Success", 0, "", "");
             return;
+        }
+        if (inv.reads == null) {
+            // Delivered once: after the PV install's reboot the agent runs the same command again with the same values.
+            SsmAgent.Delivery d = SsmAgent.deliver(inv.document, inv.parameters, g.ssmAgentVersion);
+            inv.environment = d.environment();
+            inv.reads = d.reads();
+        }
+        for (Map.Entry<String, String> p : inv.reads.entrySet()) {
+            if (p.getValue() == null) {
+                // The script reads $env:SSM_NAME; without it, and without a value of its own to fall back on, it has nothing.
+                finish(inv, "Failed", 1, "", "the script found no value for SSM_" + p.getKey() + ": SSM Agent " + g.ssmAgentVersion
+                        + (SsmAgent.setsEnvironment(g.ssmAgentVersion) ? " did not set it" : " sets no SSM_ variables (" + SsmAgent.ENV_VAR_SINCE
+                        + " and later do)") + " and the script assigns it no value of its own; nothing was changed");
+                return;
+            }
         }
         if (g.failures.contains(step.name())) {
             finish(inv, "Failed", 1, "", step + " failed in the guest (injected by the world file)");
@@ -521,9 +543,9 @@ public final class Commands {
                 && e.shortService().equals("s3") && e.routeTableIds.contains(rt.id) && "available".equals(e.state));
     }
 
+    /** The parameter as the script reads it ({@link SsmAgent}). */
     private static String param(Invocation inv, String name) {
-        List<String> v = inv.parameters.get(name);
-        return v == null || v.isEmpty() ? null : v.get(0);
+        return inv.reads == null ? null : inv.reads.get(name);
     }
 
     private static void finish(Invocation inv, String status, int code, String output, String error) {
