@@ -47,6 +47,7 @@ final class GuestCommands {
 
     /** As {@link #send(String, String, GuestStep, Map)}, once per execution and {@code label} (a step sent repeatedly names each send). */
     static String send(String instanceId, String execution, GuestStep step, Map<String, List<String>> parameters, String label) {
+        DocumentParameters.check(step, parameters);
         String document = step.document();
         String comment = comment(step, execution, label);
         String existing = AwsCalls.call("ListCommandInvocations " + instanceId, () -> Aws.ssm()
