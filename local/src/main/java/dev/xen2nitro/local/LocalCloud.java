@@ -70,10 +70,7 @@ public final class LocalCloud implements AutoCloseable {
     /** The stack's SSM documents, as the deployed stack has them: SendCommand checks its parameters against them. */
     private void createDocuments(Cloud cloud) throws IOException {
         roles(projectRoot, cloud.region, cloud.accountId).documents().forEach((name, content) -> {
-            dev.xen2nitro.local.cloud.Commands.Document d = new dev.xen2nitro.local.cloud.Commands.Document();
-            d.name = name;
-            d.content = content;
-            cloud.commands.documents.put(name, d);
+            cloud.commands.documents.put(name, new dev.xen2nitro.local.cloud.Commands.Document(name, content));
         });
     }
 
