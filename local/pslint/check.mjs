@@ -18,6 +18,14 @@
 //                 such module to rely on, its instance profile no permission to rely on, and without -Region the
 //                 S3 cmdlets go to the global endpoint ("Specify the AWS Region", AWS Tools for PowerShell User
 //                 Guide); the packages come from a presigned URL with .NET's WebClient instead.
+//   interpolation a {{ NAME }} anywhere but in the fallback for older agents, if (-not (Test-Path env:SSM_NAME))
+//                 { $env:SSM_NAME = '{{ NAME }}' }: SSM Agent replaces every {{ NAME }} of the script's text, comments
+//                 included, with the value, so a quote or line break in it would be code. The script reads
+//                 $env:SSM_NAME, which SSM Agent 3.3.2746.0 and later set for a parameter declared with
+//                 interpolationType ENV_VAR ("Data elements and parameters"; "Troubleshooting parameter handling
+//                 issues", SSM User Guide); an older agent sets none, so every read of $env:SSM_NAME needs the
+//                 fallback before it. In a template, the fallback's parameter must be declared with
+//                 interpolationType: ENV_VAR.
 //
 // node check.mjs TEMPLATE.yaml        every aws:runPowerShellScript script of every AWS::SSM::Document
 // node check.mjs --script FILE.ps1    one script, held to every rule (PowerShell 2.0 included)
@@ -160,16 +168,90 @@ function readsExitCode(variable) {
     && n.namedChildren.some((c) => c.type === 'member_name' && c.text.toLowerCase() === 'exitcode');
 }
 
+const SSM_VARIABLE = /^\$\{?env:SSM_([A-Za-z0-9_]+)\}?$/i;
+const FALLBACK_VALUE = /^'\{\{\s*([A-Za-z0-9_]+)\s*\}\}'$/;
+
+/** Whether the assignment is all an if (-not (Test-Path env:SSM_NAME)) { ... } does: it runs only when the agent set nothing. */
+function guarded(assignment, name) {
+  let n = assignment;
+  while (n && n.type !== 'if_statement' && n.type !== 'program') n = n.parent;
+  if (!n || n.type !== 'if_statement') return false;
+  const [condition, block] = n.namedChildren;
+  const test = new RegExp(`^-not\\s*\\(\\s*Test-Path\\s+env:SSM_${name}\\s*\\)$`, 'i');
+  return !!condition && test.test(condition.text.trim()) && n.namedChildren.length === 2 && !!block
+    && block.text.replace(/^\{\s*|\s*\}$/g, '') === assignment.text;
+}
+
+/** The fallbacks if (-not (Test-Path env:SSM_NAME)) { $env:SSM_NAME = '{{ NAME }}' }: [{name, assignment, target, literal}]. */
+function fallbacks(root) {
+  const found = [];
+  for (const n of walk(root)) {
+    if (n.type !== 'assignment_expression') continue;
+    const left = n.namedChildren.find((c) => c.type === 'left_assignment_expression');
+    const value = n.childForFieldName('value');
+    const target = left && [...walk(left)].find((c) => c.type === 'variable');
+    const variable = target && target.text.match(SSM_VARIABLE);
+    const literal = value && [...walk(value)].find((c) => c.type === 'string_literal');
+    const text = value && value.text.trim().match(FALLBACK_VALUE);
+    if (variable && literal && text && literal.text === value.text.trim() && text[1] === variable[1] && guarded(n, variable[1])) {
+      found.push({ name: variable[1], assignment: n, target, literal });
+    }
+  }
+  return found;
+}
+
+/** Whether the variable is what an assignment sets rather than a read of it. */
+function assigned(variable) {
+  for (let n = variable.parent; n; n = n.parent) {
+    if (n.type === 'left_assignment_expression') return true;
+    if (n.type === 'assignment_expression' || n.type === 'statement_list') return false;
+  }
+  return false;
+}
+
+/** Findings of the interpolation rule; declared (a template's document) maps each parameter's name to its interpolationType. */
+function interpolation(root, declared, add) {
+  const allowed = fallbacks(root);
+  const inFallback = (node) => allowed.some((f) => f.literal.startIndex <= node.startIndex && node.endIndex <= f.literal.endIndex);
+  for (const n of walk(root)) {
+    // The deepest node whose text holds {{: a string, a comment, or the braces PowerShell would read as script blocks.
+    if (n.text.includes('{{') && !n.children.some((c) => c.text.includes('{{')) && !inFallback(n)) {
+      const name = (n.text.match(/\{\{\s*([^{}\s]*)\s*\}\}/) || [null, 'NAME'])[1];
+      add(n, 'interpolation', `{{ ${name} }} is replaced with the value in the script's text, where a quote or line break in it becomes code:`
+        + ` declare the parameter with interpolationType: ENV_VAR and read $env:SSM_${name}; only the fallback`
+        + ` if (-not (Test-Path env:SSM_${name})) { $env:SSM_${name} = '{{ ${name} }}' } may name it`);
+    }
+    if (n.type === 'variable' && !assigned(n)) {
+      const m = n.text.match(SSM_VARIABLE);
+      if (m && !allowed.some((f) => f.name === m[1] && f.assignment.endIndex <= n.startIndex)) {
+        add(n, 'interpolation', `an SSM Agent older than 3.3.2746.0 sets no SSM_${m[1]}: before reading it, copy it from the text with`
+          + ` if (-not (Test-Path env:SSM_${m[1]})) { $env:SSM_${m[1]} = '{{ ${m[1]} }}' }`);
+      }
+    }
+  }
+  if (declared) {
+    for (const f of allowed) {
+      if (declared.get(f.name) !== 'ENV_VAR') {
+        add(f.assignment, 'interpolation', declared.has(f.name)
+          ? `${f.name} is not declared with interpolationType: ENV_VAR: no agent sets SSM_${f.name}, so the value is only ever in the script's text`
+          : `the document declares no parameter ${f.name}`);
+      }
+    }
+  }
+}
+
 /**
  * Findings for one script: [{row, rule, message}], row 0-based within the script. powerShell3 true: the script runs
  * only where PowerShell 3.0 or later is, so the powershell3 rule does not apply; every other rule does.
+ * declared: the document's parameters, name to interpolationType (null for a script given alone).
  */
-export function checkScript(source, { powerShell3 = false } = {}) {
+export function checkScript(source, { powerShell3 = false, declared = null } = {}) {
   const tree = parser.parse(source);
   const out = [];
   const add = (node, rule, message) => {
     if (!(powerShell3 && rule === 'powershell3')) out.push({ row: node.startPosition.row, rule, message });
   };
+  interpolation(tree.rootNode, declared, add);
   for (const n of walk(tree.rootNode)) {
     if (n.type === 'ERROR' || n.isMissing) {
       add(n, 'syntax', n.isMissing ? `PowerShell expects ${n.type} here` : `PowerShell cannot parse "${n.text.split('\n')[0].slice(0, 60)}"`);
@@ -252,6 +334,9 @@ export function templateScripts(text) {
     const resource = pair.value;
     if (!isMap(resource) || resource.get('Type') !== 'AWS::SSM::Document') continue;
     const steps = resource.getIn(['Properties', 'Content', 'mainSteps'], true);
+    const params = resource.getIn(['Properties', 'Content', 'parameters'], true);
+    const parameters = new Map((isMap(params) ? params.items : []).map((p) => [String(p.key),
+      isMap(p.value) ? String(p.value.get('interpolationType') ?? '') : '']));
     for (const step of isSeq(steps) ? steps.items : []) {
       if (!isMap(step) || step.get('action') !== 'aws:runPowerShellScript') continue;
       const commands = step.getIn(['inputs', 'runCommand'], true);
@@ -260,7 +345,7 @@ export function templateScripts(text) {
         const at = lines.linePos(command.range[0]).line;
         // A block literal's text starts on the line after its "|"; its lines map one to one.
         const firstLine = command.type === 'BLOCK_LITERAL' ? at + 1 : at;
-        scripts.push({ document: String(pair.key), step: step.get('name'), source: String(command.value), firstLine });
+        scripts.push({ document: String(pair.key), step: step.get('name'), source: String(command.value), firstLine, declared: parameters });
       }
     }
   }
@@ -281,7 +366,7 @@ function main(args) {
   } else if (args.length === 1) {
     for (const s of templateScripts(readFileSync(args[0], 'utf8'))) {
       checked++;
-      findings.push(...checkScript(s.source, { powerShell3: POWERSHELL3_DOCUMENTS.has(s.document) }).map((f) => `${s.document}:${s.firstLine + f.row}: ${f.rule}: ${f.message}`));
+      findings.push(...checkScript(s.source, { powerShell3: POWERSHELL3_DOCUMENTS.has(s.document), declared: s.declared }).map((f) => `${s.document}:${s.firstLine + f.row}: ${f.rule}: ${f.message}`));
     }
     if (checked === 0) {
       console.error(`${args[0]} has no aws:runPowerShellScript step in any AWS::SSM::Document: nothing was checked`);

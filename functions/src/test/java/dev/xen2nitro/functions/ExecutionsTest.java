@@ -22,7 +22,8 @@ class ExecutionsTest {
     @Test
     void anExecutionNameAloneIsRefusedWithWhatToPass() {
         for (String bad : new String[] {"run-1", "arn:aws:states:us-east-1:123456789012:stateMachine:m", "arn:aws:states:us-east-1:1234:execution:m:n",
-                "arn:aws:states:us-east-1:123456789012:execution:m:n m", ""}) {
+                "arn:aws:states:us-east-1:123456789012:execution:m:n m", "arn:aws:states:us-east-1:123456789012:execution:m:n{1}",
+                "arn:aws:states:us-east-1:123456789012:execution:m:a/b", "arn:aws:states:us-east-1:123456789012:execution:m*:n", ""}) {
             InvalidInputException e = assertThrows(InvalidInputException.class, () -> Executions.require("execution", bad), bad);
             assertTrue(e.getMessage().contains("$$.Execution.Id"), e.getMessage());
         }

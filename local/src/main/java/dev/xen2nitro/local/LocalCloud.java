@@ -96,10 +96,7 @@ public final class LocalCloud implements AutoCloseable {
      */
     private void createDocuments(Cloud cloud) throws IOException {
         roles(projectRoot, cloud.region, cloud.accountId).documents().forEach((name, content) -> {
-            dev.xen2nitro.local.cloud.Commands.Document d = new dev.xen2nitro.local.cloud.Commands.Document();
-            d.name = name;
-            d.content = content;
-            cloud.commands.documents.put(name, d);
+            cloud.commands.documents.put(name, new dev.xen2nitro.local.cloud.Commands.Document(name, content));
         });
         for (StackRoles.Key k : roles(projectRoot, cloud.region, cloud.accountId).kmsKeys()) {
             Cloud.KmsKey key = new Cloud.KmsKey();

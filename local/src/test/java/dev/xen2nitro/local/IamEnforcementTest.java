@@ -1,6 +1,7 @@
 package dev.xen2nitro.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -103,6 +104,29 @@ class IamEnforcementTest {
         HttpResponse<String> r = invoke(local, function, sample);
         assertEquals("Unhandled", r.headers().firstValue("X-Amz-Function-Error").orElse(null), function + " was not refused: " + r.body());
         assertTrue(r.body().contains("UnauthorizedOperation") || r.body().contains("AccessDeniedException"), function + ": " + r.body());
+    }
+
+    /**
+     * The outcome is recorded only by the execution that holds the instance (its role may tag only a locked one, see
+     * StackRolesTest): on an instance no migration holds, or one another execution holds, the function refuses before
+     * it tags anything, so a dry run or a second execution's failed AcquireLock cannot overwrite the holder's outcome.
+     */
+    @Test
+    void onlyTheHolderRecordsAnOutcome() throws Exception {
+        try (LocalCloud local = LocalCloud.open(Worlds.root(), WorldLoader.load(Worlds.read("seed-2012r2-private"), "seed"))) {
+            java.util.Map<String, Object> before = local.world();
+            HttpResponse<String> none = invoke(local, "RecordOutcomeFunction", "RecordOutcome");
+            assertTrue(none.body().contains("InstanceLockedException") && none.body().contains("held by no execution"), none.body());
+            try (Ec2Client admin = Worlds.ec2(local.emulator())) {
+                admin.createTags(r -> r.resources(INSTANCE).tags(t -> t.key("xen2nitro:lock")
+                        .value("arn:aws:states:us-east-1:123456789012:execution:xen2nitro-MigrateInstance:another")));
+            }
+            HttpResponse<String> other = invoke(local, "RecordOutcomeFunction", "RecordOutcome");
+            assertTrue(other.body().contains("InstanceLockedException"), other.body());
+            java.util.Map<String, String> tags = local.emulator().cloud().instances.get(INSTANCE).tags;
+            assertNull(tags.get("xen2nitro:status"), "no outcome was recorded: " + tags);
+            assertEquals(String.valueOf(before.get("images")), String.valueOf(local.world().get("images")));
+        }
     }
 
     /**

@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The PowerShell the SSM documents run in the guest, parsed by a real PowerShell grammar
  * (local/pslint/check.mjs, tree-sitter-powershell): no syntax error, nothing PowerShell 2.0 lacks (Windows Server 2008 R2) in
- * a script that may run there, every native program's exit code checked, no Sysnative path, no AWS Tools for PowerShell. Nothing
+ * a script that may run there, every native program's exit code checked, no Sysnative path, no AWS Tools for PowerShell, no
+ * parameter in the script's text but in the fallback for SSM Agents that set no SSM_ environment variables. Nothing
  * here runs Windows, so this is the only place a script's own mistakes show before a real migration. Scripts are named by the
  * logical ID of their AWS::SSM::Document in template.yaml; a file given with --script is held to every rule.
  */
@@ -90,7 +91,7 @@ class PowerShellScriptsTest {
 
     /** Each rule, on a script broken for it on purpose: the rule fires on the broken lines and no other rule fires. */
     @ParameterizedTest
-    @ValueSource(strings = {"syntax", "powershell3", "exit-code", "sysnative", "aws-tools"})
+    @ValueSource(strings = {"syntax", "powershell3", "exit-code", "sysnative", "aws-tools", "interpolation"})
     void eachRuleCatchesItsBrokenScript(String rule) throws Exception {
         Map<String, List<String>> expected = Map.of(
                 // "$dir: ..." in a string (PowerShell reads $dir: as a qualified name), and an if { ... never closed
@@ -103,7 +104,12 @@ class PowerShellScriptsTest {
                 // a Sysnative path to powershell.exe
                 "sysnative", List.of("3 sysnative"),
                 // AWS Tools for PowerShell imported, Read-S3Object, Get-EC2Instance; the WebClient download passes
-                "aws-tools", List.of("2 aws-tools", "3 aws-tools", "6 aws-tools"));
+                "aws-tools", List.of("2 aws-tools", "3 aws-tools", "6 aws-tools"),
+                // {{ }} outside the fallback (a string of its own, a double-quoted string, a comment, a fallback under another
+                // name, bare braces), and $env:SSM_Sha256 read before its fallback; the fallbacks themselves and the reads
+                // after them pass
+                "interpolation", List.of("4 interpolation", "5 interpolation", "6 interpolation", "7 interpolation", "9 interpolation",
+                        "10 interpolation"));
         Path script = root.resolve("local/src/test/resources/pslint/" + rule + ".ps1");
         Result r = check("--script", script.toString());
         assertEquals(expected.get(rule), r.linesAndRules(), String.join("\n", r.findings()));
@@ -209,6 +215,46 @@ class PowerShellScriptsTest {
                               runCommand:
                                 - |
                 %s""".formatted(logicalId, logicalId.replace("Document", ""), script);
+    }
+
+    /**
+     * In a template, a fallback copies into SSM_NAME only a parameter the document declares with interpolationType
+     * ENV_VAR; for any other, no agent sets the variable and the value would only ever be in the script's text.
+     */
+    @Test
+    void aFallbackNeedsItsParameterDeclaredWithInterpolationTypeEnvVar() throws Exception {
+        Path template = Files.createTempFile("template", ".yaml");
+        try {
+            Files.writeString(template, """
+                    Resources:
+                      RestoreNetworkConfigDocument:
+                        Type: AWS::SSM::Document
+                        Properties:
+                          Content:
+                            parameters:
+                              Adapters: { type: String, interpolationType: ENV_VAR, allowedPattern: "^[0-9A-F:/+.,-]+$" }
+                              Gateway: { type: String, allowedPattern: "^[0-9.]+$" }
+                            mainSteps:
+                              - action: aws:runPowerShellScript
+                                name: RestoreNetworkConfig
+                                inputs:
+                                  runCommand:
+                                    - |
+                                      $ErrorActionPreference = 'Stop'
+                                      if (-not (Test-Path env:SSM_Adapters)) { $env:SSM_Adapters = '{{ Adapters }}' }
+                                      if (-not (Test-Path env:SSM_Gateway)) { $env:SSM_Gateway = '{{ Gateway }}' }
+                                      if (-not (Test-Path env:SSM_Dns)) { $env:SSM_Dns = '{{ Dns }}' }
+                                      "$env:SSM_Adapters $env:SSM_Gateway $env:SSM_Dns"
+                    """);
+            Result r = check(template.toString());
+            assertEquals(List.of("RestoreNetworkConfigDocument:17: interpolation", "RestoreNetworkConfigDocument:18: interpolation"),
+                    r.findings().stream().map(f -> f.substring(0, f.indexOf(": ", f.indexOf(": ") + 2))).toList(), String.join("\n", r.findings()));
+            assertTrue(r.findings().get(0).contains("Gateway is not declared with interpolationType: ENV_VAR"), r.findings().get(0));
+            assertTrue(r.findings().get(1).contains("declares no parameter Dns"), r.findings().get(1));
+            assertEquals(1, r.exit());
+        } finally {
+            Files.deleteIfExists(template);
+        }
     }
 
     @Test

@@ -59,6 +59,8 @@ class StackRolesTest {
             Map.entry("xray:PutTelemetryRecords", "same"),
             Map.entry("states:SendTaskSuccess", "no resource type (Service Authorization Reference, AWS Step Functions): a task token is all it"
                     + " names; only the approval function's role has it, and what it sends counts only when signed"),
+            Map.entry("ssm:CancelCommand", "Service Authorization Reference, AWS Systems Manager: CancelCommand has no resource type"
+                    + " (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html)"),
             Map.entry("route53:AssociateVPCWithHostedZone", "a dependent action of ec2:CreateVpcEndpoint (Service Authorization Reference); the"
                     + " endpoint service's hosted zone is not this account's"));
 
@@ -128,6 +130,14 @@ class StackRolesTest {
         assertEquals(Decision.IMPLICIT_DENY, decide("CaptureGuestFactsFunction", "ssm:SendCommand",
                 "arn:aws:ssm:us-east-1::document/AWS-RunPowerShellScript"));
         assertEquals(Decision.IMPLICIT_DENY, decide("CaptureGuestFactsFunction", "ssm:SendCommand", instance.replace("us-east-1", "eu-west-1")));
+        // The outcome only on an instance a migration holds, and only its own tags.
+        Map<String, List<String>> outcome = Map.of("aws:TagKeys", List.of("xen2nitro:status", "xen2nitro:execution"));
+        assertEquals(Decision.IMPLICIT_DENY, Evaluator.decide(roles.principal("RecordOutcomeFunction").policies(), "ec2:CreateTags", instance, outcome));
+        Map<String, List<String>> locked = new java.util.HashMap<>(outcome);
+        locked.put("aws:ResourceTag/xen2nitro:lock", List.of("arn:aws:states:us-east-1:123456789012:execution:m:e"));
+        assertEquals(Decision.ALLOW, Evaluator.decide(roles.principal("RecordOutcomeFunction").policies(), "ec2:CreateTags", instance, locked));
+        locked.put("aws:TagKeys", List.of("xen2nitro:status", "xen2nitro:lock"));
+        assertEquals(Decision.IMPLICIT_DENY, Evaluator.decide(roles.principal("RecordOutcomeFunction").policies(), "ec2:CreateTags", instance, locked));
         // A function has only its own grants.
         assertEquals(Decision.IMPLICIT_DENY, decide("PreflightFunction", "ec2:StopInstances", instance));
         // The state machine may invoke the functions of the stack through their SAM connector.

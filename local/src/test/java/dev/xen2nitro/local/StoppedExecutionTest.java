@@ -88,9 +88,40 @@ class StoppedExecutionTest {
         assertTrue(last.contains("ended ABORTED") && last.contains("Nothing on the instance had changed"), last);
     }
 
-    /** The PV driver is installed before the ENA driver and the approval: from there on the guest has changed. */
+    /** Stopped while it waits for the approval: what a rejection would leave (the PV and ENA drivers), no rollback. */
+    @Test
+    void stoppedWhileWaitingForTheApprovalIsLeftAsARejectionWouldLeaveIt() throws Exception {
+        MigrationWorkflowTest.Outcome o = stopAt("RequestApproval", "manual");
+        Runner.Report c = cleanup(o);
+        assertFalse(c.visited().contains("RollBackInstance"), c.output().path("inspection").toString());
+        assertCleanedUp(o);
+        assertAsBefore(o);
+        assertEquals("failed", o.tags(SEED).get("xen2nitro:status"));
+        assertTrue(o.list("replaceRootVolumeTasks").isEmpty());
+        assertEquals("8.4.3", ((Map<?, ?>) o.guest(SEED).get("drivers")).get("pv"), "the PV driver installed before the approval stays");
+        String last = String.valueOf(o.list("notifications").get(o.list("notifications").size() - 1).get("message"));
+        assertTrue(last.contains("as after a rejection"), last);
+    }
+
+    /** Stopped after the verification (while the launch agent is updated): migrated, finished, never rolled back. */
+    @Test
+    void stoppedAfterTheVerificationStaysMigrated() throws Exception {
+        MigrationWorkflowTest.Outcome o = stopAt("UpdateLaunchAgent", "auto");
+        Runner.Report c = cleanup(o);
+        assertFalse(c.visited().contains("RollBackInstance"), c.output().path("inspection").toString());
+        assertTrue(c.visited().contains("MarkFinished"), c.visited().toString());
+        assertCleanedUp(o);
+        Map<String, Object> i = o.instance(SEED);
+        assertEquals("m5.xlarge", i.get("instanceType"));
+        assertEquals(true, i.get("enaSupport"));
+        assertEquals("running", i.get("state"));
+        assertEquals("migrated", o.tags(SEED).get("xen2nitro:status"));
+        assertTrue(o.list("replaceRootVolumeTasks").isEmpty());
+    }
+
+    /** Stopped after the approval: the guest or the instance had changed beyond what a rejection leaves; the backup AMI puts it back. */
     @ParameterizedTest(name = "stopped in {0}")
-    @CsvSource({"InstallEnaDriver,auto", "RequestApproval,manual", "WaitForInstanceStopped,auto", "StartInstance,auto"})
+    @CsvSource({"SetPowerManagement,auto", "InstallNvmeDriver,auto", "WaitForInstanceStopped,auto", "StartInstance,auto"})
     void stoppedAfterTheGuestChangedTheInstanceIsRolledBack(String state, String approval) throws Exception {
         MigrationWorkflowTest.Outcome o = stopAt(state, approval);
         Runner.Report c = cleanup(o);
@@ -107,7 +138,7 @@ class StoppedExecutionTest {
         assertEquals("running", tags.get("xen2nitro:original-state"));
         List<Map<String, Object>> mails = o.list("notifications");
         String last = String.valueOf(mails.get(mails.size() - 1).get("message"));
-        assertTrue(last.contains("ended ABORTED") && last.contains("InstallPvDriver") && last.contains("rolled back from " + ami), last);
+        assertTrue(last.contains("ended ABORTED") && last.contains("rolled back from " + ami), last);
     }
 
     @Test
@@ -128,8 +159,8 @@ class StoppedExecutionTest {
         MigrationWorkflowTest.Outcome o = MigrationWorkflowTest.run("seed-2012r2-private", MigrationWorkflowTest.input(SEED, "\"targetType\":\"m4.2xlarge\""));
         assertEquals("FAILED", o.report().status(), o.progress());
         Runner.Report c = cleanup(o);
-        assertEquals(List.of("InspectEndedExecution", "NoteInstance", "WhatToDo", "DeleteEndpoints", "ForgetApproval", "HeldLock", "CleanedUp"),
-                c.visited());
+        assertEquals(List.of("ResetPollCounters", "WaitForGuestCommands", "CancelGuestCommands", "AreGuestCommandsEnded", "InspectEndedExecution", "NoteInstance",
+                "WhatToDo", "DeleteEndpoints", "ForgetApproval", "HeldLock", "CleanedUp"), c.visited());
         o.assertNothingChanged();
         assertEquals(1, o.list("notifications").size(), "one report, the migration's own");
     }

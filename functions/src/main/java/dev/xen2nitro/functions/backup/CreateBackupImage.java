@@ -66,7 +66,7 @@ public class CreateBackupImage extends JsonHandler<CreateBackupImage.Input, Crea
                     Tag.builder().key(Tags.ORIGINAL_STATE).value(in.originalState()).build(),
                     Tag.builder().key("Name").value("xen2nitro backup of " + in.instanceId()).build());
             imageId = Ec2Calls.call("CreateImage of " + in.instanceId(), () -> Aws.ec2().createImage(r -> r.instanceId(in.instanceId())
-                    .name(imageName).description("xen2nitro backup before the Xen to Nitro migration (execution " + in.execution() + ")")
+                    .name(imageName).description("xen2nitro backup before the Xen to Nitro migration (execution " + Executions.name(in.execution()) + ")")
                     .noReboot(false)
                     .tagSpecifications(TagSpecification.builder().resourceType(ResourceType.IMAGE).tags(tags).build(),
                             TagSpecification.builder().resourceType(ResourceType.SNAPSHOT).tags(tags).build()))).imageId();

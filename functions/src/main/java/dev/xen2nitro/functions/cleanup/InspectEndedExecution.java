@@ -19,6 +19,8 @@ import java.util.stream.Collectors;
 import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ssm.model.CommandInvocation;
+import software.amazon.awssdk.services.ssm.model.CommandInvocationStatus;
 
 /**
  * The first step of the cleanup after a migration that ended FAILED, TIMED_OUT or ABORTED without running its own
@@ -43,26 +45,32 @@ public class InspectEndedExecution extends JsonHandler<InspectEndedExecution.Inp
             }
         }
 
-        /** The instance the execution's input names, or null. */
         String instanceId() {
-            if (input == null) {
-                return null;
-            }
-            try {
-                return JSON.readTree(input).path("instanceId").asText(null);
-            } catch (java.io.IOException notJson) {
-                return null;
-            }
+            return instanceIdOf(input);
+        }
+    }
+
+    /** The instance an execution's input (as the event carries it) names, or null. */
+    static String instanceIdOf(String input) {
+        if (input == null) {
+            return null;
+        }
+        try {
+            return JSON.readTree(input).path("instanceId").asText(null);
+        } catch (java.io.IOException notJson) {
+            return null;
         }
     }
 
     /**
-     * @param action none (the lock is not this execution's), release (nothing on the instance had changed) or
-     *               rollback (something had, and the backup AMI records what it was)
+     * @param action none (the lock is not this execution's), finish (it had recorded its outcome), release (nothing had
+     *               changed that a rejected migration would not leave), rollback (something had, and the backup AMI
+     *               records what it was) or attention (something had, and nothing records what it was)
+     * @param recordedStatus the outcome the execution recorded (action finish)
      */
     public record Result(String instanceId, String status, String action, String reason, boolean held, List<String> guestStepsSent,
                          String backupImageId, String originalType, Boolean originalEnaSupport, String originalState,
-                         String instanceType, Boolean enaSupport, String state) {}
+                         String recordedStatus, String instanceType, Boolean enaSupport, String state) {}
 
     public InspectEndedExecution() {
         super(Input.class);
@@ -73,8 +81,8 @@ public class InspectEndedExecution extends JsonHandler<InspectEndedExecution.Inp
         String ended = "The execution ended " + in.status() + " without running its final states.";
         String instanceId = in.instanceId();
         if (!InstanceIds.isWellFormed(instanceId)) {
-            return new Result(null, in.status(), "none", ended + " Its input names no instance, so it cannot have locked one.",
-                    false, List.of(), null, null, null, null, null, null, null);
+            return new Result(null, in.status(), "none", ended + " Its input, as the event carries it, names no instance (an input too large for the event is left out of it): there is no lock of its own to find.",
+                    false, List.of(), null, null, null, null, null, null, null, null);
         }
         Instance i = Ec2Calls.describeInstance(instanceId);
         Map<String, String> tags = i.tags().stream().collect(Collectors.toMap(Tag::key, Tag::value, (a, b) -> b));
@@ -85,12 +93,22 @@ public class InspectEndedExecution extends JsonHandler<InspectEndedExecution.Inp
         if (!in.execution().equals(tags.get(Tags.LOCK))) {
             return new Result(instanceId, in.status(), "none", ended + " It does not hold the instance's lock ("
                     + (tags.containsKey(Tags.LOCK) ? "another execution does" : "none is set") + "): the instance is not this cleanup's to change.",
-                    false, List.of(), null, null, null, null, type, ena, state);
+                    false, List.of(), null, null, null, null, null, type, ena, state);
         }
-        List<String> sent = AwsCalls.call("ListCommandInvocations " + instanceId, () -> Aws.ssm()
+        String recorded = in.execution().equals(tags.get(Tags.EXECUTION)) ? tags.get(Tags.STATUS) : null;
+        if (recorded != null) {
+            // RecordOutcome ran for this execution (after the verification, or in its final states): its outcome stands.
+            return new Result(instanceId, in.status(), "finish", ended + " It had recorded its outcome, " + recorded
+                    + ", and was stopped in the states that follow: the cleanup finishes them and changes nothing else.",
+                    true, List.of(), tags.get(Tags.BACKUP_IMAGE), null, null, null, recorded, type, ena, state);
+        }
+        List<CommandInvocation> commands = AwsCalls.call("ListCommandInvocations " + instanceId, () -> Aws.ssm()
                 .listCommandInvocationsPaginator(r -> r.instanceId(instanceId)).commandInvocations().stream()
-                .filter(c -> GuestCommands.sentBy(c.comment(), in.execution()))
-                .map(c -> c.comment().split(" ")[1]).filter(InspectEndedExecution::changesGuest).distinct().toList());
+                .filter(c -> GuestCommands.sentBy(c.comment(), in.execution()) && step(c) != null && step(c).changesGuest()).toList());
+        List<String> sent = commands.stream().map(c -> step(c).name()).distinct().toList();
+        List<String> pastApproval = commands.stream().filter(c -> !step(c).beforeApproval()).map(c -> step(c).name()).distinct().toList();
+        List<String> unfinished = commands.stream().filter(c -> c.status() != CommandInvocationStatus.SUCCESS)
+                .map(c -> step(c).name() + " " + c.statusAsString()).distinct().toList();
         List<Image> images = Ec2Calls.call("DescribeImages of " + in.execution(), () -> Aws.ec2().describeImages(r -> r.owners("self")
                 .filters(f -> f.name("tag:" + Tags.EXECUTION).values(in.execution()), f -> f.name("tag:" + Tags.INSTANCE).values(instanceId))))
                 .images();
@@ -103,30 +121,37 @@ public class InspectEndedExecution extends JsonHandler<InspectEndedExecution.Inp
         boolean moved = originalType != null && (!originalType.equals(type) || !Objects.equals(originalEna, ena)
                 || ("running".equals(originalState) && !"running".equals(state)));
         String backupId = backup == null ? null : backup.imageId();
-        if (sent.isEmpty() && !moved) {
-            return new Result(instanceId, in.status(), "release", ended + " Nothing on the instance had changed: no step that changes"
-                    + " the guest was sent, and " + (backupId == null ? "no backup AMI was taken (nothing changes before it)."
-                            : "its type, enaSupport and state are as the backup AMI " + backupId + " records; the AMI is kept."),
-                    true, sent, backupId, originalType, originalEna, originalState, type, ena, state);
+        if (!moved && pastApproval.isEmpty() && unfinished.isEmpty()) {
+            return new Result(instanceId, in.status(), "release", ended + " Nothing on the instance had changed that a rejected migration"
+                    + " would not leave: " + (sent.isEmpty() ? "no step that changes the guest was sent" : "the steps before the approval ("
+                            + String.join(", ", sent) + ") had completed, and their drivers stay, as after a rejection")
+                    + (backupId == null ? "; no backup AMI was taken." : "; its type, enaSupport and state are as the backup AMI " + backupId
+                            + " records, and the AMI is kept."),
+                    true, sent, backupId, originalType, originalEna, originalState, null, type, ena, state);
         }
-        String what = (sent.isEmpty() ? "" : "it had sent " + String.join(", ", sent)) + (sent.isEmpty() || !moved ? "" : " and ")
-                + (moved ? "the instance is " + type + " (enaSupport " + ena + ", " + state + "), not " + originalType
-                        + " (enaSupport " + originalEna + ", " + originalState + ")" : "");
+        List<String> what = new java.util.ArrayList<>();
+        if (!pastApproval.isEmpty()) what.add("it had sent " + String.join(", ", pastApproval));
+        if (!unfinished.isEmpty()) what.add("a guest step had not completed (" + String.join(", ", unfinished) + ")");
+        if (moved) what.add("the instance is " + type + " (enaSupport " + ena + ", " + state + "), not " + originalType
+                + " (enaSupport " + originalEna + ", " + originalState + ")");
         boolean restorable = backup != null && "available".equals(backup.stateAsString()) && originalType != null && originalEna != null
                 && originalState != null;
         if (!restorable) {
-            return new Result(instanceId, in.status(), "attention", ended + " The instance had changed (" + what + ") but no available backup AMI"
-                    + " records how it was: it needs an operator.", true, sent, backupId, originalType, originalEna, originalState, type, ena, state);
+            return new Result(instanceId, in.status(), "attention", ended + " The instance had changed (" + String.join("; ", what)
+                    + ") but no available backup AMI records how it was: it needs an operator.",
+                    true, sent, backupId, originalType, originalEna, originalState, null, type, ena, state);
         }
-        return new Result(instanceId, in.status(), "rollback", ended + " The instance had changed (" + what + "): it is rolled back from "
-                + backupId + ".", true, sent, backupId, originalType, originalEna, originalState, type, ena, state);
+        return new Result(instanceId, in.status(), "rollback", ended + " The instance had changed (" + String.join("; ", what)
+                + "): it is rolled back from " + backupId + ".", true, sent, backupId, originalType, originalEna, originalState, null, type, ena, state);
     }
 
-    private static boolean changesGuest(String step) {
+    /** The guest step a command of this workflow ran ("xen2nitro STEP ..."), or null. */
+    private static GuestStep step(CommandInvocation c) {
+        String[] words = c.comment() == null ? new String[0] : c.comment().split(" ");
         try {
-            return GuestStep.valueOf(step).changesGuest();
+            return words.length > 1 ? GuestStep.valueOf(words[1]) : null;
         } catch (IllegalArgumentException notAStep) {
-            return false;
+            return null;
         }
     }
 

@@ -21,10 +21,12 @@ public final class Executions {
     public static final String SAMPLE = "arn:aws:states:us-east-1:123456789012:execution:xen2nitro-MigrateInstance:sample";
 
     /**
-     * A standard execution's ARN: arn:PARTITION:states:REGION:ACCOUNT:execution:STATE-MACHINE:NAME, the names
-     * 1 to 80 characters without whitespace or colon (StartExecution, "name").
+     * A standard execution's ARN: arn:PARTITION:states:REGION:ACCOUNT:execution:STATE-MACHINE:NAME, each name 1 to 80
+     * characters without whitespace, brackets (< > { } [ ]), wildcards (? *), special characters
+     * (" # % \\ ^ | ~ ` $ & , ; : /) or control characters (StartExecution and CreateStateMachine API reference, "name").
      */
-    private static final Pattern ARN = Pattern.compile("arn:aws[a-z-]*:states:[a-z0-9-]+:[0-9]{12}:execution:[^\\s:]{1,80}:[^\\s:]{1,80}");
+    private static final String NAME = "[^\\s<>{}\\[\\]?*\"#%\\\\^|~`$&,;:/\\p{Cntrl}]{1,80}";
+    private static final Pattern ARN = Pattern.compile("arn:aws[a-z-]*:states:[a-z0-9-]+:[0-9]{12}:execution:" + NAME + ":" + NAME);
 
     public static boolean isArn(String value) {
         return value != null && ARN.matcher(value).matches();

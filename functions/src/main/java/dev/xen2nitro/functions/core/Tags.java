@@ -8,7 +8,7 @@ public final class Tags {
     public static final String LOCK = "xen2nitro:lock";
     /** On the instance afterwards: migrated, refused, rejected, approval-timed-out, failed, needs-attention. */
     public static final String STATUS = "xen2nitro:status";
-    /** The execution that created a resource, or last acted on the instance. */
+    /** The execution that created a resource, or (on the instance) that recorded its outcome. */
     public static final String EXECUTION = "xen2nitro:execution";
     /** On the instance: the backup AMI. */
     public static final String BACKUP_IMAGE = "xen2nitro:backup-image";

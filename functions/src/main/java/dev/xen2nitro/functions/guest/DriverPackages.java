@@ -36,8 +36,8 @@ final class DriverPackages {
      */
     static final int MAX_URL_LENGTH = 8192;
 
-    static final Pattern SHA256 = Pattern.compile("^[0-9a-f]{64}$");
-    static final Pattern VERSION = Pattern.compile("^[0-9]+(\\.[0-9]+){1,3}$");
+    static final Pattern SHA256 = Pattern.compile(DocumentParameters.SHA256);
+    static final Pattern VERSION = Pattern.compile(DocumentParameters.VERSION);
 
     static String key(String pkg, String version) {
         return "drivers/" + PackagePins.path(pkg, version);
@@ -49,8 +49,7 @@ final class DriverPackages {
      * the characters of a presigned query string (no quote, no $, no space: the value lands in PowerShell).
      */
     static Pattern urlPattern(String bucket, String region, String domain, String pkg) {
-        return Pattern.compile("^https://" + Pattern.quote(bucket) + "\\.s3\\." + Pattern.quote(region) + "\\." + Pattern.quote(domain)
-                + "/drivers/" + pkg + "/[0-9]+(\\.[0-9]+){1,3}/" + pkg + "\\.zip\\?[A-Za-z0-9%=&._~-]+$");
+        return Pattern.compile("^" + DocumentParameters.packageUrl(bucket, region, domain, pkg) + "$");
     }
 
     /** The pinned SHA-256, or the error that says how to pin it; nothing is read from the bucket. */

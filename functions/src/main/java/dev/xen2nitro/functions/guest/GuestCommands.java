@@ -1,10 +1,13 @@
 package dev.xen2nitro.functions.guest;
 
 import dev.xen2nitro.functions.core.Aws;
+import dev.xen2nitro.functions.core.AwsActionFailedException;
 import dev.xen2nitro.functions.core.AwsCalls;
 import dev.xen2nitro.functions.core.Executions;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.services.ssm.model.DocumentDescription;
+import software.amazon.awssdk.services.ssm.model.DocumentHashType;
 
 /**
  * Sends the SSM command document of a {@link GuestStep} to the
@@ -47,6 +50,7 @@ public final class GuestCommands {
 
     /** As {@link #send(String, String, GuestStep, Map)}, once per execution and {@code label} (a step sent repeatedly names each send). */
     static String send(String instanceId, String execution, GuestStep step, Map<String, List<String>> parameters, String label) {
+        DocumentParameters.check(step, parameters);
         String document = step.document();
         String comment = comment(step, execution, label);
         String existing = AwsCalls.call("ListCommandInvocations " + instanceId, () -> Aws.ssm()
@@ -56,8 +60,26 @@ public final class GuestCommands {
         if (existing != null) {
             return existing;
         }
+        String hash = expectedHash(document);
         return AwsCalls.call("SendCommand " + document + " to " + instanceId, () -> Aws.ssm().sendCommand(r -> r
                 .instanceIds(instanceId).documentName(document).parameters(parameters)
+                .documentHash(hash).documentHashType(DocumentHashType.SHA256)
                 .comment(comment).timeoutSeconds(GuestStep.DELIVERY_TIMEOUT_SECONDS))).command().commandId();
+    }
+
+    /**
+     * The SHA-256 of the version of the stack's document that SendCommand is about to run, its default version: the
+     * Hash that DescribeDocument gives with HashType Sha256 (SSM API Reference, DescribeDocument, DocumentDescription).
+     * SendCommand is sent with it as DocumentHash and no DocumentVersion, so that SSM runs the default version only if
+     * it is still the one read here: a document changed in between (a stack update racing a migration) is refused with
+     * InvalidDocument, "document hash ... does not match Sha256.", and nothing runs in the guest.
+     */
+    static String expectedHash(String document) {
+        DocumentDescription d = AwsCalls.call("DescribeDocument " + document, () -> Aws.ssm().describeDocument(r -> r.name(document))).document();
+        if (d.hashType() != DocumentHashType.SHA256 || d.hash() == null || !d.hash().matches("[0-9a-f]{64}")) {
+            throw new AwsActionFailedException("DescribeDocument " + document + " gave no SHA-256 hash (HashType " + d.hashTypeAsString()
+                    + "): the document cannot be pinned, so nothing was sent; check the stack's SSM documents", null);
+        }
+        return d.hash();
     }
 }

@@ -25,6 +25,15 @@ public enum GuestStep {
         return this != CaptureGuestFacts && this != CheckLaunchAgentUpdate;
     }
 
+    /**
+     * Whether the step runs before the approval (the PV and ENA drivers, and the network settings the PV driver may
+     * lose): a migration rejected there keeps what they did, which changes nothing on Xen (RUNBOOK, the drivers are
+     * installed on Xen first), so a stopped one that had completed them is left the same way.
+     */
+    public boolean beforeApproval() {
+        return this == InstallPvDriver || this == InstallEnaDriver || this == RestoreNetworkConfig;
+    }
+
     /** The step's document in this function's stack. */
     public String document() {
         return Aws.setting("DOCUMENT_PREFIX") + name();

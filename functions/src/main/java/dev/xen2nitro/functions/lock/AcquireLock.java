@@ -9,7 +9,7 @@ import dev.xen2nitro.functions.core.Tags;
 import software.amazon.awssdk.services.ec2.model.Tag;
 
 /**
- * Marks the instance as being migrated by this execution (tag xen2nitro:lock), or fails fast with
+ * Marks the instance as being migrated by this execution (tag xen2nitro:lock, the execution's ARN), or fails fast with
  * {@link InstanceLockedException} when another execution holds it. Taking a lock this execution
  * already holds succeeds, so a retried invocation is harmless.
  */
@@ -31,12 +31,12 @@ public class AcquireLock extends JsonHandler<ExecutionRef, AcquireLock.Result> {
         String holder = holder(in.instanceId());
         if (holder != null && !holder.equals(in.execution())) {
             throw new InstanceLockedException("instance " + in.instanceId() + " is being migrated by execution " + holder
-                    + "; this execution changed nothing. Wait for that execution to end; if it is no longer running,"
-                    + " remove the tag " + Tags.LOCK + " from the instance and start again");
+                    + "; this execution changed nothing. Wait for that execution to end; if it has ended, the cleanup after it"
+                    + " (CleanUpExecutionStateMachine) releases the lock once it has put the instance back or finished:"
+                    + " see that cleanup's execution and report before you remove the tag " + Tags.LOCK + " by hand");
         }
         Ec2Calls.call("CreateTags " + Tags.LOCK + " on " + in.instanceId(), () -> Aws.ec2().createTags(r -> r.resources(in.instanceId())
-                .tags(Tag.builder().key(Tags.LOCK).value(in.execution()).build(),
-                        Tag.builder().key(Tags.EXECUTION).value(in.execution()).build())));
+                .tags(Tag.builder().key(Tags.LOCK).value(in.execution()).build())));
         // Two executions that tag at the same moment: the later tag wins, and the earlier sees it here.
         String now = holder(in.instanceId());
         if (!in.execution().equals(now)) {

@@ -44,6 +44,13 @@ public class RecordOutcome extends JsonHandler<RecordOutcome.Input, RecordOutcom
 
     @Override
     protected Result handle(Input in) {
+        String holder = Ec2Calls.describeInstance(in.instanceId()).tags().stream().filter(t -> Tags.LOCK.equals(t.key()))
+                .map(Tag::value).findFirst().orElse(null);
+        if (!in.execution().equals(holder)) {
+            // Only the execution that holds the instance records its outcome (it does so before it lets go of the lock).
+            throw new dev.xen2nitro.functions.lock.InstanceLockedException("instance " + in.instanceId() + " is held by "
+                    + (holder == null ? "no execution" : "execution " + holder) + ", not " + in.execution() + ": its outcome was not recorded");
+        }
         List<Tag> tags = new ArrayList<>(List.of(Tag.builder().key(Tags.STATUS).value(in.status()).build(),
                 Tag.builder().key(Tags.EXECUTION).value(in.execution()).build()));
         String image = in.document() == null ? null : in.document().path("backup").path("imageId").asText(null);

@@ -22,6 +22,9 @@ import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
 import software.amazon.awssdk.services.sns.model.PublishRequest;
 import software.amazon.awssdk.services.ssm.model.CreateDocumentRequest;
+import software.amazon.awssdk.services.ssm.model.DescribeDocumentRequest;
+import software.amazon.awssdk.services.ssm.model.UpdateDocumentDefaultVersionRequest;
+import software.amazon.awssdk.services.ssm.model.UpdateDocumentRequest;
 import software.amazon.awssdk.services.ssm.model.GetDocumentRequest;
 import software.amazon.awssdk.services.ssm.model.SendCommandRequest;
 
@@ -102,6 +105,11 @@ public final class Authorizations {
             }
             case "ssm:CreateDocument" -> out.add(new Target(a, documentArn(cloud, ((CreateDocumentRequest) request).name()), Map.of()));
             case "ssm:GetDocument" -> out.add(new Target(a, documentArn(cloud, ((GetDocumentRequest) request).name()), Map.of()));
+            // Each on the document it names (Service Authorization Reference, AWS Systems Manager: resource type document).
+            case "ssm:DescribeDocument" -> out.add(new Target(a, documentArn(cloud, ((DescribeDocumentRequest) request).name()), Map.of()));
+            case "ssm:UpdateDocument" -> out.add(new Target(a, documentArn(cloud, ((UpdateDocumentRequest) request).name()), Map.of()));
+            case "ssm:UpdateDocumentDefaultVersion" -> out.add(new Target(a,
+                    documentArn(cloud, ((UpdateDocumentDefaultVersionRequest) request).name()), Map.of()));
             case "sns:Publish" -> out.add(new Target(a, ((PublishRequest) request).topicArn(), Map.of()));
             // SSM parameters: the parameter (Service Authorization Reference, AWS Systems Manager, resource type parameter).
             case "ssm:PutParameter" -> out.add(new Target(a, SsmParameters.arn(cloud, ((software.amazon.awssdk.services.ssm.model.PutParameterRequest) request).name()), Map.of()));
@@ -136,7 +144,7 @@ public final class Authorizations {
             "ec2:DescribeInstanceTypes", "ec2:DescribeInstances", "ec2:DescribeReplaceRootVolumeTasks", "ec2:DescribeReservedInstances",
             "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcAttribute",
             "ec2:DescribeVpcEndpoints", "ec2:DescribeVpcs", "ssm:DescribeInstanceInformation", "ssm:GetCommandInvocation",
-            "ssm:ListCommandInvocations", "autoscaling:DescribeAutoScalingInstances",
+            "ssm:ListCommandInvocations", "ssm:CancelCommand", "autoscaling:DescribeAutoScalingInstances",
             "states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat", "cloudtrail:LookupEvents");
 
     /** A KMS key, by its ARN whether the request names its ID or its ARN (an unknown key is KMS's NotFoundException). */

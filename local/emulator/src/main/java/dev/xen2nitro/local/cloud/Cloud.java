@@ -86,7 +86,7 @@ public final class Cloud {
     }
 
     /** Fault codes that change what a call does instead of failing it. */
-    static final java.util.Set<String> BEHAVIOURS = java.util.Set.of("ImageStuckPending");
+    static final java.util.Set<String> BEHAVIOURS = java.util.Set.of("ImageStuckPending", "DocumentUpdated");
 
     /** The armed fault for this operation, consumed once, or null: for callers that fail in their own way (the Lambda host). */
     public synchronized Fault takeFault(String service, String operation) {

@@ -2,6 +2,7 @@ package dev.xen2nitro.local.cloud;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.xen2nitro.local.guest.DriverReleases;
+import dev.xen2nitro.local.guest.SsmAgent;
 import dev.xen2nitro.local.guest.WindowsGuest;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,8 +13,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * SSM Run Command as the guest sees it: which instances the agent can be reached on, and what our
- * own documents do to the guest model. PowerShell is never run: a document is recognised by name.
+ * SSM Run Command as the guest sees it: which instances the agent can be reached on, how the agent hands a
+ * document its parameters ({@link SsmAgent}), and what our own documents do to the guest model. PowerShell is
+ * never run: a document is recognised by name, and reads its parameters as its script does.
  */
 public final class Commands {
     /**
@@ -41,17 +43,86 @@ public final class Commands {
     }
 
     public static final class Invocation {
-        public String commandId, instanceId, documentName, comment, status = "InProgress", output = "", error = "";
+        public String commandId, instanceId, documentName, documentVersion, comment, status = "InProgress", output = "", error = "";
         public Map<String, List<String>> parameters = new LinkedHashMap<>();
+        /** The content of the document version SSM sent, or null for a document it was not given (emulator-only tests). */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public String document;
+        /** The SSM_ environment variables the agent set for the script (none before SSM Agent 3.3.2746.0). */
+        public Map<String, String> environment = new LinkedHashMap<>();
+        /** Each parameter as the script reads it, once the agent delivered the command; null before. */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public Map<String, String> reads;
         public Instant requested = Instant.now(), finished;
         @com.fasterxml.jackson.annotation.JsonIgnore
         public long doneAt;
         public int responseCode = -1;
     }
 
+    /**
+     * An SSM document and its versions. Every update makes a new version, which SendCommand runs once it is the
+     * default ("Schemas, features, and examples", schema 2.2: automatic versioning, default version; SSM API Reference,
+     * UpdateDocument and UpdateDocumentDefaultVersion).
+     */
     public static final class Document {
-        public String name, content, documentType = "Command", documentFormat = "JSON";
+        public String name, documentType = "Command", documentFormat = "JSON";
         public Instant created = Instant.now();
+        /** The content of each version, version 1 first. */
+        public final List<String> versions = new ArrayList<>();
+        public int defaultVersion = 1;
+
+        public Document() {}
+
+        public Document(String name, String content) {
+            this.name = name;
+            versions.add(content);
+        }
+
+        /** The default version's content: what SendCommand runs when no version is named. */
+        public String content() {
+            return versions.get(defaultVersion - 1);
+        }
+
+        /**
+         * The version {@code version} names ($DEFAULT, $LATEST or a number, as SendCommand and DescribeDocument take it;
+         * null for the default), or 0 when it names none.
+         */
+        public int resolve(String version) {
+            if (version == null || version.equals("$DEFAULT")) return defaultVersion;
+            if (version.equals("$LATEST")) return versions.size();
+            if (!version.matches("[1-9][0-9]{0,8}")) return 0;
+            int n = Integer.parseInt(version);
+            return n <= versions.size() ? n : 0;
+        }
+
+        /** A new version with this content, made the default: UpdateDocument, then UpdateDocumentDefaultVersion. */
+        public void replaceDefault(String content) {
+            versions.add(content);
+            defaultVersion = versions.size();
+        }
+
+        /**
+         * The hash SSM gives a version, DescribeDocument's Hash with HashType Sha256 ("The Sha256 or Sha1 hash created by the
+         * system when the document was created", SSM API Reference, DocumentDescription): here the SHA-256 of the content, in
+         * lower-case hex. The functions never compute it; they pass on the one DescribeDocument gives them.
+         */
+        public static String sha256(String content) {
+            return digest("SHA-256", content);
+        }
+
+        /** Sha1, which SSM still accepts as a DocumentHashType though it calls it deprecated (SendCommand API reference). */
+        public static String sha1(String content) {
+            return digest("SHA-1", content);
+        }
+
+        private static String digest(String algorithm, String content) {
+            try {
+                return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance(algorithm)
+                        .digest(content.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     private final Cloud cloud;
@@ -132,12 +203,20 @@ public final class Commands {
         return allows443(r) && r.cidrBlocks() != null && r.cidrBlocks().stream().anyMatch(c -> Cidr.contains(c, ip));
     }
 
+    /** An invocation of a document SSM was not given (tests that seed a command): run from its parameters as they came. */
     public Invocation start(String commandId, Cloud.Instance i, String documentName, String comment, Map<String, List<String>> params) {
+        return start(commandId, i, documentName, comment, params, null, null);
+    }
+
+    public Invocation start(String commandId, Cloud.Instance i, String documentName, String comment, Map<String, List<String>> params,
+            String documentVersion, String document) {
         Invocation inv = new Invocation();
         inv.comment = comment;
         inv.commandId = commandId;
         inv.instanceId = i.id;
         inv.documentName = documentName;
+        inv.documentVersion = documentVersion;
+        inv.document = document;
         inv.parameters.putAll(params);
         inv.doneAt = cloud.after(i.guest == null ? Cloud.COMMAND_SECONDS : i.guest.commandSeconds);
         invocations.put(commandId + "/" + i.id, inv);
@@ -200,6 +279,21 @@ public final class Commands {
         if (step == null) {
             finish(inv, "Success", 0, "", "");
             return;
+        }
+        if (inv.reads == null) {
+            // Delivered once: after the PV install's reboot the agent runs the same command again with the same values.
+            SsmAgent.Delivery d = SsmAgent.deliver(inv.document, inv.parameters, g.ssmAgentVersion);
+            inv.environment = d.environment();
+            inv.reads = d.reads();
+        }
+        for (Map.Entry<String, String> p : inv.reads.entrySet()) {
+            if (p.getValue() == null) {
+                // The script reads $env:SSM_NAME; without it, and without a value of its own to fall back on, it has nothing.
+                finish(inv, "Failed", 1, "", "the script found no value for SSM_" + p.getKey() + ": SSM Agent " + g.ssmAgentVersion
+                        + (SsmAgent.setsEnvironment(g.ssmAgentVersion) ? " did not set it" : " sets no SSM_ variables (" + SsmAgent.ENV_VAR_SINCE
+                        + " and later do)") + " and the script assigns it no value of its own; nothing was changed");
+                return;
+            }
         }
         if (g.failures.contains(step.name())) {
             finish(inv, "Failed", 1, "", step + " failed in the guest (injected by the world file)");
@@ -449,9 +543,9 @@ public final class Commands {
                 && e.shortService().equals("s3") && e.routeTableIds.contains(rt.id) && "available".equals(e.state));
     }
 
+    /** The parameter as the script reads it ({@link SsmAgent}). */
     private static String param(Invocation inv, String name) {
-        List<String> v = inv.parameters.get(name);
-        return v == null || v.isEmpty() ? null : v.get(0);
+        return inv.reads == null ? null : inv.reads.get(name);
     }
 
     private static void finish(Invocation inv, String status, int code, String output, String error) {
