@@ -58,6 +58,13 @@ function authorization(accessKey, service) {
 }
 const children = new Set();
 const TOKEN_PLACEHOLDER = '__XEN2NITRO_LOCAL_TASK_TOKEN__';
+// aws-local-stepfunctions gives no $$.State: a Lambda task's payload gets the time the task was invoked for
+// $$.State.EnteredTime, which is when Step Functions entered the state to the millisecond here (nothing runs in between).
+const ENTERED_PLACEHOLDER = '__XEN2NITRO_LOCAL_STATE_ENTERED_TIME__';
+
+function entered(payload) {
+  return JSON.parse(JSON.stringify(payload ?? {}).replaceAll(ENTERED_PLACEHOLDER, new Date().toISOString()));
+}
 
 const emit = (o) => process.stdout.write(JSON.stringify(o) + '\n');
 
@@ -84,7 +91,7 @@ function visit(states, { waitTimeOverrides, retryIntervalOverrides, taskResource
     if (state.Type === 'Task' && typeof state.Resource === 'string' && state.Resource.startsWith('arn:aws:lambda:')) {
       // Invoked here rather than by the package, so that Lambda service errors get Step Functions' names.
       const resource = state.Resource;
-      taskResourceLocalHandlers[name] = (input) => invoke(resource, input, accessKey);
+      taskResourceLocalHandlers[name] = (input) => invoke(resource, entered(input), accessKey);
     }
     if (state.Type === 'Task' && typeof state.Resource === 'string' && state.Resource.startsWith('arn:aws:states:::lambda:invoke')) {
       taskResourceLocalHandlers[name] = optimizedLambda(name, { ...state }, accessKey);
@@ -132,11 +139,11 @@ function optimizedLambda(stateName, state, accessKey) {
   return async (params) => {
     if (!waitForToken) {
       // The optimized integration returns the invocation's metadata with the result under Payload.
-      const payload = await invoke(params.FunctionName, params.Payload, accessKey);
+      const payload = await invoke(params.FunctionName, entered(params.Payload), accessKey);
       return { ExecutedVersion: '$LATEST', Payload: payload, StatusCode: 200 };
     }
     const token = Buffer.from(`${executionName}:${stateName}:${randomUUID()}`).toString('base64url');
-    const payload = JSON.parse(JSON.stringify(params.Payload ?? {}).replaceAll(TOKEN_PLACEHOLDER, token));
+    const payload = entered(JSON.parse(JSON.stringify(params.Payload ?? {}).replaceAll(TOKEN_PLACEHOLDER, token)));
     await fetch(`${emulator}/_local/tasks/${encodeURIComponent(token)}/open`, { method: 'POST', body: stateName });
     const response = await invoke(params.FunctionName, payload, accessKey);
     // Whoever answers (--approval) is the Java side's to play: it reads the function and what it returned.
@@ -172,6 +179,7 @@ function start(definition, input, name, stateMachineArn, prefix, accessKey) {
       Execution: { Id: `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`, Name: name, Input: input, StartTime: new Date().toISOString() },
       StateMachine: { Id: stateMachineArn, Name: machineName },
       Task: { Token: TOKEN_PLACEHOLDER },
+      State: { EnteredTime: ENTERED_PLACEHOLDER },
     },
   });
   let failed = null;

@@ -282,9 +282,12 @@ public final class Runner {
             String approve = Approvers.answer(executionArn, true, planHash, null);
             String reject = Approvers.answer(executionArn, false, null, "rejected by the local runner (--approval reject)");
             if (approval.equals("manual")) {
-                progress.printf("%8.3fs    %s waits for the approvers (alice or bob; plan %s). Open the mailed link:%n      %s%n"
+                StringBuilder links = new StringBuilder();
+                mailedLinks(executionArn).forEach((who, link) -> links.append(String.format("      %s's: %s%n", who.substring(who.lastIndexOf('/') + 1), link)));
+                progress.printf("%8.3fs    %s waits for the approvers (alice or bob; plan %s). Open the link mailed to each:%n%s"
                                 + "    or, as %s, approve:%n      %s%n    reject:%n      %s%n    what waits: GET %s?execution=%s (signed likewise)%n",
-                        at, state, planHash, mailedLink(executionArn), approver.name(), Approvers.curl(url, approve, approver, cloud.region),
+                        at, state, planHash, links.length() == 0 ? "      (no links: the stack takes answers only at its URL)\n" : links,
+                        approver.name(), Approvers.curl(url, approve, approver, cloud.region),
                         Approvers.curl(url, reject, approver, cloud.region), url, executionArn);
                 return;
             }
@@ -301,21 +304,23 @@ public final class Runner {
         }
     }
 
-    /** The link the approval request mailed for {@code executionArn}, as an approver finds it in the mail. */
-    String mailedLink(String executionArn) {
+    /** The links the approval request mailed for {@code executionArn}, by the approver each was mailed to (its message attribute). */
+    Map<String, String> mailedLinks(String executionArn) {
         var cloud = emulator.cloud();
         java.util.regex.Pattern link = java.util.regex.Pattern.compile("^  (http\\S+\\?approval=\\S+)$", java.util.regex.Pattern.MULTILINE);
+        Map<String, String> out = new java.util.LinkedHashMap<>();
         synchronized (cloud) {
             for (var topic : cloud.topics.values()) {
                 for (var n : topic) {
                     java.util.regex.Matcher m = link.matcher(n.message());
-                    if (n.message().contains("(execution " + executionArn + ")") && m.find()) {
-                        return m.group(1);
+                    String approver = n.attributes().get("approver");
+                    if (approver != null && n.message().contains("(execution " + executionArn + ")") && m.find()) {
+                        out.put(approver, m.group(1));
                     }
                 }
             }
         }
-        return "(not in the mail)";
+        return out;
     }
 
     /** The local approver who answers: alice, unless she started the execution. */

@@ -90,6 +90,28 @@ class ApprovalKeyTest {
     }
 
     @Test
+    void onlyTheTwoApprovalFunctionsWriteAPendingApprovalsMacAndOnlyTheApprovalFunctionChecksIt() {
+        String pendingKey = StackRoles.kmsKeyId("PendingApprovalKey");
+        java.util.function.BiFunction<KmsClient, String, SdkBytes> mac = (kms, key) ->
+                kms.generateMac(r -> r.keyId(key).macAlgorithm(MacAlgorithmSpec.HMAC_SHA_256).message(MESSAGE)).mac();
+        try (KmsClient answer = kms("AnswerApprovalFunction"); KmsClient request = kms("RequestApprovalFunction");
+             KmsClient verifier = kms("VerifyApprovalFunction"); KmsClient forget = kms("ForgetApprovalFunction");
+             KmsClient admin = client(KmsClient.class, AwsBasicCredentials.create("AKIAADMIN", "admin-secret"))) {
+            SdkBytes written = mac.apply(request, pendingKey);
+            assertTrue(answer.verifyMac(r -> r.keyId(pendingKey).macAlgorithm(MacAlgorithmSpec.HMAC_SHA_256).message(MESSAGE).mac(written)).macValid());
+            mac.apply(answer, pendingKey);
+            for (KmsClient other : new KmsClient[] {verifier, forget, admin}) {
+                assertEquals("AccessDeniedException", assertThrows(KmsException.class, () -> mac.apply(other, pendingKey)).awsErrorDetails().errorCode());
+            }
+            assertEquals("AccessDeniedException", assertThrows(KmsException.class, () -> request.verifyMac(r -> r.keyId(pendingKey)
+                    .macAlgorithm(MacAlgorithmSpec.HMAC_SHA_256).message(MESSAGE).mac(written))).awsErrorDetails().errorCode(), "writes, never reads");
+            // The request's role writes pending approvals but cannot sign an answer: two keys.
+            assertEquals("AccessDeniedException", assertThrows(KmsException.class, () -> mac.apply(request, KEY)).awsErrorDetails().errorCode());
+            assertThrows(KmsInvalidMacException.class, () -> verify(verifier, MESSAGE, written), "a pending approval's MAC is no answer's signature");
+        }
+    }
+
+    @Test
     void thePendingApprovalsAreWrittenByTheRequestAndReadByTheApprovalFunctionOnly() {
         String name = "/xen2nitro/approvals/0123456789abcdef";
         try (SsmClient request = client(SsmClient.class, LocalCloud.credentials("RequestApprovalFunction"));

@@ -10,7 +10,11 @@ import dev.xen2nitro.local.host.LocalPeople;
 import dev.xen2nitro.local.world.WorldLoader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,7 +86,14 @@ class ApprovalWorkflowTest {
     }
 
     static Outcome run(Map<String, String> parameters, LocalPeople.Person starter, Answering answering) throws Exception {
+        return run(parameters, starter, cloud -> {}, answering);
+    }
+
+    /** As {@link #run(Map, LocalPeople.Person, Answering)}, with {@code before} done to the cloud before the execution starts. */
+    static Outcome run(Map<String, String> parameters, LocalPeople.Person starter, java.util.function.Consumer<Cloud> before, Answering answering)
+            throws Exception {
         try (LocalCloud local = LocalCloud.open(Worlds.root(), WorldLoader.load(Worlds.read("seed-2012r2-private"), "seed"), parameters)) {
+            before.accept(local.emulator().cloud());
             ByteArrayOutputStream progress = new ByteArrayOutputStream();
             CompletableFuture<Runner.Report> execution = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -101,18 +112,21 @@ class ApprovalWorkflowTest {
         return run(Map.of(), answering);
     }
 
-    /** The approval the execution waits for, as RequestApproval kept it, once it has been mailed. */
+    /** The approval the execution waits for, as RequestApproval kept it, once it has been mailed to everyone. */
     static JsonNode pending(LocalCloud local) throws Exception {
         Cloud cloud = local.emulator().cloud();
+        Map<String, String> env = local.host().environment(Runner.ANSWER_APPROVAL);
+        // The message to everyone, then one for each approver with their own link unless the stack mails none.
+        int mails = 1 + ("false".equals(env.get("APPROVAL_LINKS")) ? 0 : env.get("APPROVER_ARNS").split(",").length);
         assertTrue(Worlds.eventually(120, () -> {
             synchronized (cloud) {
                 // Kept, then mailed: the request is complete once the mail is out.
                 return !cloud.parameters.isEmpty() && cloud.taskTokens.all().values().stream().anyMatch(t -> t.status.equals("waiting"))
-                        && cloud.topics.values().stream().flatMap(List::stream).anyMatch(n -> n.subject().startsWith("xen2nitro: approve"));
+                        && cloud.topics.values().stream().flatMap(List::stream).filter(n -> n.subject().startsWith("xen2nitro: approve")).count() >= mails;
             }
         }), "the execution never asked for approval");
         synchronized (cloud) {
-            return JSON.readTree(cloud.parameters.values().iterator().next().value);
+            return JSON.readTree(cloud.parameters.values().iterator().next().value).get("pending");
         }
     }
 
@@ -276,5 +290,60 @@ class ApprovalWorkflowTest {
         assertEquals(LocalPeople.BOB.arn("123456789012"), o.tags().get("xen2nitro:approver"));
         String mail = String.valueOf(o.list("notifications").get(0).get("message"));
         assertTrue(mail.contains("Started by " + LocalPeople.ALICE.arn("123456789012") + " (CloudTrail), who cannot approve it."), mail);
+    }
+
+    @Test
+    void aPendingApprovalRewrittenByAnyoneButXen2nitroAnswersNothing() throws Exception {
+        List<String> replies = new ArrayList<>();
+        Outcome o = run((local, pending) -> {
+            Cloud cloud = local.emulator().cloud();
+            // Whoever may put parameters on the path (and use aws/ssm, as the whole account may) rewrites the record: the
+            // starter cleared, and alice's link hash replaced by one whose secret they hold; the MAC cannot follow.
+            String secret = "a-secret-of-the-one-who-rewrote-it-0000000";
+            synchronized (cloud) {
+                Cloud.Parameter p = cloud.parameters.values().iterator().next();
+                com.fasterxml.jackson.databind.node.ObjectNode kept = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(p.value);
+                com.fasterxml.jackson.databind.node.ObjectNode forged = (com.fasterxml.jackson.databind.node.ObjectNode) kept.get("pending");
+                forged.putNull("requestedBy");
+                ((com.fasterxml.jackson.databind.node.ObjectNode) forged.get("links")).put(LocalPeople.ALICE.arn("123456789012"),
+                        java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8))));
+                p.value = kept.toString();
+            }
+            String link = ApprovalPageTest.link(local);
+            String forgedLink = link.substring(0, link.indexOf("&key=") + 5) + secret;
+            HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(forgedLink)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            replies.add(page.statusCode() + " " + (page.body().contains("does not carry xen2nitro&#39;s MAC") ? "refused" : page.body()));
+            Approvers.Reply byBob = call(local, "POST", null, Approvers.answer(pending.get("execution").asText(), true,
+                    pending.get("planHash").asText(), null), LocalPeople.BOB);
+            replies.add(byBob.status() + " " + JSON.readTree(byBob.body()).get("message").asText());
+            assertEquals("waiting", cloud.taskTokens.get(pending.get("taskToken").asText()).status, "nothing was sent");
+            sendWithTheToken(local, pending, "{}");
+        });
+        assertEquals("403 refused", replies.get(0));
+        assertTrue(replies.get(1).startsWith("403 Not accepted: the pending approval "), replies.get(1));
+        assertTrue(replies.get(1).contains("does not carry xen2nitro's MAC"), replies.get(1));
+        o.rejectedBecause("is not the approval function");
+    }
+
+    @Test
+    void whileCloudTrailHasNotDeliveredTheStartNoApprovalCountsThenTheStarterIsLookedUpAgain() throws Exception {
+        List<String> replies = new ArrayList<>();
+        Outcome o = run(Map.of(), LocalPeople.ALICE, cloud -> cloud.trailDeliverySeconds = 1e9, (local, pending) -> {
+            Cloud cloud = local.emulator().cloud();
+            assertFalse(pending.get("starterSettled").asBoolean(), pending.toString());
+            assertTrue(pending.get("requestedBy").isNull());
+            Approvers.Reply early = approve(local, LocalPeople.ALICE);
+            replies.add(early.status() + " " + JSON.readTree(early.body()).get("message").asText());
+            cloud.trailDeliverySeconds = 0;
+            replies.add(String.valueOf(approve(local, LocalPeople.ALICE).status()));
+            replies.add(String.valueOf(approve(local, LocalPeople.BOB).status()));
+        });
+        assertTrue(replies.get(0).startsWith("503 Who started ") && replies.get(0).contains("approve again in a few minutes"), replies.get(0));
+        assertEquals(List.of("403", "200"), replies.subList(1, 3), "once CloudTrail has it, the starter (alice) is refused and bob approves");
+        assertEquals("SUCCEEDED", o.report().status(), o.progress());
+        assertEquals(LocalPeople.BOB.arn("123456789012"), o.tags().get("xen2nitro:approver"));
+        String mail = String.valueOf(o.list("notifications").get(0).get("message"));
+        assertTrue(mail.contains("It is looked for again before an approval counts."), mail);
     }
 }

@@ -96,4 +96,12 @@ class FunctionUrlTest {
         assertEquals("a=1&b=&b=2&e=arn%3Aaws", RequestSignature.canonicalQuery("b=2&e=arn:aws&a=1&b"));
         assertEquals("/a%2520b/", RequestSignature.canonicalPath("/a%20b/"));
     }
+
+    @Test
+    void aPublicUrlAnswersOnlyWhenTheFunctionsPolicyGrantsEveryoneBothActions() throws Exception {
+        dev.xen2nitro.local.host.Template t = new dev.xen2nitro.local.host.Template(Worlds.root());
+        // The link's URL (AuthType NONE): the template's two permissions, without which the local cloud answers 403.
+        assertEquals(java.util.Set.of("lambda:InvokeFunction", "lambda:InvokeFunctionUrl"), t.publicGrants("AnswerApprovalFunction"));
+        assertEquals(java.util.Set.of(), t.publicGrants("PreflightFunction"), "no other function is public");
+    }
 }

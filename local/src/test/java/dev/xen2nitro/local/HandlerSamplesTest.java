@@ -197,7 +197,10 @@ class HandlerSamplesTest {
         cloud.kmsKeys.values().stream().filter(k -> "HMAC_256".equals(k.keySpec)).forEach(k -> k.material = SAMPLE_KEY.clone());
     }
 
-    /** RequestApproval has asked: the sample's task token waits and the pending approval is kept. */
+    /**
+     * RequestApproval has asked: the sample's task token waits and the pending approval is kept, with its MAC made with the
+     * sample key (as PendingApprovalKey's, once {@link #sampleKey} ran).
+     */
     static void pendingApproval(Cloud cloud) {
         cloud.taskTokens.open(TOKEN, "RequestApproval");
         Cloud.Parameter p = new Cloud.Parameter();
@@ -205,9 +208,18 @@ class HandlerSamplesTest {
         p.type = "SecureString";
         p.version = 1;
         Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        p.value = "{\"execution\":\"" + EXECUTION + "\",\"taskToken\":\"" + TOKEN + "\",\"instanceId\":\"" + ID + "\",\"targetType\":\"m5.xlarge\","
-                + "\"planHash\":\"" + PLAN_HASH + "\",\"backupImageId\":\"" + BACKUP + "\",\"requestedBy\":null,\"requestedAt\":\"" + now
-                + "\",\"expiresAt\":\"" + now.plusSeconds(86_400) + "\",\"approvals\":[]}";
+        try {
+            JsonNode pending = JSON.readTree("{\"execution\":\"" + EXECUTION + "\",\"taskToken\":\"" + TOKEN + "\",\"instanceId\":\"" + ID
+                    + "\",\"targetType\":\"m5.xlarge\",\"planHash\":\"" + PLAN_HASH + "\",\"backupImageId\":\"" + BACKUP
+                    + "\",\"executionStartTime\":\"2025-11-27T09:00:00Z\",\"requestedBy\":null,\"starterSettled\":true,\"requestedAt\":\"" + now
+                    + "\",\"expiresAt\":\"" + now.plusSeconds(86_400) + "\",\"approvals\":[],\"plan\":[],\"links\":{}}");
+            byte[] mac = sampleMac().doFinal(("xen2nitro pending approval " + dev.xen2nitro.functions.approval.PlanHash.of(pending))
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            p.value = JSON.createObjectNode().<com.fasterxml.jackson.databind.node.ObjectNode>set("pending", pending)
+                    .put("mac", java.util.Base64.getEncoder().encodeToString(mac)).toString();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
         cloud.parameters.put(p.name, p);
     }
 
@@ -313,33 +325,51 @@ class HandlerSamplesTest {
                 assertPresigned(c, "AwsEnaNetworkDriver", "2.6.0");
                 assertEquals("2.6.0", guestOf(snapshot(local)).at("/drivers/ena").asText());
             })),
-            Map.entry("RequestApproval", changes(SEED.seeded(HandlerSamplesTest::startedByOperator), Set.of("notifications", "parameters"),
+            Map.entry("RequestApproval", changes(SEED.seeded(HandlerSamplesTest::sampleKey).seeded(HandlerSamplesTest::startedByOperator), Set.of("notifications", "parameters"),
                     (after, r, local) -> {
-                JsonNode n = notification(after);
+                // One message to everyone (the stack's address: no attribute, no link), then one for each approver.
+                JsonNode mails = after.part("notifications");
+                assertEquals(3, mails.size(), mails.toString());
+                JsonNode n = mails.get(0);
                 assertEquals("arn:aws:sns:us-east-1:123456789012:xen2nitro-notifications", n.get("topicArn").asText());
                 assertEquals("xen2nitro: approve " + ID + " -> m5.xlarge?", n.get("subject").asText());
+                assertEquals(0, n.get("attributes").size(), n.toString());
                 String mail = n.get("message").asText();
                 assertTrue(mail.contains("Plan hash: " + PLAN_HASH) && mail.contains("\"planHash\":\"" + PLAN_HASH + "\"")
                         && mail.contains(local.host().functionUrl("AnswerApprovalFunction").toString()), mail);
-                assertFalse(mail.contains(TOKEN), "the task token is in no mail");
-                // Kept for the approval function only: a SecureString, its value never shown in world.json.
+                assertFalse(mail.contains("?approval="), "no link in the message to everyone: " + mail);
+                assertTrue(mail.contains("Started by " + OPERATOR + " (CloudTrail), who cannot approve it."), mail);
+                // Kept for the approval function only: a SecureString, its value never shown in world.json, with the MAC of
+                // the pending approvals' key (the sample key here).
                 Cloud.Parameter p = local.emulator().cloud().parameters.get(PENDING);
                 assertEquals("SecureString", p.type);
-                JsonNode pending = JSON.readTree(p.value);
+                assertEquals("Standard", p.tier, "Intelligent-Tiering: it fits in 4 KB");
+                JsonNode kept = JSON.readTree(p.value);
+                JsonNode pending = kept.get("pending");
+                assertEquals(java.util.Base64.getEncoder().encodeToString(sampleMac().doFinal(("xen2nitro pending approval "
+                        + dev.xen2nitro.functions.approval.PlanHash.of(pending)).getBytes(java.nio.charset.StandardCharsets.UTF_8))), kept.get("mac").asText());
                 assertEquals(TOKEN, pending.get("taskToken").asText());
                 assertEquals(PLAN_HASH, pending.get("planHash").asText());
                 assertEquals(BACKUP, pending.get("backupImageId").asText());
+                assertEquals("2025-11-28T09:21:30Z", pending.get("expiresAt").asText(), "the state's timeout, from when it was entered");
                 assertTrue(after.part("parameters").get(0).path("shownValue").isNull(), after.part("parameters").toString());
                 // Who started it, from CloudTrail, among other starts in the same minutes.
                 assertEquals(OPERATOR, pending.get("requestedBy").asText());
-                // The link: its secret in the mail, only its hash kept; the plan in lines for the page.
-                java.util.regex.Matcher link = java.util.regex.Pattern.compile("\\?approval=" + Executions.digest(EXECUTION) + "&key=([A-Za-z0-9_-]{43})")
-                        .matcher(mail);
-                assertTrue(link.find() && mail.contains(local.host().url("AnswerApprovalLinkUrl") + "?approval="), mail);
-                assertFalse(p.value.contains(link.group(1)), "the link's secret is not kept");
-                assertEquals(sha256(link.group(1)), pending.get("linkKeyHash").asText());
+                assertTrue(pending.get("starterSettled").asBoolean());
+                // Each approver's link: its own secret in its own message, only its hash kept; the plan in lines for the page.
+                for (int i = 1; i <= 2; i++) {
+                    String approver = mails.get(i).at("/attributes/approver").asText();
+                    String own = mails.get(i).get("message").asText();
+                    java.util.regex.Matcher link = java.util.regex.Pattern.compile("\\?approval=" + Executions.digest(EXECUTION)
+                            + "&key=([A-Za-z0-9_-]{43})").matcher(own);
+                    assertTrue(link.find() && own.contains(local.host().url("AnswerApprovalLinkUrl") + "?approval="), own);
+                    assertFalse(p.value.contains(link.group(1)), "the link's secret is not kept");
+                    assertEquals(sha256(link.group(1)), pending.at("/links").path(approver).asText(), approver);
+                    assertFalse(own.contains(TOKEN), "the task token is in no mail");
+                }
+                assertEquals(List.of("arn:aws:iam::123456789012:user/alice", "arn:aws:iam::123456789012:user/bob"),
+                        List.of(mails.get(1).at("/attributes/approver").asText(), mails.get(2).at("/attributes/approver").asText()));
                 assertEquals("[\"Type: m5.xlarge (requested by the operator)\",\"Preflight: 1 of 1 checks passed\"]", pending.get("plan").toString());
-                assertTrue(mail.contains("Started by " + OPERATOR + " (CloudTrail), who cannot approve it."), mail);
             })),
             Map.entry("AnswerApproval", changes(SEED.seeded(HandlerSamplesTest::sampleKey).seeded(HandlerSamplesTest::pendingApproval),
                     Set.of("parameters"), (after, r, local) -> {

@@ -118,8 +118,12 @@ class MigrationWorkflowTest {
         assertEquals("available", image.get("state"));
         assertEquals(SEED, ((Map<?, ?>) image.get("tags")).get("xen2nitro:instance"));
         assertNotNull(((Map<?, ?>) image.get("tags")).get("xen2nitro:date"));
+        // The approval request to everyone, then to each of the two approvers with their own link, then the report.
         List<String> subjects = o.list("notifications").stream().map(n -> (String) n.get("subject")).toList();
-        assertEquals(List.of("xen2nitro: approve " + SEED + " -> m5.xlarge?", "xen2nitro: " + SEED + " migrated"), subjects);
+        assertEquals(List.of("xen2nitro: approve " + SEED + " -> m5.xlarge?", "xen2nitro: approve " + SEED + " -> m5.xlarge?",
+                "xen2nitro: approve " + SEED + " -> m5.xlarge?", "xen2nitro: " + SEED + " migrated"), subjects);
+        assertEquals(List.of(Map.of(), Map.of("approver", "arn:aws:iam::123456789012:user/alice"), Map.of("approver", "arn:aws:iam::123456789012:user/bob"),
+                Map.of()), o.list("notifications").stream().map(n -> n.get("attributes")).toList());
         String approval = (String) o.list("notifications").get(0).get("message");
         assertTrue(approval.contains("curl --aws-sigv4") && approval.contains("\"decision\":\"approve\"")
                 && approval.contains("\"decision\":\"reject\""), approval);

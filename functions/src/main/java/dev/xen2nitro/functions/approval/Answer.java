@@ -10,8 +10,10 @@ import java.nio.charset.StandardCharsets;
  * answered, how and when, for which instance, target type and plan, and its {@code signature}, an HMAC-SHA-256 of
  * {@link #message} made with the stack's approval key, which only the approval function may use.
  *
- * @param approver the approvers' ARNs, comma-separated, in the order they approved (one for a rejection)
- * @param via      {@code cli} (the URL, signed with the approver's AWS credentials) or {@code link} (the page of the mailed link)
+ * @param approver the approvers, comma-separated, in the order they approved (one for a rejection): the caller's ARN for
+ *                 the CLI way, the entry of ApproverArns whose link answered for a link
+ * @param via      for each approver in turn, {@code cli} (the URL, signed with the approver's AWS credentials) or
+ *                 {@code link} (the page of the link mailed to that approver), comma-separated
  * @param at       when the answer was given, ISO-8601 in UTC
  * @param reason   a rejection's reason, or empty
  */

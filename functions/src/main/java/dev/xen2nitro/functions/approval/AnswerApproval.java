@@ -24,8 +24,6 @@ import software.amazon.awssdk.services.kms.model.MacAlgorithmSpec;
 import software.amazon.awssdk.services.sfn.model.InvalidTokenException;
 import software.amazon.awssdk.services.sfn.model.TaskDoesNotExistException;
 import software.amazon.awssdk.services.sfn.model.TaskTimedOutException;
-import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
-import software.amazon.awssdk.services.ssm.model.ParameterType;
 
 /**
  * The approval: the one component whose answer the migration accepts. It has two function URLs.
@@ -35,14 +33,16 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
  * Lambda function URLs", request payload). {@code GET ?execution=ARN} shows what is waiting and changes nothing;
  * {@code POST {"execution", "decision": "approve"|"reject", "planHash", "reason"}} answers.
  *
- * <p>The link (AuthType NONE): the mail carries {@code ?approval=ID&key=SECRET}, whose SHA-256 the pending approval keeps.
- * {@code GET} shows the page ({@link ApprovalPage}) and changes nothing; the page's forms {@code POST} the answer, an
- * approval only with its confirmation. Lambda names no caller here: whoever holds the mail answers, once.
+ * <p>The link (AuthType NONE): each approver's mail carries {@code ?approval=ID&key=SECRET}, a secret of that approver's
+ * own whose SHA-256 the pending approval keeps. {@code GET} shows the page ({@link ApprovalPage}) and changes nothing; the
+ * page's forms {@code POST} the answer, an approval only with its confirmation. Lambda names no caller here: the answer
+ * is the approver's the link was mailed to (RequestApproval), once.
  *
  * <p>Either way {@link AnswerRules} decides; the answer is signed with the stack's approval key (KMS GenerateMac,
  * HMAC-SHA-256 over {@link Answer#message}), sent with SendTaskSuccess, and the pending approval deleted, so that it is
- * answered once. A direct Invoke passes no caller and no link; whoever may invoke the function directly could hand it any
- * event, which is why approvers are granted lambda:InvokeFunction only through the URL (README, "Approving a migration").
+ * answered once. A direct Invoke can carry any event, a made-up caller included: nothing in the event tells it from the
+ * URL's, which is why nobody is to be granted lambda:InvokeFunction on this function but through its URL (README,
+ * "Approving a migration", which gives the service control policy that enforces it).
  */
 public class AnswerApproval extends JsonHandler<AnswerApproval.Request, AnswerApproval.Response> {
 
@@ -100,6 +100,9 @@ public class AnswerApproval extends JsonHandler<AnswerApproval.Request, AnswerAp
                 case "POST" -> answer(in, caller, approvers);
                 default -> message(405, "GET ?execution=ARN shows what is waiting; POST answers it.");
             };
+        } catch (PendingApprovals.NotOurs e) {
+            String why = "Not accepted: " + e.getMessage() + ". Nothing was sent to the execution; tell the stack's administrators.";
+            return caller == null ? page(403, "Not accepted", why) : message(403, why);
         } catch (AwsServiceException | SdkClientException e) {
             // The caller may try again: nothing was sent unless the answer said so.
             String why = "The approval could not be completed (" + e.getClass().getSimpleName() + "); nothing was sent to the execution. Try again.";
@@ -107,26 +110,9 @@ public class AnswerApproval extends JsonHandler<AnswerApproval.Request, AnswerAp
         }
     }
 
-    private static String path() {
-        return Aws.setting("PENDING_APPROVALS");
-    }
-
-    /** The pending approval kept under {@code id} (the digest of its execution's ARN), or null when none waits. */
-    private static PendingApproval pendingAt(String id) {
-        String name = path() + id;
-        try {
-            String value = Aws.ssm().getParameter(r -> r.name(name).withDecryption(true)).parameter().value();
-            PendingApproval p = JSON.readValue(value, PendingApproval.class);
-            return id.equals(Executions.digest(p.execution())) ? p : null;
-        } catch (ParameterNotFoundException e) {
-            return null;
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the pending approval " + name + " is not what RequestApproval writes", e);
-        }
-    }
-
+    /** The pending approval of {@code execution}, or null when none waits. */
     private static PendingApproval pending(String execution) {
-        PendingApproval p = pendingAt(Executions.digest(execution));
+        PendingApproval p = PendingApprovals.read(Executions.digest(execution));
         return p != null && execution.equals(p.execution()) ? p : null;
     }
 
@@ -210,22 +196,27 @@ public class AnswerApproval extends JsonHandler<AnswerApproval.Request, AnswerAp
             return page(400, "Not a whole link", "This address is not a whole approval link: open the link as the approval request mailed it."
                     + " Approvers with AWS credentials answer at the approval URL signed with them (README, \"Approving a migration\").");
         }
-        PendingApproval p = pendingAt(id);
+        if (!links()) {
+            return page(403, "Links are off", "This stack takes answers only at its approval URL, signed with the approver's AWS credentials"
+                    + " (README, \"Approving a migration\"); nothing was changed.");
+        }
+        PendingApproval p = PendingApprovals.read(id);
         if (p == null) {
             return page(404, "Nothing waits", "No approval waits for this link: it was answered, it expired, or the migration ended.");
         }
-        if (p.linkKeyHash() == null || !MessageDigest.isEqual(sha256(key).getBytes(StandardCharsets.US_ASCII),
-                p.linkKeyHash().getBytes(StandardCharsets.US_ASCII))) {
-            return page(403, "Not the link that was mailed", "This link's key is not the one the approval request mailed; nothing was changed.");
+        String entry = p.linkEntry(sha256(key));
+        if (entry == null || !approvers.names(entry)) {
+            return page(403, "Not the link that was mailed", "This link's key is not one the approval request mailed to an approver of this stack;"
+                    + " nothing was changed.");
         }
         if (method.equals("GET")) {
             if (Instant.now().isAfter(Instant.parse(p.expiresAt()))) {
                 return page(410, "Expired", "This approval expired at " + p.expiresAt() + "; the migration does not wait for it any more.");
             }
-            if (p.linkUsed()) {
+            if (p.approvedBy(entry)) {
                 return page(409, "Answered", "This link has answered already; it works once.");
             }
-            return new Response(200, ApprovalPage.HEADERS, ApprovalPage.review(p, approvers, id, key));
+            return new Response(200, ApprovalPage.HEADERS, ApprovalPage.review(p, approvers, entry, id, key));
         }
         if (!method.equals("POST")) {
             return page(405, "Not an answer", "Open the link to see what waits; answer with the page's buttons.");
@@ -237,7 +228,7 @@ public class AnswerApproval extends JsonHandler<AnswerApproval.Request, AnswerAp
         if (!decision.equals("approve") && !decision.equals("reject")) {
             return page(400, "Not an answer", "Answer with the page's buttons: approve or reject.");
         }
-        Done d = complete(p, AnswerRules.LINK_HOLDER, decision, params.get("planHash"), params.get("reason"), "link", approvers);
+        Done d = complete(p, entry, decision, params.get("planHash"), params.get("reason"), "link", approvers);
         if (d.answer() == null) {
             return page(d.status(), d.status() == 202 ? "Approval recorded" : "Not accepted", d.message());
         }
@@ -248,35 +239,58 @@ public class AnswerApproval extends JsonHandler<AnswerApproval.Request, AnswerAp
     /** What became of an answer: refused or recorded (a status and message), or answered (the signed answer sent). */
     private record Done(int status, String message, Answer answer) {}
 
-    private Done complete(PendingApproval p, String caller, String decision, String planHash, String reason, String via, Approvers approvers) {
+    private Done complete(PendingApproval waiting, String caller, String decision, String planHash, String reason, String via, Approvers approvers) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        PendingApproval p = waiting;
+        if (decision.equals("approve") && !p.starterSettled()) {
+            // CloudTrail had no StartExecution yet when the request was mailed: look again before any approval counts.
+            Starter.Found found = Starter.of(p.execution(), Instant.parse(p.executionStartTime()));
+            if (found.settled()) {
+                p = p.startedBy(found.arn());
+                PendingApprovals.write(p);
+            }
+        }
         AnswerRules.Outcome o = AnswerRules.decide(p, caller, decision.equals("approve") ? AnswerRules.Decision.APPROVE : AnswerRules.Decision.REJECT,
                 planHash, reason, via, now, approvers);
         String execution = p.execution();
-        String name = RequestApproval.parameterName(path(), execution);
         if (o.status() == 410) {
-            delete(name);
+            PendingApprovals.delete(execution);
         }
         if (o.recorded() != null) {
-            String value = write(o.recorded());
-            Aws.ssm().putParameter(r -> r.name(name).type(ParameterType.SECURE_STRING).overwrite(true).value(value));
+            PendingApprovals.write(o.recorded());
             return new Done(202, o.message(), null);
         }
         if (o.answer() == null) {
             return new Done(o.status(), o.message(), null);
         }
         Answer unsigned = o.answer();
+        byte[] message = unsigned.message(execution);
+        if (message.length > 4096) {
+            // GenerateMac takes at most 4096 bytes (KMS API Reference, GenerateMac, Message).
+            return new Done(400, "The answer is " + message.length + " bytes long, more than can be signed (4096): shorten the reason."
+                    + " Nothing was sent.", null);
+        }
         byte[] mac = Aws.kms().generateMac(r -> r.keyId(Aws.setting("APPROVAL_KEY_ID")).macAlgorithm(MacAlgorithmSpec.HMAC_SHA_256)
-                .message(SdkBytes.fromByteArray(unsigned.message(execution)))).mac().asByteArray();
+                .message(SdkBytes.fromByteArray(message))).mac().asByteArray();
         Answer signed = unsigned.signed(Base64.getEncoder().encodeToString(mac));
+        String token = p.taskToken();
         try {
-            Aws.sfn().sendTaskSuccess(r -> r.taskToken(p.taskToken()).output(signed.toJson().toString()));
+            Aws.sfn().sendTaskSuccess(r -> r.taskToken(token).output(signed.toJson().toString()));
         } catch (TaskTimedOutException | InvalidTokenException | TaskDoesNotExistException e) {
-            delete(name);
+            PendingApprovals.delete(execution);
             return new Done(410, "The execution " + execution + " no longer waits for this approval (it timed out or ended).", null);
         }
-        delete(name);
+        try {
+            PendingApprovals.delete(execution);
+        } catch (AwsServiceException | SdkClientException e) {
+            // Sent: the execution has its answer, and ForgetApproval deletes what is left when the migration ends.
+        }
         return new Done(200, signed.approved() ? "approved" : "rejected", signed);
+    }
+
+    /** Whether the stack mails each approver a link (ApprovalLinks), or takes answers only at the IAM-authenticated URL. */
+    static boolean links() {
+        return !"false".equals(Aws.setting("APPROVAL_LINKS"));
     }
 
     /** An HTML form's fields (application/x-www-form-urlencoded). */
@@ -296,23 +310,6 @@ public class AnswerApproval extends JsonHandler<AnswerApproval.Request, AnswerAp
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static String write(PendingApproval p) {
-        try {
-            return JSON.writeValueAsString(p);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Single use: an answered or expired approval is gone. */
-    private static void delete(String name) {
-        try {
-            Aws.ssm().deleteParameter(r -> r.name(name));
-        } catch (ParameterNotFoundException e) {
-            // Answered meanwhile by another approver: nothing left to delete.
         }
     }
 

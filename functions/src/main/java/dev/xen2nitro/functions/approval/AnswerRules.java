@@ -28,24 +28,20 @@ public final class AnswerRules {
     public static final int MAX_REASON = 500;
 
     /**
-     * Who answers through the mailed link: whoever holds the mail. Lambda names no caller for a function URL without IAM
-     * auth, so the link counts as one approver, once, and is recorded as this.
-     */
-    public static final String LINK_HOLDER = "the holder of the approval link";
-
-    /**
-     * @param caller   the caller's ARN as Lambda gives it (requestContext.authorizer.iam.userArn), or {@link #LINK_HOLDER}
+     * @param caller   who answers: the caller's ARN as Lambda gives it (requestContext.authorizer.iam.userArn), or, through
+     *                 a mailed link, the entry of ApproverArns the link was mailed to
      * @param planHash the plan the caller approves (the hash in the mail, or the page's); any plan may be rejected
      * @param via      {@code cli} or {@code link}
      */
     public static Outcome decide(PendingApproval p, String caller, Decision decision, String planHash, String reason, String via,
                                  Instant now, Approvers approvers) {
         boolean link = via.equals("link");
-        if (link ? !caller.equals(LINK_HOLDER) : !approvers.names(caller)) {
+        String entry = approvers.entryOf(caller);
+        if (entry == null) {
             return Outcome.refused(403, caller + " is not an approver of this stack: its ApproverArns name " + approvers.arns());
         }
-        if (link && p.linkUsed()) {
-            return Outcome.refused(409, "This link has answered already; it works once. Answer with your AWS credentials (the mail says how).");
+        if (link && p.approvedBy(entry)) {
+            return Outcome.refused(409, "This link has answered already; it works once.");
         }
         if (now.isAfter(Instant.parse(p.expiresAt()))) {
             return Outcome.refused(410, "The approval of " + p.execution() + " expired at " + p.expiresAt() + "; the migration does not wait for it any more.");
@@ -55,7 +51,7 @@ public final class AnswerRules {
             return Outcome.refused(400, "The reason is " + why.length() + " characters long; keep it to " + MAX_REASON + ".");
         }
         if (decision == Decision.REJECT) {
-            // Anyone named may reject, the starter too: rejecting changes nothing on the instance.
+            // Any approver may reject, the starter too: rejecting changes nothing on the instance.
             return new Outcome(200, "rejected", null, new Answer(false, caller, via, now.toString(), p.instanceId(), p.targetType(), p.planHash(),
                     why.isEmpty() ? "no reason given" : why, null));
         }
@@ -66,21 +62,30 @@ public final class AnswerRules {
             return Outcome.refused(409, "You approve plan " + planHash + ", but " + p.execution() + " waits for an approval of plan " + p.planHash()
                     + ": read the newest approval request and approve what it shows.");
         }
-        if (caller.equals(p.requestedBy())) {
-            return Outcome.refused(403, caller + " started " + p.execution() + " and cannot approve it: another approver must.");
+        if (!p.starterSettled()) {
+            return Outcome.refused(503, "Who started " + p.execution() + " is not in CloudTrail's event history yet (it delivers an event within"
+                    + " about 5 minutes on average), and whoever started it may not approve it: approve again in a few minutes. Nothing was changed.");
         }
-        if (p.approvedBy(caller)) {
-            return Outcome.refused(409, caller + " has approved it already: " + p.approvals().size() + " of " + approvers.minimum()
+        if (approvers.same(caller, p.requestedBy())) {
+            return Outcome.refused(403, caller + " started " + p.execution() + (caller.equals(p.requestedBy()) ? "" : " (as " + p.requestedBy() + ")")
+                    + " and cannot approve it: another approver must.");
+        }
+        if (p.approvedBy(entry)) {
+            return Outcome.refused(409, entry + " has approved it already: " + p.approvals().size() + " of " + approvers.minimum()
                     + " approvals; another approver must approve.");
         }
-        PendingApproval more = p.with(new PendingApproval.Approval(caller, now.toString()), link);
+        PendingApproval more = p.with(new PendingApproval.Approval(caller, entry, via, now.toString()));
         if (more.approvals().size() < approvers.minimum()) {
             return new Outcome(202, "Approval recorded: " + more.approvals().size() + " of " + approvers.minimum() + "; "
                     + (approvers.minimum() - more.approvals().size()) + " more needed.", more, null);
         }
         List<String> who = new ArrayList<>();
-        more.approvals().forEach(a -> who.add(a.approver()));
-        return new Outcome(200, "approved", null, new Answer(true, String.join(",", who), via, now.toString(), p.instanceId(), p.targetType(),
-                p.planHash(), "", null));
+        List<String> how = new ArrayList<>();
+        more.approvals().forEach(a -> {
+            who.add(a.approver());
+            how.add(a.via());
+        });
+        return new Outcome(200, "approved", null, new Answer(true, String.join(",", who), String.join(",", how), now.toString(), p.instanceId(),
+                p.targetType(), p.planHash(), "", null));
     }
 }

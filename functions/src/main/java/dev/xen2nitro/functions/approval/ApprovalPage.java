@@ -43,20 +43,26 @@ public final class ApprovalPage {
                 + "textarea{width:100%}</style></head><body>\n" + body + "\n</body></html>\n";
     }
 
-    /** The review page: what waits, and the two forms, which carry the link's approval, secret and plan hash back. */
-    public static String review(PendingApproval p, Approvers approvers, String approval, String key) {
+    /**
+     * The review page: what waits, and the two forms, which carry the link's approval, secret and plan hash back.
+     *
+     * @param approver the entry of ApproverArns the link was mailed to, whose answer this page gives
+     */
+    public static String review(PendingApproval p, Approvers approvers, String approver, String approval, String key) {
         StringBuilder b = new StringBuilder();
         b.append("<h1>Approve moving ").append(escape(p.instanceId())).append(" to ").append(escape(p.targetType())).append("?</h1>\n");
         b.append("<table>\n");
         row(b, "Instance", p.instanceId());
         row(b, "Target type", p.targetType());
         row(b, "Backup AMI", p.backupImageId());
-        row(b, "Requested by", p.requestedBy() == null ? "(not known)" : p.requestedBy());
+        row(b, "Requested by", p.requestedBy() != null ? p.requestedBy() : p.starterSettled() ? "(a service: no IAM identity)"
+                : "(not in CloudTrail yet: looked for again when you approve)");
         row(b, "Requested at", p.requestedAt());
         row(b, "Waits until", p.expiresAt());
         row(b, "Execution", p.execution());
         row(b, "Plan hash", p.planHash());
         row(b, "Approvals", p.approvals().size() + " of " + approvers.minimum());
+        row(b, "You answer as", approver);
         b.append("</table>\n<h2>Plan</h2>\n<ul id=\"plan\">\n");
         for (String line : p.plan()) {
             b.append("<li>").append(escape(line)).append("</li>\n");

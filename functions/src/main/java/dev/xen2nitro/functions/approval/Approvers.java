@@ -47,20 +47,43 @@ public final class Approvers {
 
     /** Whether the stack names the caller {@code callerArn} as an approver. */
     public boolean names(String callerArn) {
+        return entryOf(callerArn) != null;
+    }
+
+    /**
+     * The entry of ApproverArns that names {@code callerArn} (the ARN itself, or the role whose session it is), or null.
+     * Approvals are counted by entry, not by caller: a role's sessions, whose names the caller chooses with
+     * sts:AssumeRole (IAM User Guide, "IAM identifiers"), are one approver however many sessions answer.
+     */
+    public String entryOf(String callerArn) {
         if (callerArn == null) {
-            return false;
+            return null;
         }
         for (String a : arns) {
             if (a.equals(callerArn)) {
-                return true;
-            }
-            Matcher role = ROLE.matcher(a);
-            Matcher session = SESSION.matcher(callerArn);
-            if (role.matches() && session.matches() && role.group(1).equals(session.group(1)) && role.group(2).equals(session.group(2))
-                    && role.group(3).equals(session.group(3))) {
-                return true;
+                return a;
             }
         }
-        return false;
+        Matcher session = SESSION.matcher(callerArn);
+        if (!session.matches()) {
+            return null;
+        }
+        for (String a : arns) {
+            Matcher role = ROLE.matcher(a);
+            if (role.matches() && role.group(1).equals(session.group(1)) && role.group(2).equals(session.group(2))
+                    && role.group(3).equals(session.group(3))) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    /** Whether {@code a} and {@code b} are the same approver: the same caller, or callers of the same entry. */
+    public boolean same(String a, String b) {
+        if (a == null || b == null) {
+            return false;
+        }
+        String entry = entryOf(a);
+        return a.equals(b) || (entry != null && entry.equals(entryOf(b)));
     }
 }

@@ -1,11 +1,9 @@
 package dev.xen2nitro.functions.approval;
 
-import dev.xen2nitro.functions.core.Aws;
 import dev.xen2nitro.functions.core.AwsCalls;
 import dev.xen2nitro.functions.core.Executions;
 import dev.xen2nitro.functions.core.JsonHandler;
 import dev.xen2nitro.functions.core.Validatable;
-import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
 
 /**
  * When the execution no longer waits (approved, rejected, timed out, anything sent with its token, or ended midway): the
@@ -30,15 +28,7 @@ public class ForgetApproval extends JsonHandler<ForgetApproval.Input, ForgetAppr
 
     @Override
     protected Result handle(Input in) {
-        String name = RequestApproval.parameterName(Aws.setting("PENDING_APPROVALS"), in.execution());
-        return AwsCalls.call("DeleteParameter " + name, () -> {
-            try {
-                Aws.ssm().deleteParameter(r -> r.name(name));
-                return new Result(true);
-            } catch (ParameterNotFoundException e) {
-                return new Result(false);
-            }
-        });
+        return AwsCalls.call("DeleteParameter " + PendingApprovals.name(in.execution()), () -> new Result(PendingApprovals.delete(in.execution())));
     }
 
     @Override

@@ -15,7 +15,14 @@ public final class PlanSummary {
     /** The guest's steps, in the order the migration runs them. */
     static final List<String> STEPS = List.of("pv", "ena", "powerManagement", "nvme", "launchAgent");
 
+    /** The longest line kept: the page shows a summary, and the pending approval must stay within a parameter's 8 KB. */
+    static final int MAX_LINE = 300;
+
     public static List<String> of(JsonNode report, String targetType) {
+        return summary(report, targetType).stream().map(l -> l.length() <= MAX_LINE ? l : l.substring(0, MAX_LINE - 3) + "...").toList();
+    }
+
+    private static List<String> summary(JsonNode report, String targetType) {
         List<String> out = new ArrayList<>();
         if (report == null) {
             return out;

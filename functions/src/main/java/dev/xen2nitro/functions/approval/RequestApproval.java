@@ -12,25 +12,32 @@ import dev.xen2nitro.functions.rules.InstanceIds;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
-import software.amazon.awssdk.services.ssm.model.ParameterTier;
-import software.amazon.awssdk.services.ssm.model.ParameterType;
+import java.util.Map;
+import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 
 /**
  * Asks the stack's approvers: keeps the pending approval (the task token, the execution, instance, target type and the
- * hash of the plan, when it expires, and who started the execution where CloudTrail knows it, {@link Starter}) where only
- * the approval function reads it, and mails the plan with its hash and how to answer: a link to the approval function's
- * page, which carries a secret whose hash only the pending approval keeps, and the CLI way at its URL. The task token is
- * in no mail, link or log: it is worth nothing without the approval function's signature anyway (VerifyApproval), and it
- * stays out of sight all the same.
+ * hash of the plan, when it expires, and who started the execution where CloudTrail knows it, {@link Starter}) for the
+ * approval function ({@link PendingApprovals}), and mails the plan with its hash and how to answer.
+ *
+ * <p>The topic gets one message for everyone subscribed without a filter (the plan and the CLI way), and, unless the
+ * stack turns links off (ApprovalLinks), one message for each entry of ApproverArns, with the message attribute
+ * {@code approver} set to that entry, carrying a link of that approver's own: a secret whose hash only the pending
+ * approval keeps. An approver's address is subscribed with the filter policy {@code {"approver": [ENTRY]}} (SNS
+ * Developer Guide, "Amazon SNS message filtering"), and the stack's own subscription takes only messages without the
+ * attribute, so each link reaches the one approver it answers for. The task token is in no mail, link or log: it is
+ * worth nothing without the approval function's signature anyway (VerifyApproval), and it stays out of sight all the same.
  */
 public class RequestApproval extends JsonHandler<RequestApproval.Input, RequestApproval.Result> {
 
     /**
      * @param executionStartTime $$.Execution.StartTime, around which CloudTrail's StartExecution event is looked for
+     * @param enteredTime        $$.State.EnteredTime: the state's timeout runs from then, and so does the approval's expiry
      * @param report             what the approvers are asked to approve: the plan, whose hash the answer must carry
      */
-    public record Input(String taskToken, String instanceId, String execution, String executionStartTime, String targetType,
+    public record Input(String taskToken, String instanceId, String execution, String executionStartTime, String enteredTime, String targetType,
                         Integer approvalTimeoutSeconds, JsonNode report) implements Validatable {
         @Override
         public void validate() {
@@ -42,11 +49,16 @@ public class RequestApproval extends JsonHandler<RequestApproval.Input, RequestA
             if (targetType == null || targetType.isBlank()) {
                 throw new InvalidInputException("'targetType' is required: the type the approvers are asked to approve");
             }
-            try {
-                Instant.parse(executionStartTime);
-            } catch (RuntimeException e) {
-                throw new InvalidInputException("'executionStartTime' is \"" + executionStartTime + "\"; expected $$.Execution.StartTime (ISO-8601)");
-            }
+            time("executionStartTime", executionStartTime, "$$.Execution.StartTime");
+            time("enteredTime", enteredTime, "$$.State.EnteredTime");
+        }
+    }
+
+    private static void time(String field, String value, String from) {
+        try {
+            Instant.parse(value);
+        } catch (RuntimeException e) {
+            throw new InvalidInputException("'" + field + "' is \"" + value + "\"; expected " + from + " (ISO-8601)");
         }
     }
 
@@ -56,17 +68,11 @@ public class RequestApproval extends JsonHandler<RequestApproval.Input, RequestA
      */
     public record Result(String messageId, String planHash, String expiresAt, String requestedBy) {}
 
-    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
-
     public RequestApproval() {
         super(Input.class);
     }
 
-    /** Where the pending approval of {@code execution} is kept: the stack's path (PENDING_APPROVALS) and the digest of its ARN. */
-    public static String parameterName(String path, String execution) {
-        return path + Executions.digest(execution);
-    }
-
+    /** The approval request; {@code link}, the approver's own, or null for the message to everyone subscribed without a filter. */
     static String message(Input in, String region, String planHash, Instant expires, String url, String link, Approvers approvers,
                           Starter.Found starter) {
         String report;
@@ -86,8 +92,10 @@ public class RequestApproval extends JsonHandler<RequestApproval.Input, RequestA
                 + "Plan hash: " + planHash + " (SHA-256 of the plan below, canonical JSON)\n"
                 + (n == 1 ? "One approval" : n + " approvals by different approvers") + " of: " + String.join(", ", approvers.arns()) + "\n"
                 + (starter.arn() != null ? "Started by " + starter.arn() + " (CloudTrail), who cannot approve it.\n"
-                        : "Who started the execution is not known: " + starter.unknownBecause() + ".\n")
-                + "Review and answer on this page (it works once, until " + expires + "; keep this mail to yourself):\n  " + link + "\n\n"
+                        : "Who started the execution is not known: " + starter.unknownBecause() + "."
+                        + (starter.settled() ? "\n" : " It is looked for again before an approval counts.\n"))
+                + (link == null ? "Each approver's own link is mailed to the address subscribed for that approver (README, \"Approving a migration\").\n\n"
+                        : "Review and answer on this page (it answers as you, once, until " + expires + "; keep this mail to yourself):\n  " + link + "\n\n")
                 + "Or answer with your own AWS credentials (curl 7.75 or later):\n\n"
                 + "Approve:\n  " + curl + "       --data '{\"execution\":\"" + in.execution() + "\",\"decision\":\"approve\",\"planHash\":\"" + planHash
                 + "\"}' \\\n       " + url + "\n\n"
@@ -100,44 +108,59 @@ public class RequestApproval extends JsonHandler<RequestApproval.Input, RequestA
     @Override
     protected Result handle(Input in) {
         String topic = Aws.setting("TOPIC_ARN");
-        String path = Aws.setting("PENDING_APPROVALS");
         Approvers approvers = Approvers.of(Aws.setting("APPROVER_ARNS"), Aws.setting("MINIMUM_APPROVALS"));
         String planHash = PlanHash.of(in.report());
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         int timeout = in.approvalTimeoutSeconds() == null ? 86_400 : in.approvalTimeoutSeconds();
-        Instant expires = now.plusSeconds(timeout);
+        // The state times out TimeoutSecondsPath after it was entered, whatever this function took: so does the approval.
+        Instant expires = Instant.parse(in.enteredTime()).truncatedTo(ChronoUnit.SECONDS).plusSeconds(timeout);
         String image = in.report() == null ? null : in.report().path("backupImageId").asText(null);
         Starter.Found starter = Starter.of(in.execution(), Instant.parse(in.executionStartTime()));
-        // The link carries a secret of 256 bits; only its hash is kept, so the parameter alone does not give the link away.
-        byte[] secret = new byte[32];
-        RANDOM.nextBytes(secret);
-        String key = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-        PendingApproval pending = new PendingApproval(in.execution(), in.taskToken(), in.instanceId(), in.targetType(), planHash, image,
-                starter.arn(), now.toString(), expires.toString(), List.of(), PlanSummary.of(in.report(), in.targetType()),
-                AnswerApproval.sha256(key), false);
-        String link = Aws.setting("APPROVAL_LINK_URL") + "?approval=" + Executions.digest(in.execution()) + "&key=" + key;
-        String name = parameterName(path, in.execution());
-        String value;
-        try {
-            value = JSON.writeValueAsString(pending);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
+        // Each approver's link carries a secret of 256 bits of its own; only its hash is kept, so the parameter alone does
+        // not give a link away. Made here, after a SnapStart restore, never in the snapshot.
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        Map<String, String> keys = new LinkedHashMap<>();
+        Map<String, String> hashes = new LinkedHashMap<>();
+        if (AnswerApproval.links()) {
+            for (String entry : approvers.arns()) {
+                byte[] secret = new byte[32];
+                random.nextBytes(secret);
+                String key = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+                keys.put(entry, key);
+                hashes.put(entry, AnswerApproval.sha256(key));
+            }
         }
-        // A SecureString under the stack's path: RequestApproval's role may only write it, AnswerApproval's read it. A retried
-        // state has a new task token, which replaces the old.
-        AwsCalls.call("PutParameter " + name, () -> Aws.ssm().putParameter(r -> r.name(name).type(ParameterType.SECURE_STRING)
-                .tier(ParameterTier.STANDARD).overwrite(true).value(value)
-                .description("xen2nitro: the approval " + in.execution() + " waits for, until " + expires)));
+        PendingApproval pending = new PendingApproval(in.execution(), in.taskToken(), in.instanceId(), in.targetType(), planHash, image,
+                in.executionStartTime(), starter.arn(), starter.settled(), now.toString(), expires.toString(), List.of(),
+                PlanSummary.of(in.report(), in.targetType()), hashes);
+        // A retried state has a new task token, which replaces the old.
+        AwsCalls.call("PutParameter " + PendingApprovals.name(in.execution()), () -> {
+            PendingApprovals.write(pending);
+            return null;
+        });
         String subject = ("xen2nitro: approve " + in.instanceId() + " -> " + in.targetType() + "?");
-        String message = message(in, Aws.region().id(), planHash, expires, Aws.setting("APPROVAL_URL"), link, approvers, starter);
-        String id = AwsCalls.call("Publish to " + topic, () -> Aws.sns().publish(r -> r.topicArn(topic)
-                .subject(subject.length() > 100 ? subject.substring(0, 100) : subject)
-                .message(message))).messageId();
+        String shortSubject = subject.length() > 100 ? subject.substring(0, 100) : subject;
+        String url = Aws.setting("APPROVAL_URL");
+        String region = Aws.region().id();
+        String everyone = message(in, region, planHash, expires, url, null, approvers, starter);
+        String id = AwsCalls.call("Publish to " + topic, () -> Aws.sns().publish(r -> r.topicArn(topic).subject(shortSubject).message(everyone)))
+                .messageId();
+        for (var k : keys.entrySet()) {
+            String link = Aws.setting("APPROVAL_LINK_URL") + "?approval=" + Executions.digest(in.execution()) + "&key=" + k.getValue();
+            String mine = message(in, region, planHash, expires, url, link, approvers, starter);
+            AwsCalls.call("Publish to " + topic + " for " + k.getKey(), () -> Aws.sns().publish(r -> r.topicArn(topic).subject(shortSubject)
+                    .message(mine).messageAttributes(Map.of(APPROVER_ATTRIBUTE,
+                            MessageAttributeValue.builder().dataType("String").stringValue(k.getKey()).build()))));
+        }
         return new Result(id, planHash, expires.toString(), starter.arn());
     }
 
+    /** The message attribute that names the approver a message's link is for; subscriptions filter on it. */
+    public static final String APPROVER_ATTRIBUTE = "approver";
+
     @Override
     protected Input sampleInput() {
-        return new Input("token", "i-0123456789abcdef0", Executions.SAMPLE, "2026-11-27T09:00:00Z", "m5.xlarge", 3600, JSON.createObjectNode());
+        return new Input("token", "i-0123456789abcdef0", Executions.SAMPLE, "2026-11-27T09:00:00Z", "2026-11-27T09:20:00Z", "m5.xlarge", 3600,
+                JSON.createObjectNode());
     }
 }

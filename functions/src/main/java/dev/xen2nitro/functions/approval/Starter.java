@@ -17,7 +17,8 @@ import software.amazon.awssdk.services.cloudtrail.model.LookupEventsResponse;
  * Developer Guide, "Logging Step Functions using AWS CloudTrail"), and keeps management events in the event history for
  * 90 days, searchable with LookupEvents by event name and time. CloudTrail delivers an event "within an average of about
  * 5 minutes" (CloudTrail User Guide), and the approval is asked after the backup and two driver installs, so the event
- * is usually there; when it is not, or CloudTrail cannot be read, the starter is not known and the mail says so.
+ * is usually there; when it is not, or CloudTrail cannot be read, the starter is not known yet and the mail says so, and
+ * the approval function looks again when an approval comes: it accepts none while the starter is not known.
  */
 public final class Starter {
     private Starter() {}
@@ -28,8 +29,13 @@ public final class Starter {
     /** LookupEvents answers two requests a second per account and Region; a few pages are enough for one start. */
     static final int PAGES = 10;
 
-    /** Who started it (an ARN), or why that is not known. */
-    public record Found(String arn, String unknownBecause) {}
+    /**
+     * Who started it (an ARN), or why that is not known.
+     *
+     * @param settled whether CloudTrail's event was found: then {@code arn} is final, null for a start by a service. Until
+     *                then the approval function looks again before it accepts an approval.
+     */
+    public record Found(String arn, String unknownBecause, boolean settled) {}
 
     public static Found of(String executionArn, Instant startedAt) {
         try {
@@ -43,17 +49,17 @@ public final class Starter {
                     JsonNode event = JSON.readTree(e.cloudTrailEvent());
                     if (executionArn.equals(event.at("/responseElements/executionArn").asText(null))) {
                         String arn = event.at("/userIdentity/arn").asText(null);
-                        return arn != null ? new Found(arn, null)
+                        return arn != null ? new Found(arn, null, true)
                                 : new Found(null, "CloudTrail names no ARN for the starter (" + event.at("/userIdentity/type").asText("unknown type")
-                                + (event.at("/userIdentity/invokedBy").isTextual() ? ", " + event.at("/userIdentity/invokedBy").asText() : "") + ")");
+                                + (event.at("/userIdentity/invokedBy").isTextual() ? ", " + event.at("/userIdentity/invokedBy").asText() : "") + ")", true);
                     }
                 }
                 token = r.nextToken();
                 if (token == null) break;
             }
-            return new Found(null, "CloudTrail's event history has no StartExecution of it yet");
+            return new Found(null, "CloudTrail's event history has no StartExecution of it yet", false);
         } catch (AwsServiceException | SdkClientException | IOException e) {
-            return new Found(null, "CloudTrail could not be read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+            return new Found(null, "CloudTrail could not be read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", false);
         }
     }
 }

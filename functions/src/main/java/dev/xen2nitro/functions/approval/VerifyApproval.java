@@ -10,7 +10,6 @@ import dev.xen2nitro.functions.core.Validatable;
 import dev.xen2nitro.functions.rules.InstanceIds;
 import java.util.Base64;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kms.model.KmsInvalidMacException;
@@ -107,17 +106,18 @@ public class VerifyApproval extends JsonHandler<VerifyApproval.Input, VerifyAppr
         if (!a.approved()) {
             return refused(true, a, planHash, "rejected by " + how + ": " + a.reason());
         }
-        // The stack's approvers now, which may have changed since the answer was signed.
+        // The stack's approvers now, which may have changed since the answer was signed; counted by their entries.
         Approvers approvers = Approvers.of(Aws.setting("APPROVER_ARNS"), Aws.setting("MINIMUM_APPROVALS"));
-        Set<String> who = new LinkedHashSet<>(List.of(a.approver().split(",")));
-        for (String arn : who) {
-            // The link's holder is no ARN: the signature says the approval function took the mailed link's answer.
-            if (!(arn.equals(AnswerRules.LINK_HOLDER) && a.via().equals("link")) && !approvers.names(arn)) {
+        Set<String> entries = new LinkedHashSet<>();
+        for (String arn : a.approver().split(",")) {
+            String entry = approvers.entryOf(arn);
+            if (entry == null) {
                 return refused(true, a, planHash, "the answer was approved by " + arn + ", whom the stack no longer names as an approver");
             }
+            entries.add(entry);
         }
-        if (who.size() < approvers.minimum()) {
-            return refused(true, a, planHash, "the answer has " + who.size() + " approvals; the stack requires " + approvers.minimum());
+        if (entries.size() < approvers.minimum()) {
+            return refused(true, a, planHash, "the answer has approvals of " + entries.size() + " approvers; the stack requires " + approvers.minimum());
         }
         return new Result(true, true, a.approver(), a.via(), a.at(), planHash, "approved by " + how);
     }

@@ -17,9 +17,12 @@ class ApprovalRulesTest {
     static final String BOB = "arn:aws:iam::123456789012:user/bob";
     static final Instant NOW = Instant.parse("2026-11-27T09:30:00Z");
 
+    static final String APPROVERS_ROLE = "arn:aws:iam::123456789012:role/ops/Approver";
+
     static PendingApproval pending(String requestedBy) {
-        return new PendingApproval(EXECUTION, "token", "i-0a1b2c3d4e5f60001", "m5.xlarge", "h1", "ami-0a1b2c3d4e5f60001", requestedBy,
-                "2026-11-27T09:00:00Z", "2026-11-28T09:00:00Z", List.of(), List.of(), "hash-of-the-link-key", false);
+        return new PendingApproval(EXECUTION, "token", "i-0a1b2c3d4e5f60001", "m5.xlarge", "h1", "ami-0a1b2c3d4e5f60001", "2026-11-27T08:40:00Z",
+                requestedBy, true, "2026-11-27T09:00:00Z", "2026-11-28T09:00:00Z", List.of(), List.of(),
+                java.util.Map.of(ALICE, "hash-of-alices-link-key", BOB, "hash-of-bobs-link-key"));
     }
 
     @Test
@@ -46,6 +49,11 @@ class ApprovalRulesTest {
         assertFalse(a.names("arn:aws:sts::123456789012:assumed-role/Admin/mallory"), "a named session names that session only");
         assertFalse(a.names(null));
         assertFalse(Approvers.of("", "1").names(ALICE), "no approvers: nobody approves");
+        assertEquals("arn:aws:iam::123456789012:role/ops/Approver", a.entryOf("arn:aws:sts::123456789012:assumed-role/Approver/dave"));
+        assertTrue(a.same("arn:aws:sts::123456789012:assumed-role/Approver/dave", "arn:aws:sts::123456789012:assumed-role/Approver/erin"),
+                "two sessions of one role entry are one approver");
+        assertFalse(a.same(ALICE, "arn:aws:sts::123456789012:assumed-role/Approver/dave"));
+        assertFalse(a.same(ALICE, null));
     }
 
     @Test
@@ -74,6 +82,39 @@ class ApprovalRulesTest {
         assertEquals(200, AnswerRules.decide(pending(ALICE), BOB, AnswerRules.Decision.APPROVE, "h1", null, "cli", NOW, approvers).status());
         assertEquals(403, AnswerRules.decide(pending(null), "arn:aws:iam::123456789012:user/mallory", AnswerRules.Decision.REJECT, null, "no", "cli",
                 NOW, approvers).status(), "only approvers answer, rejections too");
+    }
+
+    @Test
+    void theStarterIsRefusedUnderAnotherSessionOfTheSameRoleAndNoApprovalCountsWhileTheStarterIsNotKnown() {
+        Approvers approvers = Approvers.of(APPROVERS_ROLE + "," + BOB, "1");
+        String dave = "arn:aws:sts::123456789012:assumed-role/Approver/dave";
+        String daveAgain = "arn:aws:sts::123456789012:assumed-role/Approver/not-dave";
+        AnswerRules.Outcome again = AnswerRules.decide(pending(dave), daveAgain, AnswerRules.Decision.APPROVE, "h1", null, "cli", NOW, approvers);
+        assertEquals(403, again.status(), "a session name is the caller's choice");
+        assertTrue(again.message().contains("(as " + dave + ")"), again.message());
+        PendingApproval unknown = new PendingApproval(EXECUTION, "token", "i-0a1b2c3d4e5f60001", "m5.xlarge", "h1", "ami-1", "2026-11-27T08:40:00Z",
+                null, false, "2026-11-27T09:00:00Z", "2026-11-28T09:00:00Z", List.of(), List.of(), java.util.Map.of());
+        AnswerRules.Outcome early = AnswerRules.decide(unknown, BOB, AnswerRules.Decision.APPROVE, "h1", null, "cli", NOW, approvers);
+        assertEquals(503, early.status());
+        assertTrue(early.message().contains("approve again in a few minutes"), early.message());
+        assertNull(early.recorded(), "nothing kept");
+        assertEquals(200, AnswerRules.decide(unknown, BOB, AnswerRules.Decision.REJECT, null, "no", "cli", NOW, approvers).status(),
+                "a rejection needs no starter");
+        assertEquals(200, AnswerRules.decide(unknown.startedBy(null), BOB, AnswerRules.Decision.APPROVE, "h1", null, "cli", NOW, approvers).status(),
+                "a start by a service (no ARN in CloudTrail) is known: nobody is the starter");
+    }
+
+    @Test
+    void sessionsOfOneRoleEntryCountAsOneApprover() {
+        Approvers two = Approvers.of(APPROVERS_ROLE + "," + BOB, "2");
+        AnswerRules.Outcome first = AnswerRules.decide(pending(null), "arn:aws:sts::123456789012:assumed-role/Approver/dave",
+                AnswerRules.Decision.APPROVE, "h1", null, "cli", NOW, two);
+        assertEquals(202, first.status());
+        assertEquals(APPROVERS_ROLE, first.recorded().approvals().get(0).entry());
+        AnswerRules.Outcome second = AnswerRules.decide(first.recorded(), "arn:aws:sts::123456789012:assumed-role/Approver/dave-2",
+                AnswerRules.Decision.APPROVE, "h1", null, "cli", NOW, two);
+        assertEquals(409, second.status(), second.message());
+        assertEquals(1, first.recorded().approvals().size());
     }
 
     @Test
@@ -124,18 +165,22 @@ class ApprovalRulesTest {
     }
 
     @Test
-    void theLinkAnswersOnceAsOneApproverWhoseNameIsNotKnown() {
+    void aLinkAnswersOnceAsTheApproverItWasMailedToAndThatApproverOnlyOnce() {
         Approvers two = Approvers.of(ALICE + "," + BOB, "2");
-        AnswerRules.Outcome byLink = AnswerRules.decide(pending(ALICE), AnswerRules.LINK_HOLDER, AnswerRules.Decision.APPROVE, "h1", null, "link",
-                NOW, two);
+        assertEquals(ALICE, pending(null).linkEntry("hash-of-alices-link-key"));
+        assertNull(pending(null).linkEntry("hash-of-another-key"));
+        AnswerRules.Outcome byLink = AnswerRules.decide(pending(null), ALICE, AnswerRules.Decision.APPROVE, "h1", null, "link", NOW, two);
         assertEquals(202, byLink.status(), byLink.message());
-        assertTrue(byLink.recorded().linkUsed());
-        assertEquals(409, AnswerRules.decide(byLink.recorded(), AnswerRules.LINK_HOLDER, AnswerRules.Decision.REJECT, null, "no", "link", NOW, two)
-                .status(), "the link works once");
+        assertEquals(List.of(new PendingApproval.Approval(ALICE, ALICE, "link", NOW.toString())), byLink.recorded().approvals());
+        assertEquals(409, AnswerRules.decide(byLink.recorded(), ALICE, AnswerRules.Decision.REJECT, null, "no", "link", NOW, two).status(),
+                "the link works once");
+        assertEquals(409, AnswerRules.decide(byLink.recorded(), ALICE, AnswerRules.Decision.APPROVE, "h1", null, "cli", NOW, two).status(),
+                "alice's link and alice's credentials are one approver");
         AnswerRules.Outcome bob = AnswerRules.decide(byLink.recorded(), BOB, AnswerRules.Decision.APPROVE, "h1", null, "cli", NOW, two);
-        assertEquals(AnswerRules.LINK_HOLDER + "," + BOB, bob.answer().approver());
-        assertEquals(403, AnswerRules.decide(pending(null), AnswerRules.LINK_HOLDER, AnswerRules.Decision.APPROVE, "h1", null, "cli", NOW, two)
-                .status(), "the link's holder is no approver at the signed URL");
+        assertEquals(ALICE + "," + BOB, bob.answer().approver());
+        assertEquals("link,cli", bob.answer().via());
+        assertEquals(403, AnswerRules.decide(pending(ALICE), ALICE, AnswerRules.Decision.APPROVE, "h1", null, "link", NOW, two).status(),
+                "the starter's own link does not approve");
     }
 
     @Test
@@ -150,13 +195,14 @@ class ApprovalRulesTest {
 
     @Test
     void thePageEscapesWhatItShowsAndAsksForTheConfirmation() {
-        PendingApproval p = new PendingApproval(EXECUTION, "token", "i-0a1b2c3d4e5f60001", "m5.xlarge", "h1", "ami-1", null, "t0", "t1", List.of(),
-                List.of("<script>alert(1)</script>"), "k", false);
-        String html = ApprovalPage.review(p, Approvers.of(ALICE, "1"), "0123456789abcdef", "secret\"x");
+        PendingApproval p = new PendingApproval(EXECUTION, "token", "i-0a1b2c3d4e5f60001", "m5.xlarge", "h1", "ami-1", "t", null, true, "t0", "t1",
+                List.of(), List.of("<script>alert(1)</script>"), java.util.Map.of(ALICE, "k"));
+        String html = ApprovalPage.review(p, Approvers.of(ALICE, "1"), ALICE, "0123456789abcdef", "secret\"x");
         assertFalse(html.contains("<script>"), html);
         assertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), html);
         assertTrue(html.contains("value=\"secret&quot;x\""), html);
         assertTrue(html.contains("name=\"confirm\" value=\"yes\" required"), html);
+        assertTrue(html.contains("<th>You answer as</th><td>" + ALICE + "</td>"), html);
         assertFalse(html.contains("token"), "the task token is not on the page");
         assertTrue(ApprovalPage.HEADERS.get("content-security-policy").startsWith("default-src 'none'"));
         assertEquals("no-referrer", ApprovalPage.HEADERS.get("referrer-policy"));

@@ -222,6 +222,12 @@ public final class LambdaHost implements AutoCloseable {
             Map<String, List<String>> headers = new LinkedHashMap<>();
             ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v));
             Map<String, Object> iam = null;
+            if ("NONE".equals(authType) && !template.publicGrants(fn.logicalId()).equals(java.util.Set.of("lambda:InvokeFunction", "lambda:InvokeFunctionUrl"))) {
+                // No caller to authorize: the function's resource-based policy must grant both actions to everyone.
+                cloud.recordCall("lambda", fn.logicalId() + " URL", "AccessDeniedException");
+                reply(ex, 403, Map.of("x-amzn-ErrorType", "AccessDeniedException"), JSON.writeValueAsBytes(Map.of("Message", "Forbidden")));
+                return;
+            }
             if ("AWS_IAM".equals(authType)) {
                 RequestSignature.Verdict v = RequestSignature.verify(method, rawPath, rawQuery, headers, body, cloud.region, "lambda",
                         this::secretOf, java.time.Instant.now());

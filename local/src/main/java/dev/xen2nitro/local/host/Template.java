@@ -33,6 +33,25 @@ public final class Template {
      */
     public record EventRule(String name, String target, JsonNode pattern) {}
 
+    /**
+     * What the function {@code function}'s resource-based policy grants everyone ({@code Principal: "*"}), from the
+     * template's AWS::Lambda::Permission resources: {@code lambda:InvokeFunctionUrl} when its FunctionUrlAuthType is
+     * NONE, {@code lambda:InvokeFunction} (whether or not only through a URL). A URL with AuthType NONE answers only with
+     * both since October 2025 (Lambda Developer Guide, "Control access to Lambda function URLs").
+     */
+    public java.util.Set<String> publicGrants(String function) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        resources.forEach((id, r) -> {
+            JsonNode p = r.path("Properties");
+            if (!r.path("Type").asText().equals("AWS::Lambda::Permission") || !p.path("Principal").asText().equals("*")) return;
+            if (!p.path("FunctionName").asText().replaceAll("\\.(Arn|Alias)$", "").equals(function)) return;
+            String action = p.path("Action").asText();
+            if (action.equals("lambda:InvokeFunctionUrl") && p.path("FunctionUrlAuthType").asText().equals("NONE")) out.add(action);
+            if (action.equals("lambda:InvokeFunction")) out.add(action);
+        });
+        return out;
+    }
+
     /** The stack name the local cloud plays (names of the topic, bucket and documents derive from it). */
     public static final String STACK_NAME = "xen2nitro";
 

@@ -25,6 +25,11 @@ public final class Cloud {
     public final String region;
     public final String accountId;
     public final double timeFactor;
+    /**
+     * Seconds of AWS time before an event shows in CloudTrail's event history: "an average of about 5 minutes" (CloudTrail
+     * User Guide, "Working with CloudTrail event history"), which is not guaranteed; a test may make it longer.
+     */
+    public volatile double trailDeliverySeconds = 300;
     public final Catalogue catalogue = Catalogue.get();
     public final long startedAt = System.currentTimeMillis();
 
@@ -363,11 +368,14 @@ public final class Cloud {
         }
     }
 
-    public record Notification(String topicArn, String subject, String message, Instant sent) {}
+    /** A message published to a topic; {@code attributes}, its String message attributes, on which subscriptions filter. */
+    public record Notification(String topicArn, String subject, String message, Map<String, String> attributes, Instant sent) {}
 
     /** An SSM parameter (PutParameter: Name, Type, Value; each overwrite is a new Version). */
     public static final class Parameter {
         public String name, type;
+        /** Standard or Advanced (SSM User Guide, "Managing parameter tiers"). */
+        public String tier = "Standard";
         public long version;
         public Instant lastModified = Instant.now();
         /** Never in world.json for a SecureString: there it is encrypted, and only GetParameter WithDecryption shows it. */

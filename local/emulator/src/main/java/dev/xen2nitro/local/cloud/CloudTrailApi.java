@@ -16,8 +16,6 @@ import software.amazon.awssdk.services.cloudtrail.model.LookupEventsResponse;
  * minutes" (CloudTrail User Guide, "Working with CloudTrail event history"), in AWS time scaled by the time factor.
  */
 public final class CloudTrailApi {
-    /** Seconds of AWS time before an event shows in the event history. */
-    static final double DELIVERY_SECONDS = 300;
 
     private final Cloud cloud;
 
@@ -34,7 +32,7 @@ public final class CloudTrailApi {
         if (max < 1 || max > 50) {
             throw new AwsError("InvalidMaxResultsException", "MaxResults must be from 1 to 50.");
         }
-        long delivered = Math.round(DELIVERY_SECONDS * cloud.timeFactor * 1000);
+        long delivered = Math.round(cloud.trailDeliverySeconds * cloud.timeFactor * 1000);
         Instant shownBefore = Instant.now().minusMillis(delivered);
         List<Cloud.TrailEvent> found = new ArrayList<>();
         for (int i = cloud.trail.size() - 1; i >= 0; i--) {

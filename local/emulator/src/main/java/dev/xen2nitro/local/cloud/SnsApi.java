@@ -19,7 +19,17 @@ public final class SnsApi {
         if (messages == null) {
             throw new AwsError("NotFound", "Topic does not exist", 404);
         }
-        messages.add(new Cloud.Notification(r.topicArn(), r.subject(), r.message(), Instant.now()));
+        // Message attributes: a data type and a value each (SNS API Reference, MessageAttributeValue); subscriptions'
+        // filter policies match String ones, the only kind published here.
+        java.util.Map<String, String> attributes = new java.util.TreeMap<>();
+        r.messageAttributes().forEach((name, v) -> {
+            if (!"String".equals(v.dataType()) || v.stringValue() == null || v.stringValue().isEmpty()) {
+                throw new AwsError("InvalidParameterValue", "The message attribute '" + name + "' must contain non-empty message attribute value"
+                        + " for message attribute type 'String'.");
+            }
+            attributes.put(name, v.stringValue());
+        });
+        messages.add(new Cloud.Notification(r.topicArn(), r.subject(), r.message(), attributes, Instant.now()));
         return PublishResponse.builder().messageId(UUID.randomUUID().toString()).build();
     }
 }

@@ -14,8 +14,9 @@ import software.amazon.awssdk.services.ssm.model.PutParameterRequest;
 import software.amazon.awssdk.services.ssm.model.PutParameterResponse;
 
 /**
- * The slice of SSM Parameter Store the functions use: PutParameter, GetParameter and DeleteParameter on standard-tier
- * parameters (SSM API Reference, each action; "Creating Systems Manager parameters" for the rules on names). A
+ * The slice of SSM Parameter Store the functions use: PutParameter, GetParameter and DeleteParameter, with the
+ * standard and advanced tiers and Intelligent-Tiering (SSM API Reference, each action; "Creating Systems Manager
+ * parameters" for the rules on names; "Managing parameter tiers" for the sizes). A
  * SecureString is kept as given and shown only to GetParameter WithDecryption: its encryption with the AWS managed key
  * aws/ssm is not modelled (KMS lets the account's principals use that key through SSM, so it needs no grant).
  */
@@ -28,8 +29,11 @@ public final class SsmParameters {
 
     /** Letters, digits, _ . - and / between levels; a name with / is fully qualified (starts with /); aws and ssm are reserved prefixes. */
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_.\\-/]{1,2048}");
-    /** "Standard parameters: 4 KB" (SSM User Guide, "Managing parameter tiers"). */
+    /** "Standard parameters: 4 KB", "Advanced parameters: 8 KB" (SSM User Guide, "Managing parameter tiers"). */
     static final int STANDARD_MAX_VALUE = 4096;
+    static final int ADVANCED_MAX_VALUE = 8192;
+    /** "The maximum length for a parameter name, including the full length of the parameter ARN, is 1011 characters." (PutParameter, Name) */
+    static final int MAX_ARN = 1011;
 
     static void checkName(String name) {
         if (name == null || !NAME.matcher(name).matches() || (name.contains("/") && !name.startsWith("/"))) {
@@ -54,11 +58,32 @@ public final class SsmParameters {
             throw new AwsError("ValidationException", "1 validation error detected: Value at 'value' failed to satisfy constraint: Member must have"
                     + " length greater than or equal to 1");
         }
-        if (r.value().length() > STANDARD_MAX_VALUE) {
+        if (arn(cloud, r.name()).length() > MAX_ARN) {
+            throw new AwsError("ValidationException", "Parameter name: the name, with its ARN, is longer than " + MAX_ARN + " characters.");
+        }
+        Cloud.Parameter p = cloud.parameters.get(r.name());
+        int bytes = r.value().getBytes(StandardCharsets.UTF_8).length;
+        String asked = r.tierAsString() == null ? "Standard" : r.tierAsString();
+        // Intelligent-Tiering: standard when the value fits, advanced when it does not; an advanced parameter stays advanced.
+        String tier = switch (asked) {
+            case "Standard" -> "Standard";
+            case "Advanced" -> "Advanced";
+            case "Intelligent-Tiering" -> bytes > STANDARD_MAX_VALUE || (p != null && "Advanced".equals(p.tier)) ? "Advanced" : "Standard";
+            default -> throw new AwsError("ValidationException", "1 validation error detected: Value '" + asked + "' at 'tier' failed to satisfy"
+                    + " constraint: Member must satisfy enum value set: [Standard, Advanced, Intelligent-Tiering]");
+        };
+        if (tier.equals("Standard") && p != null && "Advanced".equals(p.tier)) {
+            throw new AwsError("ValidationException", "This parameter uses the advanced-parameter tier. You can't downgrade a parameter from the"
+                    + " advanced-parameter tier to the standard-parameter tier. If necessary, you can delete the advanced parameter and recreate it"
+                    + " as a standard parameter.");
+        }
+        if (tier.equals("Standard") && bytes > STANDARD_MAX_VALUE) {
             throw new AwsError("ValidationException", "Standard tier parameters support a maximum parameter value of 4096 characters. To create a"
                     + " larger parameter value, upgrade the parameter to use the advanced-parameter tier.");
         }
-        Cloud.Parameter p = cloud.parameters.get(r.name());
+        if (bytes > ADVANCED_MAX_VALUE) {
+            throw new AwsError("ValidationException", "Advanced tier parameters support a maximum parameter value of 8192 characters.");
+        }
         if (p != null && !Boolean.TRUE.equals(r.overwrite())) {
             throw new AwsError("ParameterAlreadyExists", "The parameter already exists. To overwrite this value, set the overwrite option in the"
                     + " request to true.");
@@ -76,9 +101,10 @@ public final class SsmParameters {
             p.type = type;
         }
         p.value = r.value();
+        p.tier = tier;
         p.version++;
         p.lastModified = Instant.now();
-        return PutParameterResponse.builder().version(p.version).tier("Standard").build();
+        return PutParameterResponse.builder().version(p.version).tier(tier).build();
     }
 
     public GetParameterResponse getParameter(GetParameterRequest r) {

@@ -74,6 +74,26 @@ public final class QueryCodec {
         public String text() {
             return params.get(prefix.substring(0, prefix.length() - 1));
         }
+
+        /**
+         * A map: {@code Field.entry.N.KEY} and {@code Field.entry.N.VALUE...}, with the key's and value's names from the
+         * map's trait (SNS's MessageAttributes: Name, and Value with DataType and StringValue).
+         */
+        @Override
+        public java.util.Map<String, SdkShapes.Source> map(SdkField<?> field) {
+            software.amazon.awssdk.core.traits.MapTrait trait = field.getRequiredTrait(software.amazon.awssdk.core.traits.MapTrait.class);
+            String keyName = trait.keyLocationName() == null ? "key" : trait.keyLocationName();
+            String valueName = trait.valueLocationName() == null ? "value" : trait.valueLocationName();
+            java.util.Map<String, SdkShapes.Source> out = new LinkedHashMap<>();
+            for (int i = 1; ; i++) {
+                String entry = prefix + field.locationName() + ".entry." + i + ".";
+                String key = params.get(entry + keyName);
+                if (key == null) {
+                    return out;
+                }
+                out.put(key, new FormSource(params, entry + valueName + "."));
+            }
+        }
     }
 
     public static final String EC2_NS = "http://ec2.amazonaws.com/doc/2016-11-15/";
