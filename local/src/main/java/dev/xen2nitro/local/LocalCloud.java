@@ -28,10 +28,15 @@ public final class LocalCloud implements AutoCloseable {
 
     private static LocalCloud current;
 
-    /** The values the local stack is deployed with, beyond the template's defaults: its approvers are the local people alice and bob. */
+    /**
+     * The values the local stack is deployed with, beyond the template's defaults: its approvers are the local people alice
+     * and bob, each sent a link of their own.
+     */
     static Map<String, String> parameters(Cloud cloud, Map<String, String> given) {
         Map<String, String> p = new java.util.LinkedHashMap<>();
         p.put("ApproverArns", dev.xen2nitro.local.host.LocalPeople.approverArns(cloud.accountId));
+        // Each approver's own link on the approval-link topic, which the local people read in world.json.
+        p.put("ApprovalLinks", "true");
         p.putAll(given);
         return p;
     }
@@ -91,10 +96,15 @@ public final class LocalCloud implements AutoCloseable {
     }
 
     /**
-     * The stack's SSM documents, as the deployed stack has them (SendCommand checks its parameters against them), and its KMS
-     * keys, each with key material of its own in this cloud.
+     * The stack's SSM documents, as the deployed stack has them (SendCommand checks its parameters against them), its topics
+     * (those a world names already keep their messages), and its KMS keys, each with key material of its own in this cloud.
      */
     private void createDocuments(Cloud cloud) throws IOException {
+        for (String topic : roles(projectRoot, cloud.region, cloud.accountId).topicArns()) {
+            synchronized (cloud) {
+                cloud.topics.putIfAbsent(topic, new java.util.ArrayList<>());
+            }
+        }
         roles(projectRoot, cloud.region, cloud.accountId).documents().forEach((name, content) -> {
             cloud.commands.documents.put(name, new dev.xen2nitro.local.cloud.Commands.Document(name, content));
         });

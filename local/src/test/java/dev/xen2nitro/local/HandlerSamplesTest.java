@@ -327,7 +327,7 @@ class HandlerSamplesTest {
             })),
             Map.entry("RequestApproval", changes(SEED.seeded(HandlerSamplesTest::sampleKey).seeded(HandlerSamplesTest::startedByOperator), Set.of("notifications", "parameters"),
                     (after, r, local) -> {
-                // One message to everyone (the stack's address: no attribute, no link), then one for each approver.
+                // One message to everyone on the stack's topic (no attribute, no link), then one for each approver on the link topic.
                 JsonNode mails = after.part("notifications");
                 assertEquals(3, mails.size(), mails.toString());
                 JsonNode n = mails.get(0);
@@ -358,6 +358,8 @@ class HandlerSamplesTest {
                 assertTrue(pending.get("starterSettled").asBoolean());
                 // Each approver's link: its own secret in its own message, only its hash kept; the plan in lines for the page.
                 for (int i = 1; i <= 2; i++) {
+                    assertEquals("arn:aws:sns:us-east-1:123456789012:xen2nitro-approval-links", mails.get(i).get("topicArn").asText(),
+                            "links go to their own topic, to which only LinkSubscriberArns subscribe");
                     String approver = mails.get(i).at("/attributes/approver").asText();
                     String own = mails.get(i).get("message").asText();
                     java.util.regex.Matcher link = java.util.regex.Pattern.compile("\\?approval=" + Executions.digest(EXECUTION)

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 class TopicPolicyTest {
     private static final String ACCOUNT = "123456789012", REGION = "us-east-1";
     private static final String TOPIC = "arn:aws:sns:us-east-1:123456789012:xen2nitro-notifications";
+    private static final String LINK_TOPIC = "arn:aws:sns:us-east-1:123456789012:xen2nitro-approval-links";
     private static StackRoles roles;
     private static Policy topicPolicy;
     private static String alarmArn;
@@ -37,7 +38,7 @@ class TopicPolicyTest {
     static void translate() throws Exception {
         roles = StackRoles.of(Worlds.root(), REGION, ACCOUNT);
         Map<String, Policy> policies = roles.topicPolicies();
-        assertEquals(List.of(TOPIC), List.copyOf(policies.keySet()), "one policy, on the stack's topic");
+        assertEquals(java.util.Set.of(TOPIC, LINK_TOPIC), policies.keySet(), "a policy on each of the stack's topics");
         topicPolicy = policies.get(TOPIC);
         alarmArn = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:" + roles.properties("NeedsAttentionAlarm").path("AlarmName").asText();
     }
@@ -99,6 +100,29 @@ class TopicPolicyTest {
         // Another alarm, or this alarm's name in another account (confused deputy): no.
         assertEquals(Decision.IMPLICIT_DENY, publishAsCloudWatch("arn:aws:cloudwatch:us-east-1:123456789012:alarm:someone-elses", ACCOUNT));
         assertEquals(Decision.IMPLICIT_DENY, publishAsCloudWatch(alarmArn.replace(ACCOUNT, "210987654321"), "210987654321"));
+    }
+
+    /** The approval-link topic: only the approval request publishes, and only LinkSubscriberArns subscribe (nobody by default). */
+    @Test
+    void onlyTheApprovalRequestPublishesLinksAndOnlyTheNamedSubscribersSubscribe() throws Exception {
+        Policy linkPolicy = roles.topicPolicies().get(LINK_TOPIC);
+        java.util.function.BiFunction<Principal, String, Decision> as = (p, action) -> {
+            Map<String, List<String>> ctx = Map.of("aws:PrincipalArn", List.of(p.roleArn()), "aws:PrincipalIsAWSService", List.of("false"));
+            return AccessControl.combine(Evaluator.decide(p.policies(), action, LINK_TOPIC, ctx),
+                    Evaluator.decideResource(linkPolicy, Caller.of(p), action, LINK_TOPIC, ctx));
+        };
+        assertEquals(Decision.ALLOW, as.apply(roles.principal("RequestApprovalFunction"), "sns:Publish"));
+        assertEquals(Decision.EXPLICIT_DENY, as.apply(roles.principal("PublishReportFunction"), "sns:Publish"), "reports go to the stack's topic");
+        Policy everything = Policy.read("admin", new ObjectMapper().readTree("{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"sns:*\",\"Resource\":\"*\"}}"));
+        Principal admin = Principal.session(ACCOUNT, "ops-admin", "alice", List.of(everything));
+        assertEquals(Decision.EXPLICIT_DENY, as.apply(admin, "sns:Subscribe"), "LinkSubscriberArns is empty: nobody subscribes");
+        assertEquals(Decision.EXPLICIT_DENY, as.apply(admin, "sns:Publish"));
+        // Deployed with two subscribers (a CommaDelimitedList), the first of them may subscribe.
+        Policy withSubscribers = roles.topicPolicies(Map.of("LinkSubscriberArns",
+                "arn:aws:iam::123456789012:role/ops-admin,arn:aws:iam::123456789012:role/security")).get(LINK_TOPIC);
+        Map<String, List<String>> ctx = Map.of("aws:PrincipalArn", List.of(admin.roleArn()), "aws:PrincipalIsAWSService", List.of("false"));
+        assertEquals(Decision.ALLOW, AccessControl.combine(Evaluator.decide(admin.policies(), "sns:Subscribe", LINK_TOPIC, ctx),
+                Evaluator.decideResource(withSubscribers, Caller.of(admin), "sns:Subscribe", LINK_TOPIC, ctx)));
     }
 
     /** The alarm watches the metric RecordOutcome writes into its log line, and publishes to the topic whose key lets it. */

@@ -267,8 +267,8 @@ public class AnswerApproval extends JsonHandler<AnswerApproval.Request, AnswerAp
         byte[] message = unsigned.message(execution);
         if (message.length > 4096) {
             // GenerateMac takes at most 4096 bytes (KMS API Reference, GenerateMac, Message).
-            return new Done(400, "The answer is " + message.length + " bytes long, more than can be signed (4096): shorten the reason."
-                    + " Nothing was sent.", null);
+            return new Done(400, "The answer is " + message.length + " bytes long, more than can be signed (4096): shorten the reason, or,"
+                    + " if it has none, name fewer approvers or shorter ARNs in ApproverArns. Nothing was sent.", null);
         }
         byte[] mac = Aws.kms().generateMac(r -> r.keyId(Aws.setting("APPROVAL_KEY_ID")).macAlgorithm(MacAlgorithmSpec.HMAC_SHA_256)
                 .message(SdkBytes.fromByteArray(message))).mac().asByteArray();

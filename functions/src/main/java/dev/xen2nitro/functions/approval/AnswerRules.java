@@ -36,10 +36,10 @@ public final class AnswerRules {
     public static Outcome decide(PendingApproval p, String caller, Decision decision, String planHash, String reason, String via,
                                  Instant now, Approvers approvers) {
         boolean link = via.equals("link");
-        String entry = approvers.entryOf(caller);
-        if (entry == null) {
+        if (approvers.entryOf(caller) == null) {
             return Outcome.refused(403, caller + " is not an approver of this stack: its ApproverArns name " + approvers.arns());
         }
+        String entry = approvers.key(caller);
         if (link && p.approvedBy(entry)) {
             return Outcome.refused(409, "This link has answered already; it works once.");
         }

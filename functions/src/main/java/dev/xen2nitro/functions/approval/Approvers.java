@@ -78,12 +78,27 @@ public final class Approvers {
         return null;
     }
 
-    /** Whether {@code a} and {@code b} are the same approver: the same caller, or callers of the same entry. */
-    public boolean same(String a, String b) {
-        if (a == null || b == null) {
-            return false;
+    /**
+     * Who {@code callerArn} is, as approvals are counted and the starter is compared: a session of an IAM Identity Center
+     * permission set's role (AWSReservedSSO_...) is its user, whatever the permission set, because Identity Center, not
+     * the user, names the session, after the user who signed in (arn:aws:sts::ACCOUNT:assumed-role/AWSReservedSSO_SET_ID/USER);
+     * any other caller is the entry of ApproverArns that names it (all sessions of a role entry are one approver, their
+     * names being the caller's choice with sts:AssumeRole: IAM User Guide, "IAM identifiers"), or itself.
+     */
+    public String key(String callerArn) {
+        if (callerArn == null) {
+            return null;
         }
-        String entry = entryOf(a);
-        return a.equals(b) || (entry != null && entry.equals(entryOf(b)));
+        Matcher session = SESSION.matcher(callerArn);
+        if (session.matches() && session.group(3).startsWith("AWSReservedSSO_")) {
+            return "arn:" + session.group(1) + ":sts::" + session.group(2) + ":assumed-role/AWSReservedSSO_*/" + session.group(4);
+        }
+        String entry = entryOf(callerArn);
+        return entry != null ? entry : callerArn;
+    }
+
+    /** Whether {@code a} and {@code b} are the same approver ({@link #key}). */
+    public boolean same(String a, String b) {
+        return a != null && b != null && key(a).equals(key(b));
     }
 }

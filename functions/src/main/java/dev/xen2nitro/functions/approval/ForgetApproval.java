@@ -7,8 +7,9 @@ import dev.xen2nitro.functions.core.Validatable;
 
 /**
  * When the execution no longer waits (approved, rejected, timed out, anything sent with its token, or ended midway): the
- * pending approval is deleted, so that nothing is kept for an execution that cannot be answered and standard parameters,
- * which never expire, do not pile up. The approval function deletes it already once it answers; then there is nothing left.
+ * pending approval is deleted, so that nothing is kept for an execution that cannot be answered and parameters, which
+ * never expire, do not pile up (an advanced one is billed by the month). An answer that raced the approval function's own
+ * delete and wrote the record again is deleted here too. The approval function deletes it already once it answers; then there is nothing left.
  */
 public class ForgetApproval extends JsonHandler<ForgetApproval.Input, ForgetApproval.Result> {
 

@@ -28,7 +28,7 @@ public record PendingApproval(String execution, String taskToken, String instanc
      * One approver's approval, while more are needed.
      *
      * @param approver the caller (the CLI way) or the entry whose link answered
-     * @param entry    the entry of ApproverArns it counts as
+     * @param entry    who it counts as ({@link Approvers#key}): the entry of ApproverArns, or an Identity Center user
      * @param via      {@code cli} or {@code link}
      */
     public record Approval(String approver, String entry, String via, String at) {}
@@ -54,7 +54,7 @@ public record PendingApproval(String execution, String taskToken, String instanc
                 requestedAt, expiresAt, approvals, plan, links);
     }
 
-    /** Whether the entry {@code entry} of ApproverArns has approved already. */
+    /** Whether {@code entry} ({@link Approvers#key}) has approved already. */
     public boolean approvedBy(String entry) {
         return approvals.stream().anyMatch(a -> a.entry().equals(entry));
     }

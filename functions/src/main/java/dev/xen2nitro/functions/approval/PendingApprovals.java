@@ -61,17 +61,18 @@ public final class PendingApprovals {
     /** Keeps {@code p}, replacing what was kept for its execution. */
     public static void write(PendingApproval p) {
         JsonNode pending = JsonHandler.JSON.valueToTree(p);
-        byte[] mac = Aws.kms().generateMac(r -> r.keyId(keyId()).macAlgorithm(MacAlgorithmSpec.HMAC_SHA_256)
-                .message(SdkBytes.fromByteArray(message(pending)))).mac().asByteArray();
         ObjectNode o = JsonHandler.JSON.createObjectNode();
         o.set("pending", pending);
-        o.put("mac", Base64.getEncoder().encodeToString(mac));
-        String value = o.toString();
-        int bytes = value.getBytes(StandardCharsets.UTF_8).length;
+        // A MAC is 32 bytes, 44 characters in base64: the size is known before KMS is asked.
+        int bytes = o.toString().getBytes(StandardCharsets.UTF_8).length + ",\"mac\":\"\"".length() + 44;
         if (bytes > MAX_VALUE_BYTES) {
             throw new IllegalStateException("the pending approval of " + p.execution() + " is " + bytes + " bytes, more than a parameter holds ("
                     + MAX_VALUE_BYTES + "): fewer approvers, or shorter plan lines");
         }
+        byte[] mac = Aws.kms().generateMac(r -> r.keyId(keyId()).macAlgorithm(MacAlgorithmSpec.HMAC_SHA_256)
+                .message(SdkBytes.fromByteArray(message(pending)))).mac().asByteArray();
+        o.put("mac", Base64.getEncoder().encodeToString(mac));
+        String value = o.toString();
         String name = name(p.execution());
         // Intelligent-Tiering: standard up to 4 KB, advanced above (an approval with many approvers and long ARNs).
         Aws.ssm().putParameter(r -> r.name(name).type(ParameterType.SECURE_STRING).tier(ParameterTier.INTELLIGENT_TIERING)

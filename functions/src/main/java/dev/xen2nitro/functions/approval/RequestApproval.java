@@ -22,13 +22,13 @@ import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
  * hash of the plan, when it expires, and who started the execution where CloudTrail knows it, {@link Starter}) for the
  * approval function ({@link PendingApprovals}), and mails the plan with its hash and how to answer.
  *
- * <p>The topic gets one message for everyone subscribed without a filter (the plan and the CLI way), and, unless the
- * stack turns links off (ApprovalLinks), one message for each entry of ApproverArns, with the message attribute
- * {@code approver} set to that entry, carrying a link of that approver's own: a secret whose hash only the pending
- * approval keeps. An approver's address is subscribed with the filter policy {@code {"approver": [ENTRY]}} (SNS
- * Developer Guide, "Amazon SNS message filtering"), and the stack's own subscription takes only messages without the
- * attribute, so each link reaches the one approver it answers for. The task token is in no mail, link or log: it is
- * worth nothing without the approval function's signature anyway (VerifyApproval), and it stays out of sight all the same.
+ * <p>The stack's topic gets one message for everyone (the plan and the CLI way). With ApprovalLinks, the approval-link
+ * topic gets one message for each entry of ApproverArns, with the message attribute {@code approver} set to that entry,
+ * carrying a link of that approver's own: a secret whose hash only the pending approval keeps. Each approver's address
+ * is subscribed to that topic with the filter policy {@code {"approver": [ENTRY]}} (SNS Developer Guide, "Amazon SNS
+ * message filtering"), and the topic's policy lets only LinkSubscriberArns subscribe, so each link reaches the one
+ * approver it answers for. The task token is in no mail, link or log: it is worth nothing without the approval
+ * function's signature anyway (VerifyApproval), and it stays out of sight all the same.
  */
 public class RequestApproval extends JsonHandler<RequestApproval.Input, RequestApproval.Result> {
 
@@ -94,7 +94,10 @@ public class RequestApproval extends JsonHandler<RequestApproval.Input, RequestA
                 + (starter.arn() != null ? "Started by " + starter.arn() + " (CloudTrail), who cannot approve it.\n"
                         : "Who started the execution is not known: " + starter.unknownBecause() + "."
                         + (starter.settled() ? "\n" : " It is looked for again before an approval counts.\n"))
-                + (link == null ? "Each approver's own link is mailed to the address subscribed for that approver (README, \"Approving a migration\").\n\n"
+                + (starter.arn() != null && approvers.names(starter.arn()) && approvers.arns().size() - 1 < n
+                        ? "The starter is one of the " + approvers.arns().size() + " approvers, and " + n + " others must approve: it cannot be approved;"
+                        + " reject it, or deploy with more approvers.\n" : "")
+                + (link == null ? (AnswerApproval.links() ? "Each approver's own link is sent to them on the approval-link topic (README, \"Approving a migration\").\n\n" : "\n")
                         : "Review and answer on this page (it answers as you, once, until " + expires + "; keep this mail to yourself):\n  " + link + "\n\n")
                 + "Or answer with your own AWS credentials (curl 7.75 or later):\n\n"
                 + "Approve:\n  " + curl + "       --data '{\"execution\":\"" + in.execution() + "\",\"decision\":\"approve\",\"planHash\":\"" + planHash
@@ -145,10 +148,11 @@ public class RequestApproval extends JsonHandler<RequestApproval.Input, RequestA
         String everyone = message(in, region, planHash, expires, url, null, approvers, starter);
         String id = AwsCalls.call("Publish to " + topic, () -> Aws.sns().publish(r -> r.topicArn(topic).subject(shortSubject).message(everyone)))
                 .messageId();
+        String linkTopic = keys.isEmpty() ? null : Aws.setting("APPROVAL_LINK_TOPIC_ARN");
         for (var k : keys.entrySet()) {
             String link = Aws.setting("APPROVAL_LINK_URL") + "?approval=" + Executions.digest(in.execution()) + "&key=" + k.getValue();
             String mine = message(in, region, planHash, expires, url, link, approvers, starter);
-            AwsCalls.call("Publish to " + topic + " for " + k.getKey(), () -> Aws.sns().publish(r -> r.topicArn(topic).subject(shortSubject)
+            AwsCalls.call("Publish to " + linkTopic + " for " + k.getKey(), () -> Aws.sns().publish(r -> r.topicArn(linkTopic).subject(shortSubject)
                     .message(mine).messageAttributes(Map.of(APPROVER_ATTRIBUTE,
                             MessageAttributeValue.builder().dataType("String").stringValue(k.getKey()).build()))));
         }

@@ -110,11 +110,10 @@ public class VerifyApproval extends JsonHandler<VerifyApproval.Input, VerifyAppr
         Approvers approvers = Approvers.of(Aws.setting("APPROVER_ARNS"), Aws.setting("MINIMUM_APPROVALS"));
         Set<String> entries = new LinkedHashSet<>();
         for (String arn : a.approver().split(",")) {
-            String entry = approvers.entryOf(arn);
-            if (entry == null) {
+            if (approvers.entryOf(arn) == null) {
                 return refused(true, a, planHash, "the answer was approved by " + arn + ", whom the stack no longer names as an approver");
             }
-            entries.add(entry);
+            entries.add(approvers.key(arn));
         }
         if (entries.size() < approvers.minimum()) {
             return refused(true, a, planHash, "the answer has approvals of " + entries.size() + " approvers; the stack requires " + approvers.minimum());

@@ -105,6 +105,26 @@ class ApprovalRulesTest {
     }
 
     @Test
+    void anIdentityCenterUserIsOneApproverAndTheStarterWhateverThePermissionSet() {
+        String adminAlice = "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Admin_0123456789abcdef/alice@example.com";
+        String approverAlice = "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Approvers_fedcba9876543210/alice@example.com";
+        String approverBob = "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Approvers_fedcba9876543210/bob@example.com";
+        Approvers approvers = Approvers.of("arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Approvers_fedcba9876543210,"
+                + approverAlice.replace("AWSReservedSSO_Approvers_fedcba9876543210", "AWSReservedSSO_Other_1111111111111111"), "2");
+        assertTrue(approvers.same(adminAlice, approverAlice));
+        assertFalse(approvers.same(approverAlice, approverBob), "Identity Center names each session after its user");
+        assertEquals(403, AnswerRules.decide(pending(adminAlice), approverAlice, AnswerRules.Decision.APPROVE, "h1", null, "cli", NOW, approvers)
+                .status(), "alice started it under another permission set");
+        AnswerRules.Outcome first = AnswerRules.decide(pending(null), approverAlice, AnswerRules.Decision.APPROVE, "h1", null, "cli", NOW, approvers);
+        assertEquals(202, first.status());
+        String otherAlice = approverAlice.replace("AWSReservedSSO_Approvers_fedcba9876543210", "AWSReservedSSO_Other_1111111111111111");
+        assertEquals(409, AnswerRules.decide(first.recorded(), otherAlice, AnswerRules.Decision.APPROVE, "h1", null, "cli", NOW, approvers).status(),
+                "alice through two entries is one approver");
+        assertEquals(200, AnswerRules.decide(first.recorded(), approverBob, AnswerRules.Decision.APPROVE, "h1", null, "cli", NOW, approvers).status(),
+                "two people of one permission set are two approvers");
+    }
+
+    @Test
     void sessionsOfOneRoleEntryCountAsOneApprover() {
         Approvers two = Approvers.of(APPROVERS_ROLE + "," + BOB, "2");
         AnswerRules.Outcome first = AnswerRules.decide(pending(null), "arn:aws:sts::123456789012:assumed-role/Approver/dave",

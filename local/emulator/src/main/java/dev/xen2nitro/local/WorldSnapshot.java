@@ -59,6 +59,8 @@ final class WorldSnapshot {
         w.put("detachedVolumes", c.detachedVolumes);
         List<Cloud.Notification> notifications = new ArrayList<>();
         c.topics.values().forEach(notifications::addAll);
+        // In the order they were published, whatever their topic.
+        notifications.sort(java.util.Comparator.comparing(Cloud.Notification::sent));
         w.put("notifications", list(notifications));
         w.put("commands", list(c.commands.invocations.values()));
         w.put("parameters", list(c.parameters.values()));

@@ -138,12 +138,18 @@ public final class StackRoles {
      * resolved, by the ARN of each topic it names.
      */
     public Map<String, Policy> topicPolicies() {
+        return topicPolicies(Map.of());
+    }
+
+    /** As {@link #topicPolicies()}, the stack deployed with these parameter values. */
+    public Map<String, Policy> topicPolicies(Map<String, String> parameters) {
+        Deployment d = new Deployment(parameters, Map.of());
         Map<String, Policy> out = new LinkedHashMap<>();
         resources.fields().forEachRemaining(e -> {
             if (e.getValue().path("Type").asText().equals("AWS::SNS::TopicPolicy")) {
                 JsonNode p = e.getValue().path("Properties");
-                Policy policy = Policy.readResourcePolicy(e.getKey(), resolve(p.path("PolicyDocument")));
-                resolve(p.path("Topics")).forEach(topic -> out.put(topic.asText(), policy));
+                Policy policy = Policy.readResourcePolicy(e.getKey(), resolve(p.path("PolicyDocument"), d));
+                resolve(p.path("Topics"), d).forEach(topic -> out.put(topic.asText(), policy));
             }
         });
         return out;
@@ -161,6 +167,17 @@ public final class StackRoles {
         Map<String, String> out = new LinkedHashMap<>();
         resolve(r.path("Properties").path("Environment").path("Variables"), deployment).fields()
                 .forEachRemaining(v -> out.put(v.getKey(), v.getValue().asText()));
+        return out;
+    }
+
+    /** The ARNs of the stack's SNS topics, which the stack creates. */
+    public List<String> topicArns() {
+        List<String> out = new ArrayList<>();
+        resources.fields().forEachRemaining(e -> {
+            if (e.getValue().path("Type").asText().equals("AWS::SNS::Topic")) {
+                out.add(ref(e.getKey()));
+            }
+        });
         return out;
     }
 
@@ -251,8 +268,15 @@ public final class StackRoles {
             String fn = node.fieldNames().next();
             JsonNode arg = node.get(fn);
             switch (fn) {
-                case "Ref":
+                case "Ref": {
+                    // A CommaDelimitedList parameter is a list of its values (CloudFormation User Guide, "Parameters").
+                    if (parameters.path(arg.asText()).path("Type").asText().equals("CommaDelimitedList")) {
+                        ArrayNode a = JsonNodeFactory.instance.arrayNode();
+                        for (String v : ref(arg.asText(), d).split(",", -1)) a.add(v.trim());
+                        return a;
+                    }
                     return text(ref(arg.asText(), d));
+                }
                 case "Fn::GetAtt":
                     return text(getAtt(arg.get(0).asText(), arg.get(1).asText(), d));
                 case "Fn::Sub": {
