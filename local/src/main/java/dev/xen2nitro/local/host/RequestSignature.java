@@ -2,24 +2,20 @@ package dev.xen2nitro.local.host;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import dev.xen2nitro.local.wire.SigV4;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A request signed with Signature Version 4 in its Authorization header, checked as the service that receives it checks
@@ -98,16 +94,10 @@ public final class RequestSignature {
             values.forEach(v -> trimmed.add(v.trim().replaceAll("\\s+", " ")));
             canonicalHeaders.append(name.toLowerCase(Locale.ROOT)).append(':').append(String.join(",", trimmed)).append('\n');
         }
-        String payloadHash = hex(sha256(body));
+        String payloadHash = SigV4.hash(body);
         String canonicalRequest = method + "\n" + canonicalPath(rawPath) + "\n" + canonicalQuery(rawQuery) + "\n" + canonicalHeaders + "\n"
                 + signedHeaders + "\n" + payloadHash;
-        String scope = day + "/" + region + "/" + service + "/aws4_request";
-        String stringToSign = "AWS4-HMAC-SHA256\n" + date + "\n" + scope + "\n" + hex(sha256(canonicalRequest.getBytes(StandardCharsets.UTF_8)));
-        byte[] k = hmac(("AWS4" + secret).getBytes(StandardCharsets.UTF_8), day);
-        k = hmac(k, region);
-        k = hmac(k, service);
-        k = hmac(k, "aws4_request");
-        if (!MessageDigest.isEqual(hex(hmac(k, stringToSign)).getBytes(StandardCharsets.US_ASCII), signature.getBytes(StandardCharsets.US_ASCII))) {
+        if (!SigV4.matches(signature, canonicalRequest, date, day, region, service, secret)) {
             return new Verdict(key, "The request signature we calculated does not match the signature you provided. Check your AWS Secret"
                     + " Access Key and signing method. Consult the service documentation for details.");
         }
@@ -167,27 +157,5 @@ public final class RequestSignature {
     private static String first(Map<String, List<String>> h, String name) {
         List<String> v = h.get(name);
         return v == null || v.isEmpty() ? null : v.get(0);
-    }
-
-    private static byte[] sha256(byte[] b) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(b);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static byte[] hmac(byte[] key, String data) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String hex(byte[] b) {
-        return HexFormat.of().formatHex(b);
     }
 }

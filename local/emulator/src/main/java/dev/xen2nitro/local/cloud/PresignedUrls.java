@@ -3,18 +3,13 @@ package dev.xen2nitro.local.cloud;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A presigned S3 GET URL as S3 judges it when a guest downloads it: the bucket and Region from the host
@@ -117,12 +112,7 @@ public final class PresignedUrls {
         }
         String authority = uri.getPort() < 0 ? host : host + ":" + uri.getPort();
         String canonicalRequest = "GET\n" + rawPath + "\n" + canonicalQuery + "\nhost:" + authority + "\n\nhost\nUNSIGNED-PAYLOAD";
-        String stringToSign = "AWS4-HMAC-SHA256\n" + date + "\n" + scope[1] + "/" + scope[2] + "/s3/aws4_request\n" + hex(sha256(canonicalRequest));
-        byte[] k = hmac(("AWS4" + secret).getBytes(StandardCharsets.UTF_8), scope[1]);
-        k = hmac(k, scope[2]);
-        k = hmac(k, "s3");
-        k = hmac(k, "aws4_request");
-        if (!MessageDigest.isEqual(hex(hmac(k, stringToSign)).getBytes(StandardCharsets.US_ASCII), signature.getBytes(StandardCharsets.US_ASCII))) {
+        if (!dev.xen2nitro.local.wire.SigV4.matches(signature, canonicalRequest, date, scope[1], scope[2], "s3", secret)) {
             return new Verdict(bucket, key, "SignatureDoesNotMatch: The request signature we calculated does not match the signature you provided.");
         }
         // X-Amz-Date has whole seconds: the signing may have happened up to a second after it. A URL scaled to under a
@@ -147,27 +137,5 @@ public final class PresignedUrls {
             }
         }
         return sb.toString();
-    }
-
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static byte[] hmac(byte[] key, String data) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String hex(byte[] b) {
-        return HexFormat.of().formatHex(b);
     }
 }
