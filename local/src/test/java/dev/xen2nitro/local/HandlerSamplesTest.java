@@ -256,13 +256,13 @@ class HandlerSamplesTest {
     static final Map<String, Case> CASES = Map.ofEntries(
             Map.entry("Preflight", reads(SEED)),
             // The seed's m4.xlarge is covered by a Windows reservation that ends within the sample's 30 days; another, of a
-            // type no instance runs, ends later.
+            // type no instance runs, ends later. Both active whatever today is (the sample's asOf is fixed).
             Map.entry("SelectInstances", reads(SEED.and(w -> {
                 ArrayNode ris = array(w, "reservedInstances");
                 ris.addObject().put("id", "9d3c6a10-0000-4cc8-9ce3-1957fc1dcf01").put("instanceType", "m4.xlarge").put("instanceCount", 1)
-                        .put("end", "2026-12-15T00:00:00Z");
+                        .put("end", "2026-12-15T00:00:00Z").put("state", "active");
                 ris.addObject().put("id", "9d3c6a10-0000-4cc8-9ce3-1957fc1dcf02").put("instanceType", "c4.large").put("availabilityZone", "us-east-1a")
-                        .put("instanceCount", 2).put("end", "2027-05-01T00:00:00Z");
+                        .put("instanceCount", 2).put("end", "2027-05-01T00:00:00Z").put("state", "active");
             }))),
             // The sample's execution holds the lock and had sent nothing: the cleanup would only release it.
             Map.entry("InspectEndedExecution", reads(SEED)),

@@ -13,14 +13,36 @@ import java.util.Set;
  * they cover: a Windows Reserved Instance applies only to its own instance type, regional or not, because instance size
  * flexibility "is not supported" for "Reserved Instances for Windows Server" nor for zonal ones; a zonal one applies
  * only in its Availability Zone, and tenancy and platform must match (EC2 User Guide, "How Reserved Instances are
- * applied": "How zonal Reserved Instances are applied", "Instance size flexibility", Limitations).
+ * applied": "How zonal Reserved Instances are applied", "Instance size flexibility", Limitations). The platform is the
+ * AMI's platform details, which must be the reservation's ("Choosing a platform": "otherwise the Reserved Instance will
+ * not be applied"): Windows, or Windows with SQL Server Standard, Web or Enterprise, told apart by the instance's usage
+ * operation (EC2 User Guide, "AMI billing information fields"); a Windows BYOL instance matches none. A reservation is a
+ * discount on On-Demand usage, so a Spot instance or one in a Capacity Block is never covered. With consolidated billing,
+ * reservations of other accounts of the organization may cover these instances too, and these reservations theirs;
+ * DescribeReservedInstances shows only this account's.
  */
 public final class FleetSelection {
     private FleetSelection() {}
 
-    /** An instance as DescribeInstances shows it; {@code platform} is "windows" or null (Linux/UNIX). */
+    /**
+     * An instance as DescribeInstances shows it; {@code platform} is "windows" or null (Linux/UNIX); {@code usageOperation}
+     * its billing code (RunInstances:0002 for Windows); {@code lifecycle} "spot", "capacity-block" or null (On-Demand).
+     */
     public record Instance(String instanceId, String instanceType, String availabilityZone, String vpcId, String platform, String state,
-                           String tenancy) {}
+                           String tenancy, String usageOperation, String lifecycle) {}
+
+    /**
+     * The usage operation of each Windows platform a Reserved Instance is sold for, by its product description without
+     * " (Amazon VPC)" (EC2 User Guide, "AMI billing information fields": Windows RunInstances:0002, Windows with SQL Server
+     * Standard RunInstances:0006, Web RunInstances:0202, Enterprise RunInstances:0102).
+     */
+    static final Map<String, String> WINDOWS_PLATFORMS = Map.of("Windows", "RunInstances:0002",
+            "Windows with SQL Server Standard", "RunInstances:0006", "Windows with SQL Server Web", "RunInstances:0202",
+            "Windows with SQL Server Enterprise", "RunInstances:0102");
+
+    static String usageOperation(String productDescription) {
+        return productDescription == null ? null : WINDOWS_PLATFORMS.get(productDescription.replace(" (Amazon VPC)", "").strip());
+    }
 
     /**
      * A Reserved Instance as DescribeReservedInstances shows it.
@@ -39,8 +61,8 @@ public final class FleetSelection {
     /**
      * A reservation looked at: the instances it covers that the fleet takes, or why none.
      *
-     * @param covers the instances of its type (and zone) that it may cover; more than {@code instanceCount} when some run
-     *               without its discount, which EC2 does not say which
+     * @param covers the On-Demand instances of its platform, type, tenancy (and zone) that it may cover, taken or not; more
+     *               than {@code instanceCount} when some run without its discount, and EC2 does not say which
      */
     public record Looked(String reservedInstancesId, String instanceType, String scope, String availabilityZone, int instanceCount,
                          String end, List<String> covers, String reason) {}
@@ -94,13 +116,14 @@ public final class FleetSelection {
             String reason = !"active".equals(r.state()) ? "it is " + r.state()
                     : r.end().isAfter(until) ? "it ends " + end + ", after " + until
                     : r.end().isBefore(asOf) ? "it ended " + end
-                    : r.productDescription() == null || !r.productDescription().contains("Windows") ? "it is for " + r.productDescription() + ", not Windows"
+                    : usageOperation(r.productDescription()) == null ? "it is for " + r.productDescription() + ", not a Windows platform"
                     : !"xen".equals(hypervisors.get(r.instanceType())) ? r.instanceType() + " is not a Xen type"
                     : null;
             List<String> covers = new ArrayList<>();
             if (reason == null) {
                 for (Instance i : instances) {
                     boolean matches = i.instanceType().equals(r.instanceType()) && "windows".equals(i.platform())
+                            && usageOperation(r.productDescription()).equals(i.usageOperation()) && i.lifecycle() == null
                             && (r.availabilityZone() == null || r.availabilityZone().equals(i.availabilityZone()))
                             && tenancy(r.instanceTenancy()).equals(tenancy(i.tenancy()));
                     if (!matches) continue;
@@ -108,7 +131,7 @@ public final class FleetSelection {
                     if (!seen.add(i.instanceId())) continue;
                     String not = whyNot(i, hypervisors);
                     if (not == null) {
-                        taken.add(new Taken(i.instanceId(), i.instanceType(), i.availabilityZone(), i.vpcId(), "covered by reservation "
+                        taken.add(new Taken(i.instanceId(), i.instanceType(), i.availabilityZone(), i.vpcId(), "may be covered by reservation "
                                 + r.reservedInstancesId() + " (" + r.instanceCount() + " x " + r.instanceType() + ", " + scope
                                 + (r.availabilityZone() == null ? "" : " " + r.availabilityZone()) + "), which ends " + end));
                     } else {
@@ -116,8 +139,8 @@ public final class FleetSelection {
                     }
                 }
                 if (covers.isEmpty()) {
-                    reason = "no Windows " + r.instanceType() + " instance" + (r.availabilityZone() == null ? "" : " in " + r.availabilityZone())
-                            + " with " + tenancy(r.instanceTenancy()) + " tenancy";
+                    reason = "no On-Demand " + r.productDescription().replace(" (Amazon VPC)", "") + " " + r.instanceType() + " instance"
+                            + (r.availabilityZone() == null ? "" : " in " + r.availabilityZone()) + " with " + tenancy(r.instanceTenancy()) + " tenancy";
                 }
             }
             looked.add(new Looked(r.reservedInstancesId(), r.instanceType(), scope, r.availabilityZone(), r.instanceCount(), end, covers,

@@ -30,8 +30,15 @@ import software.amazon.awssdk.services.ec2.model.ReservedInstances;
  */
 public class SelectInstances extends JsonHandler<SelectInstances.Input, FleetSelection.Selection> {
 
-    /** At most this many instances by ID in one fleet: DescribeInstances takes up to 1000 IDs per request (EC2 API Reference, DescribeInstances, InstanceIds). */
+    /** At most this many instances by ID in one fleet. */
     static final int MAX_IDS = 1000;
+    /**
+     * EC2 takes at most 200 values in one filter ("FilterLimitExceeded: The maximum number of filter values specified on a
+     * single call is 200"), so IDs and types are asked for in groups, and a tag takes at most 200 values.
+     */
+    static final int MAX_FILTER_VALUES = 200;
+    /** DescribeInstanceTypes names at most 100 types per request (the EC2 API model: RequestInstanceTypeList, max 100). */
+    static final int MAX_TYPES = 100;
 
     /**
      * @param asOf the moment the renewal window starts from (ISO-8601), to plan ahead; default now
@@ -62,8 +69,8 @@ public class SelectInstances extends JsonHandler<SelectInstances.Input, FleetSel
                     if (k.isBlank() || k.length() > 128) {
                         throw new InvalidInputException("the tag key \"" + k + "\" is not a tag key (1 to 128 characters)");
                     }
-                    if (v == null || v.isEmpty() || v.stream().anyMatch(x -> x == null || x.length() > 256)) {
-                        throw new InvalidInputException("give the tag " + k + " one or more values of up to 256 characters");
+                    if (v == null || v.isEmpty() || v.size() > MAX_FILTER_VALUES || v.stream().anyMatch(x -> x == null || x.length() > 256)) {
+                        throw new InvalidInputException("give the tag " + k + " 1 to " + MAX_FILTER_VALUES + " values of up to 256 characters");
                     }
                 });
             }
@@ -87,7 +94,7 @@ public class SelectInstances extends JsonHandler<SelectInstances.Input, FleetSel
     @Override
     protected FleetSelection.Selection handle(Input in) {
         if (in.instanceIds() != null) {
-            List<FleetSelection.Instance> found = instances(List.of(Filter.builder().name("instance-id").values(in.instanceIds()).build()));
+            List<FleetSelection.Instance> found = inGroups("instance-id", new ArrayList<>(new java.util.LinkedHashSet<>(in.instanceIds())), List.of());
             List<FleetSelection.Instance> ordered = new ArrayList<>();
             List<FleetSelection.Left> missing = new ArrayList<>();
             for (String id : new java.util.LinkedHashSet<>(in.instanceIds())) {
@@ -117,9 +124,20 @@ public class SelectInstances extends JsonHandler<SelectInstances.Input, FleetSel
         Set<String> types = new TreeSet<>();
         reservations.forEach(r -> types.add(r.instanceType()));
         List<FleetSelection.Instance> found = types.isEmpty() ? List.of()
-                : instances(List.of(Filter.builder().name("instance-type").values(types).build()));
+                : inGroups("instance-type", new ArrayList<>(types), List.of(Filter.builder().name("platform").values("windows").build()));
         Map<String, String> hypervisors = hypervisors(types);
         return FleetSelection.renewals(reservations, found, hypervisors, asOf, in.reservationsEndingWithinDays());
+    }
+
+    /** The instances whose {@code name} is one of {@code values}, asked in groups of {@link #MAX_FILTER_VALUES}, with {@code more} filters. */
+    private static List<FleetSelection.Instance> inGroups(String name, List<String> values, List<Filter> more) {
+        List<FleetSelection.Instance> out = new ArrayList<>();
+        for (int from = 0; from < values.size(); from += MAX_FILTER_VALUES) {
+            List<Filter> filters = new ArrayList<>(more);
+            filters.add(Filter.builder().name(name).values(values.subList(from, Math.min(values.size(), from + MAX_FILTER_VALUES))).build());
+            out.addAll(instances(filters));
+        }
+        return out;
     }
 
     private static List<FleetSelection.Instance> instances(List<Filter> filters) {
@@ -128,7 +146,7 @@ public class SelectInstances extends JsonHandler<SelectInstances.Input, FleetSel
             Aws.ec2().describeInstancesPaginator(r -> r.filters(filters)).reservations().forEach(res -> res.instances().forEach(i -> out.add(
                     new FleetSelection.Instance(i.instanceId(), i.instanceTypeAsString(), i.placement() == null ? null : i.placement().availabilityZone(),
                             i.vpcId(), i.platformAsString(), i.state() == null ? null : i.state().nameAsString(),
-                            i.placement() == null ? null : i.placement().tenancyAsString()))));
+                            i.placement() == null ? null : i.placement().tenancyAsString(), i.usageOperation(), i.instanceLifecycleAsString()))));
             return null;
         });
         return out;
@@ -146,11 +164,15 @@ public class SelectInstances extends JsonHandler<SelectInstances.Input, FleetSel
         if (types.isEmpty()) {
             return out;
         }
-        Ec2Calls.call("DescribeInstanceTypes", () -> {
-            Aws.ec2().describeInstanceTypesPaginator(r -> r.instanceTypesWithStrings(types)).instanceTypes()
-                    .forEach(t -> out.put(t.instanceTypeAsString(), t.hypervisorAsString()));
-            return null;
-        });
+        List<String> all = new ArrayList<>(types);
+        for (int from = 0; from < all.size(); from += MAX_TYPES) {
+            List<String> group = all.subList(from, Math.min(all.size(), from + MAX_TYPES));
+            Ec2Calls.call("DescribeInstanceTypes", () -> {
+                Aws.ec2().describeInstanceTypesPaginator(r -> r.instanceTypesWithStrings(group)).instanceTypes()
+                        .forEach(t -> out.put(t.instanceTypeAsString(), t.hypervisorAsString()));
+                return null;
+            });
+        }
         return out;
     }
 
