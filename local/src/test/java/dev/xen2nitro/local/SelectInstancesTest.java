@@ -76,4 +76,18 @@ class SelectInstancesTest {
         assertEquals("Unhandled", r.headers().firstValue("X-Amz-Function-Error").orElse(""), r.body());
         assertTrue(r.body().contains("give exactly one selection"), r.body());
     }
+
+    @Test
+    void aSqlServerReservationDoesNotCoverPlainWindowsInstances() throws Exception {
+        try (LocalCloud other = LocalCloud.open(Worlds.root(), WorldLoader.load(Worlds.read("mixed-fleet").replace(
+                "\"instanceType\": \"m4.large\",\n      \"availabilityZone\": \"us-east-1b\",",
+                "\"instanceType\": \"m4.large\",\n      \"availabilityZone\": \"us-east-1b\",\n      \"productDescription\": \"Windows with SQL Server Standard\","),
+                "mixed-fleet-sql"))) {
+            JsonNode s = HandlerSamplesTest.invoke(other, "SelectInstances",
+                    "{\"reservationsEndingWithinDays\":30,\"asOf\":\"2026-11-26T00:00:00Z\"}".getBytes(StandardCharsets.UTF_8));
+            assertEquals(List.of(), ids(s.get("taken")), s.toString());
+            assertEquals("no On-Demand Windows with SQL Server Standard m4.large instance in us-east-1b with default tenancy",
+                    s.at("/reservations/0/reason").asText());
+        }
+    }
 }

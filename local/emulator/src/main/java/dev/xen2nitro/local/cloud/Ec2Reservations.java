@@ -30,7 +30,8 @@ public final class Ec2Reservations {
                     .availabilityZone(ri.availabilityZone()).instanceCount(ri.instanceCount() == null ? 1 : ri.instanceCount())
                     .start(ri.start() == null ? end.minusSeconds(365L * 86400) : Instant.parse(ri.start())).end(end)
                     .state(state).offeringClass(ri.offeringClass() == null ? "standard" : ri.offeringClass())
-                    .productDescription("Windows").instanceTenancy("default").scope(ri.availabilityZone() == null ? "Region" : "Availability Zone").build());
+                    .productDescription(ri.productDescription() == null ? "Windows" : ri.productDescription())
+                    .instanceTenancy(ri.instanceTenancy() == null ? "default" : ri.instanceTenancy()).scope(ri.availabilityZone() == null ? "Region" : "Availability Zone").build());
         }
         return DescribeReservedInstancesResponse.builder().reservedInstances(out).build();
     }

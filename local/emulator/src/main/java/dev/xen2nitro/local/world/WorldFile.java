@@ -89,7 +89,8 @@ public record WorldFile(
                         Map<String, String> tags, Guest guest) {}
 
     public record ReservedInstance(String id, String instanceType, String availabilityZone, Integer instanceCount,
-                                   String start, String end, String state, String offeringClass) {}
+                                   String start, String end, String state, String offeringClass, String productDescription,
+                                   String instanceTenancy) {}
 
     public record Bucket(String name, Map<String, String> objects) {}
 
