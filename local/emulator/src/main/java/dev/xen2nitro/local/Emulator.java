@@ -176,6 +176,11 @@ public final class Emulator implements AutoCloseable {
             }
             Method method = served.method();
             Object request = reader.read(method);
+            if (service.equals("ec2")) {
+                // Every request takes a token from its action's bucket, whoever makes it (EC2 Developer Guide, "Request
+                // throttling for the Amazon EC2 API"); whether AWS throttles before or after IAM is not documented.
+                cloud.ec2Throttling.admit(action, (SdkPojo) request);
+            }
             synchronized (cloud) {
                 cloud.settle();
                 // IAM decides before the service looks at the request's resources, as in AWS.

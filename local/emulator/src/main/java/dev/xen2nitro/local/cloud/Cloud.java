@@ -59,11 +59,14 @@ public final class Cloud {
     public final Map<String, KmsKey> kmsKeys = new LinkedHashMap<>();
     /** CloudTrail's event history: the management events recorded, oldest first. */
     public final List<TrailEvent> trail = new ArrayList<>();
+    /** EC2's request and resource token buckets of this account and Region; refused calls are also in {@link #calls}. */
+    public final Ec2Throttling ec2Throttling;
 
     Cloud(String region, String accountId, double timeFactor) {
         this.region = region;
         this.accountId = accountId;
         this.timeFactor = timeFactor;
+        this.ec2Throttling = new Ec2Throttling(accountId, timeFactor);
     }
 
     /** Milliseconds from now after which {@code awsSeconds} of AWS time have passed. */
