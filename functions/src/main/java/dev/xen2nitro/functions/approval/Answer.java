@@ -27,25 +27,14 @@ public record Answer(boolean approved, String approver, String via, String at, S
      * the answer, so that an answer signed for one execution is worth nothing to another.
      */
     public byte[] message(String executionArn) {
-        ObjectNode m = JSON.createObjectNode();
+        ObjectNode m = fields();
         m.put("purpose", "xen2nitro approval");
         m.put("execution", executionArn);
-        m.put("approved", approved);
-        m.put("approver", approver);
-        m.put("via", via);
-        m.put("at", at);
-        m.put("instanceId", instanceId);
-        m.put("targetType", targetType);
-        m.put("planHash", planHash);
-        m.put("reason", reason == null ? "" : reason);
         return PlanHash.canonical(m).getBytes(StandardCharsets.UTF_8);
     }
 
-    public Answer signed(String signature) {
-        return new Answer(approved, approver, via, at, instanceId, targetType, planHash, reason, signature);
-    }
-
-    public ObjectNode toJson() {
+    /** Every field but the signature. */
+    private ObjectNode fields() {
         ObjectNode o = JSON.createObjectNode();
         o.put("approved", approved);
         o.put("approver", approver);
@@ -55,6 +44,15 @@ public record Answer(boolean approved, String approver, String via, String at, S
         o.put("targetType", targetType);
         o.put("planHash", planHash);
         o.put("reason", reason == null ? "" : reason);
+        return o;
+    }
+
+    public Answer signed(String signature) {
+        return new Answer(approved, approver, via, at, instanceId, targetType, planHash, reason, signature);
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode o = fields();
         o.put("signature", signature);
         return o;
     }

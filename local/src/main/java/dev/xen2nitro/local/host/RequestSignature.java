@@ -140,18 +140,9 @@ public final class RequestSignature {
         return out.toString();
     }
 
-    /** SigV4's URI encoding: unreserved characters kept, every other byte %XX in upper case. */
+    /** SigV4's URI encoding ({@link SigV4#encode}). */
     static String encode(String s) {
-        StringBuilder sb = new StringBuilder();
-        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
-            char c = (char) (b & 0xff);
-            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~') {
-                sb.append(c);
-            } else {
-                sb.append('%').append(String.format("%02X", b & 0xff));
-            }
-        }
-        return sb.toString();
+        return dev.xen2nitro.local.wire.SigV4.encode(s);
     }
 
     private static String first(Map<String, List<String>> h, String name) {

@@ -24,6 +24,20 @@ public final class SigV4 {
         }
     }
 
+    /** SigV4's URI encoding: unreserved characters kept, every other byte %XX in upper case. */
+    public static String encode(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~') {
+                sb.append(c);
+            } else {
+                sb.append('%').append(String.format("%02X", b & 0xff));
+            }
+        }
+        return sb.toString();
+    }
+
     /** Whether {@code signature} signs {@code canonicalRequest} at {@code date} (yyyyMMdd'T'HHmmss'Z') with {@code secret}. */
     public static boolean matches(String signature, String canonicalRequest, String date, String day, String region, String service, String secret) {
         String scope = day + "/" + region + "/" + service + "/aws4_request";
