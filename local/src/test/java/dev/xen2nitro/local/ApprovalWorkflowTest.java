@@ -48,20 +48,13 @@ class ApprovalWorkflowTest {
         void answer(LocalCloud local, JsonNode pending) throws Exception;
     }
 
-    record Outcome(Runner.Report report, Map<String, Object> world, String progress, List<String> logs) {
-        @SuppressWarnings("unchecked")
+    record Outcome(Runner.Report report, Map<String, Object> world, String progress, List<String> logs) implements WorldView {
         Map<String, Object> instance() {
-            return ((List<Map<String, Object>>) world.get("instances")).stream().filter(i -> SEED.equals(i.get("id"))).findFirst().orElseThrow();
+            return instance(SEED);
         }
 
-        @SuppressWarnings("unchecked")
         Map<String, String> tags() {
-            return (Map<String, String>) instance().get("tags");
-        }
-
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> list(String key) {
-            return (List<Map<String, Object>>) world.get(key);
+            return tags(SEED);
         }
 
         /** A rejection: the type unchanged, the instance running, never stopped, no NVMe driver or Sysprep, the reason given. */

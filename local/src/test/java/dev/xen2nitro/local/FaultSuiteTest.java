@@ -35,20 +35,15 @@ class FaultSuiteTest {
     static final String ID = "i-0a1b2c3d4e5f60001";
     static final List<String> TABLE = Collections.synchronizedList(new ArrayList<>());
 
-    record Outcome(Runner.Report report, Map<String, Object> world, Map<String, Object> before, String progress, List<String> logs) {
-        @SuppressWarnings("unchecked")
+    record Outcome(Runner.Report report, Map<String, Object> world, Map<String, Object> before, String progress, List<String> logs)
+            implements WorldView {
         Map<String, Object> instance() {
-            return ((List<Map<String, Object>>) world.get("instances")).get(0);
+            return list("instances").get(0);
         }
 
         @SuppressWarnings("unchecked")
         Map<String, String> tags() {
             return (Map<String, String>) instance().get("tags");
-        }
-
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> list(String key) {
-            return (List<Map<String, Object>>) world.get(key);
         }
 
         String finalState() {

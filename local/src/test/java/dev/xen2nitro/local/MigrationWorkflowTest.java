@@ -28,26 +28,13 @@ class MigrationWorkflowTest {
 
     /** An execution's report and world, the world before it, its progress, what the functions logged, and its task tokens. */
     record Outcome(Runner.Report report, Map<String, Object> world, Map<String, Object> before, String progress,
-                   List<String> logs, int invocations, List<String> tokens) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> instance(String id) {
-            return ((List<Map<String, Object>>) world.get("instances")).stream().filter(i -> id.equals(i.get("id"))).findFirst().orElseThrow();
-        }
+                   List<String> logs, int invocations, List<String> tokens) implements WorldView {
 
         @SuppressWarnings("unchecked")
         Map<String, Object> guest(String id) {
             return (Map<String, Object>) instance(id).get("guest");
         }
 
-        @SuppressWarnings("unchecked")
-        Map<String, String> tags(String id) {
-            return (Map<String, String>) instance(id).get("tags");
-        }
-
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> list(String key) {
-            return (List<Map<String, Object>>) world.get(key);
-        }
 
         long calls(String operation) {
             return list("calls").stream().filter(c -> operation.equals(c.get("operation")) && c.get("error") == null).count();

@@ -23,20 +23,14 @@ class RollbackWorkflowTest {
     static final String ID = "i-0a1b2c3d4e5f60001";
     static final String AMI = "ami-0a1b2c3d4e5f60099";
 
-    record Outcome(Runner.Report report, Map<String, Object> world, Map<String, Object> before, String progress) {
-        @SuppressWarnings("unchecked")
+    record Outcome(Runner.Report report, Map<String, Object> world, Map<String, Object> before, String progress) implements WorldView {
         Map<String, Object> instance() {
-            return ((List<Map<String, Object>>) world.get("instances")).get(0);
+            return list("instances").get(0);
         }
 
         @SuppressWarnings("unchecked")
         Map<String, Object> drivers() {
             return (Map<String, Object>) ((Map<String, Object>) instance().get("guest")).get("drivers");
-        }
-
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> list(String key) {
-            return (List<Map<String, Object>>) world.get(key);
         }
     }
 
