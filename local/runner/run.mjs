@@ -8,7 +8,7 @@
 // A Task on arn:aws:states:::states:startExecution.sync[:2] (which the package does not implement
 // either) runs the named state machine here as a child execution and waits for it, as AWS does.
 // Prints one JSON object per line: the execution's events (a child's state names prefixed with its
-// state machine's name and a colon), then {"type":"Result"} with status SUCCEEDED, FAILED, TIMED_OUT or
+// state machine's name, its instance in brackets, and a colon), ChildStarted and ChildEnded for each child, then {"type":"Result"} with status SUCCEEDED, FAILED, TIMED_OUT or
 // ABORTED. A line "abort" on stdin stops the execution as StopExecution does: it ends ABORTED, and runs
 // none of its remaining states (a Lambda invocation already under way goes on, as in AWS).
 //
@@ -104,6 +104,8 @@ function visit(states, { waitTimeOverrides, retryIntervalOverrides, taskResource
       }
     }
     if (state.Type === 'Task' && typeof state.Resource === 'string' && state.Resource.startsWith('arn:aws:states:::states:startExecution.sync')) {
+      // A Task has no timeout in AWS unless it sets one (99999999 s); aws-local-stepfunctions otherwise ends it after 60 real seconds.
+      if (state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) state.TimeoutSeconds = 20 * 86400;
       taskResourceLocalHandlers[name] = (params) => childExecution(params, state.Resource.endsWith(':2'), accessKey);
     }
     const overrides = { waitTimeOverrides, retryIntervalOverrides, taskResourceLocalHandlers };
@@ -147,7 +149,8 @@ function optimizedLambda(stateName, state, accessKey) {
     await fetch(`${emulator}/_local/tasks/${encodeURIComponent(token)}/open`, { method: 'POST', body: stateName });
     const response = await invoke(params.FunctionName, payload, accessKey);
     // Whoever answers (--approval) is the Java side's to play: it reads the function and what it returned.
-    emit({ type: 'TaskTokenWaiting', state: stateName, token, approval, function: params.FunctionName, response, timestamp: Date.now() });
+    emit({ type: 'TaskTokenWaiting', state: stateName, token, approval, function: params.FunctionName, response,
+      execution: typeof payload.execution === 'string' ? payload.execution : null, timestamp: Date.now() });
     // TimeoutSecondsPath cannot be read here (the handler sees only Parameters): by convention the
     // payload carries the same value under the path's last name (approvalTimeoutSeconds).
     const pathName = state.TimeoutSecondsPath ? state.TimeoutSecondsPath.split('.').pop() : null;
@@ -216,7 +219,13 @@ async function childExecution(params, json, accessKey) {
   const input = typeof params.Input === 'string' ? JSON.parse(params.Input) : (params.Input ?? {});
   const name = params.Name ?? randomUUID();
   const startDate = Date.now();
-  const run = start(child, input, name, arn, `${arn.split(':').pop()}:`, credentials[arn]);
+  // A child's state names are prefixed with its machine's name and, for a migration, its instance: a fleet's children run side by side.
+  const prefix = `${arn.split(':').pop()}${input.instanceId ? `[${input.instanceId}]` : ''}:`;
+  const run = start(child, input, name, arn, prefix, credentials[arn]);
+  const executionArn = `${arn.replace(':stateMachine:', ':execution:')}:${name}`;
+  // The Java side registers the child with the local cloud (DescribeExecution, StopExecution) and, when it ends, delivers
+  // its status change to EventBridge's rules as AWS does for every Standard execution.
+  emit({ type: 'ChildStarted', executionArn, stateMachineArn: arn, name, input: JSON.stringify(input), timestamp: startDate });
   // A stopped parent stops the child it waits for: Step Functions' .sync integration calls StopExecution on
   // it (which is why the parent's role is granted states:StopExecution on the child's executions).
   children.add(run.execution);
@@ -229,15 +238,20 @@ async function childExecution(params, json, accessKey) {
     const output = await run.execution.result;
     children.delete(run.execution);
     await run.events;
+    emit({ type: 'ChildEnded', executionArn, status: 'SUCCEEDED', timestamp: Date.now() });
     return { ...description, Output: json ? output : JSON.stringify(output), OutputDetails: { Included: true },
       Status: 'SUCCEEDED', StopDate: Date.now() };
   } catch (err) {
     children.delete(run.execution);
     await Promise.race([run.events.catch(() => {}), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
-    if (err && err.name === 'ExecutionAbortedError') throw new TaskError('States.Runtime', 'the child execution was stopped with its parent');
+    if (err && err.name === 'ExecutionAbortedError') {
+      emit({ type: 'ChildEnded', executionArn, status: 'ABORTED', error: null, cause: null, timestamp: Date.now() });
+      throw new TaskError('States.Runtime', 'the child execution was stopped with its parent');
+    }
     const f = run.failed();
     const error = f ? f.Error : err.name;
     const cause = f ? f.Cause : err.message;
+    emit({ type: 'ChildEnded', executionArn, status: 'FAILED', error, cause: typeof cause === 'string' ? cause : JSON.stringify(cause), timestamp: Date.now() });
     throw new TaskError('States.TaskFailed', JSON.stringify({ ...description, Status: 'FAILED', StopDate: Date.now(),
       Error: error, Cause: typeof cause === 'string' ? cause : JSON.stringify(cause) }));
   }

@@ -164,6 +164,8 @@ public final class Runner {
         stopper.start();
         List<Map<String, Object>> states = new ArrayList<>();
         Map<String, Map<String, Object>> open = new LinkedHashMap<>();
+        Map<String, Long> childStarts = new LinkedHashMap<>();
+        List<java.util.concurrent.CompletableFuture<List<Report>>> childDeliveries = new ArrayList<>();
         JsonNode result = null;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
@@ -195,6 +197,29 @@ public final class Runner {
                     case "StateRetried" -> progress.printf("%8.3fs    %s retried (attempt %d)%n", (t - started) / 1000.0, state, e.path("attempt").asInt());
                     case "StateCaught" -> progress.printf("%8.3fs    %s error caught%n", (t - started) / 1000.0, state);
                     case "TaskTokenWaiting" -> answer(e, executionArn, approval, (t - started) / 1000.0);
+                    case "ChildStarted" -> {
+                        String child = e.path("executionArn").asText();
+                        cloud.executions.start(child, e.path("stateMachineArn").asText(), e.path("name").asText(), e.path("input").asText());
+                        childStarts.put(child, t);
+                    }
+                    case "ChildEnded" -> {
+                        // EventBridge gets every Standard execution's status change, a child's too: the cleanup's rule
+                        // runs after a child that failed or was stopped, beside the executions still running.
+                        String child = e.path("executionArn").asText();
+                        String status = e.path("status").asText();
+                        String err = e.path("error").isTextual() ? e.path("error").asText() : null;
+                        String why = e.path("cause").isTextual() ? e.path("cause").asText() : null;
+                        cloud.executions.end(child, status, err, why);
+                        var x = cloud.executions.get(child);
+                        long childStarted = childStarts.getOrDefault(child, t);
+                        childDeliveries.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                            try {
+                                return deliverStatusChange(child, x.stateMachineArn, x.name, x.input, status, err, why, childStarted);
+                            } catch (IOException | InterruptedException ex) {
+                                throw new IllegalStateException(ex);
+                            }
+                        }));
+                    }
                     case "Result" -> result = e;
                     default -> { }
                 }
@@ -213,7 +238,11 @@ public final class Runner {
         String cause = result.path("cause").isMissingNode() || result.path("cause").isNull() ? null : result.path("cause").asText();
         progress.printf("%8.3fs  execution %s%s%n", duration / 1000.0, status, error == null ? "" : " (" + error + ": " + cause + ")");
         cloud.executions.end(executionArn, status, error, cause);
-        List<Report> triggered = deliverStatusChange(executionArn, stateMachineArn, name, inputJson, status, error, cause, started);
+        List<Report> triggered = new ArrayList<>();
+        for (var d : childDeliveries) {
+            triggered.addAll(d.join());
+        }
+        triggered.addAll(deliverStatusChange(executionArn, stateMachineArn, name, inputJson, status, error, cause, started));
         return new Report(executionArn, status, error, cause, result.get("output"), states, duration, triggered);
     }
 
@@ -271,7 +300,9 @@ public final class Runner {
      * {@code manual} prints the commands and waits. Any other state's token is answered with SendTaskSuccess or
      * SendTaskFailure as an administrator would, or, manually, by whoever types the command printed.
      */
-    private void answer(JsonNode e, String executionArn, String approval, double at) throws IOException, InterruptedException {
+    private void answer(JsonNode e, String topExecutionArn, String approval, double at) throws IOException, InterruptedException {
+        // The execution that asks: this one, or a child of it (a fleet's migration asking its own approval).
+        String executionArn = e.path("execution").isTextual() ? e.path("execution").asText() : topExecutionArn;
         String state = e.path("state").asText();
         String token = e.path("token").asText();
         var cloud = emulator.cloud();

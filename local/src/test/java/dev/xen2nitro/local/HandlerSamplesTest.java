@@ -142,7 +142,12 @@ class HandlerSamplesTest {
     }
 
     /** The world the sample needs, the parts of it the handler changes, and how. */
-    record Case(World world, Set<String> changes, SnapshotCheck check) {}
+    record Case(World world, Set<String> changes, SnapshotCheck check) {
+        /** The same case, with a check of what the snapshot does not show (the bucket's objects). */
+        Case check(SnapshotCheck more) {
+            return new Case(world, changes, more);
+        }
+    }
 
     /** What a case checks in the world after the handler ran, given its response. */
     interface SnapshotCheck {
@@ -152,6 +157,9 @@ class HandlerSamplesTest {
     static Case reads(World world) {
         return new Case(world, Set.of(), (after, response, local) -> {});
     }
+
+    /** The fleet execution of the fleet samples. */
+    static final String FLEET = "arn:aws:states:us-east-1:123456789012:execution:xen2nitro-MigrateFleet:7b1e4c2a-5d3f-4e8a-9c61-0f2d8e4a6b17";
 
     static Case changes(World world, Set<String> parts, SnapshotCheck check) {
         return new Case(world, parts, check);
@@ -482,6 +490,27 @@ class HandlerSamplesTest {
                 assertEquals(EXECUTION, tags.get("xen2nitro:execution").asText());
                 assertEquals(BACKUP, tags.get("xen2nitro:backup-image").asText());
                 assertEquals(after.instance().at("/volumes/0/volumeId").asText(), r.get("rootVolumeId").asText());
+            })),
+            // The fleet of the sample is the seed alone, which the plan moves to m5.xlarge; the plan is kept in the stack's bucket.
+            Map.entry("PlanFleet", reads(SEED).check((after, r, local) -> {
+                JsonNode plan = JSON.readTree(local.emulator().cloud().buckets.get("xen2nitro-drivers-123456789012").get(r.get("planKey").asText()));
+                assertEquals(FLEET, plan.get("execution").asText());
+                assertEquals(ID, plan.at("/migrate/0/instanceId").asText());
+                assertEquals("m5.xlarge", plan.at("/migrate/0/to").asText());
+                assertEquals(dev.xen2nitro.functions.approval.PlanHash.of(plan), r.get("planHash").asText(), "the hash is the kept plan's");
+            })),
+            Map.entry("FleetProgress", reads(SEED)),
+            // The sample fleet's plan is kept; its one migration succeeded: the seed is on m5.xlarge with its backup.
+            Map.entry("PublishFleetReport", changes(MIGRATED.and(w -> tags(instance(w)).put("xen2nitro:status", "migrated")
+                    .put("xen2nitro:backup-image", BACKUP)).seeded(c -> c.buckets.get("xen2nitro-drivers-123456789012").put(
+                    "fleet-plans/" + Executions.digest(FLEET) + ".json", ("{\"execution\":\"" + FLEET + "\",\"migrate\":[{\"instanceId\":\"" + ID
+                            + "\",\"from\":\"m4.xlarge\",\"to\":\"m5.xlarge\"}],\"refused\":[]}").getBytes(java.nio.charset.StandardCharsets.UTF_8))),
+                    Set.of("notifications"), (after, r, local) -> {
+                JsonNode n = notification(after);
+                assertTrue(n.get("message").asText().contains(ID + " migrated"), n.get("message").asText());
+                assertTrue(n.get("message").asText().contains("backup " + BACKUP), n.get("message").asText());
+                assertNotNull(local.emulator().cloud().buckets.get("xen2nitro-drivers-123456789012").get(r.get("reportKey").asText()),
+                        "the report is kept beside the plan");
             })),
             Map.entry("PublishReport", changes(SEED, Set.of("notifications"), (after, r, local) -> {
                 JsonNode n = notification(after);

@@ -144,7 +144,7 @@ class StoppedExecutionTest {
     @Test
     void stoppedWhileItsOwnRollbackRunsTheRollbackIsStoppedAndTheCleanupRollsBackAgain() throws Exception {
         MigrationWorkflowTest.Outcome o = stopAt("RollBackInstance", "auto", MigrationWorkflowTest.seedGuestFailure("InstallNvmeDriver"));
-        assertTrue(o.progress().contains("RollbackInstanceStateMachine:"), "the migration's rollback had started:\n" + o.progress());
+        assertTrue(o.progress().contains("RollbackInstanceStateMachine["), "the migration's rollback had started:\n" + o.progress());
         Runner.Report c = cleanup(o);
         assertTrue(c.visited().contains("RollBackInstance"), c.visited().toString());
         assertCleanedUp(o);

@@ -18,6 +18,11 @@ public final class PlanSummary {
     /** The longest line kept: the page shows a summary, and the pending approval must stay within a parameter's 8 KB. */
     static final int MAX_LINE = 300;
 
+    /** A fleet's plan for the page: its first moves and refusals, as many as keep the pending approval within 8 KB. */
+    public static List<String> fleet(JsonNode plan) {
+        return FleetPlan.lines(plan, 12).stream().map(l -> l.length() <= MAX_LINE / 2 ? l : l.substring(0, MAX_LINE / 2 - 3) + "...").toList();
+    }
+
     public static List<String> of(JsonNode report, String targetType) {
         return summary(report, targetType).stream().map(l -> l.length() <= MAX_LINE ? l : l.substring(0, MAX_LINE - 3) + "...").toList();
     }

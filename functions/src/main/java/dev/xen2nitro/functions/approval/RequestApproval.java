@@ -36,17 +36,28 @@ public class RequestApproval extends JsonHandler<RequestApproval.Input, RequestA
      * @param executionStartTime $$.Execution.StartTime, around which CloudTrail's StartExecution event is looked for
      * @param enteredTime        $$.State.EnteredTime: the state's timeout runs from then, and so does the approval's expiry
      * @param report             what the approvers are asked to approve: the plan, whose hash the answer must carry
+     * @param fleet              for a batch approval, the fleet's plan in the stack's bucket, which is then the report;
+     *                           instanceId and targetType are not given
      */
     public record Input(String taskToken, String instanceId, String execution, String executionStartTime, String enteredTime, String targetType,
-                        Integer approvalTimeoutSeconds, JsonNode report) implements Validatable {
+                        Integer approvalTimeoutSeconds, JsonNode report, FleetPlan fleet) implements Validatable {
         @Override
         public void validate() {
-            InstanceIds.require("instanceId", instanceId);
             Executions.require("execution", execution);
+            if (fleet != null) {
+                if (!FleetPlan.valid(fleet.planKey())) {
+                    throw new InvalidInputException("'fleet.planKey' is \"" + fleet.planKey() + "\"; expected the key PlanFleet returned");
+                }
+                if (instanceId != null || targetType != null || report != null) {
+                    throw new InvalidInputException("a batch approval names its plan ('fleet'), not an 'instanceId', 'targetType' or 'report'");
+                }
+            } else {
+                InstanceIds.require("instanceId", instanceId);
+            }
             if (taskToken == null || taskToken.isBlank()) {
                 throw new InvalidInputException("'taskToken' is required ($$.Task.Token of a .waitForTaskToken state)");
             }
-            if (targetType == null || targetType.isBlank()) {
+            if (fleet == null && (targetType == null || targetType.isBlank())) {
                 throw new InvalidInputException("'targetType' is required: the type the approvers are asked to approve");
             }
             time("executionStartTime", executionStartTime, "$$.Execution.StartTime");
@@ -76,18 +87,28 @@ public class RequestApproval extends JsonHandler<RequestApproval.Input, RequestA
     static String message(Input in, String region, String planHash, Instant expires, String url, String link, Approvers approvers,
                           Starter.Found starter) {
         String report;
-        try {
-            report = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(in.report());
-        } catch (JsonProcessingException e) {
-            report = String.valueOf(in.report());
+        if (in.fleet() != null) {
+            // A fleet's whole plan may pass SNS's 256 KiB; the mail lists each move and refusal, and the plan is in the bucket.
+            report = String.join("\n", FleetPlan.lines(in.report(), MAX_FLEET_LINES)) + "\n(the whole plan: " + in.fleet().planKey()
+                    + " in the stack's bucket; its SHA-256 is the plan hash)";
+        } else {
+            try {
+                report = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(in.report());
+            } catch (JsonProcessingException e) {
+                report = String.valueOf(in.report());
+            }
         }
         String curl = "curl --aws-sigv4 \"aws:amz:" + region + ":lambda\" --user \"$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY\" \\\n"
                 + "       -H \"x-amz-security-token: $AWS_SESSION_TOKEN\" -H 'content-type: application/json' \\\n";
         int n = approvers.minimum();
         return "xen2nitro asks for approval to move " + in.instanceId() + " to " + in.targetType() + " (execution " + in.execution() + ").\n\n"
-                + "Approving stops the instance once, enables ENA, changes its type and starts it. The backup AMI is taken and the\n"
-                + "PV and ENA drivers are installed; the NVMe driver and Sysprep_Generalize_Pnp run only after approval, and the\n"
-                + "preflight runs again first.\n"
+                + (in.fleet() != null
+                        ? "Approving starts one migration for each instance of the plan, with the type the plan gives it, at most\n"
+                        + "maxConcurrency at a time; each takes its backup AMI, installs the drivers, runs the preflight again, then\n"
+                        + "stops the instance once, enables ENA, changes its type and starts it. No further approval is asked.\n"
+                        : "Approving stops the instance once, enables ENA, changes its type and starts it. The backup AMI is taken and the\n"
+                        + "PV and ENA drivers are installed; the NVMe driver and Sysprep_Generalize_Pnp run only after approval, and the\n"
+                        + "preflight runs again first.\n")
                 + "Without an answer by " + expires + " the migration is abandoned and the instance stays on its type.\n\n"
                 + "Plan hash: " + planHash + " (SHA-256 of the plan below, canonical JSON)\n"
                 + (n == 1 ? "One approval" : n + " approvals by different approvers") + " of: " + String.join(", ", approvers.arns()) + "\n"
@@ -108,8 +129,21 @@ public class RequestApproval extends JsonHandler<RequestApproval.Input, RequestA
                 + "Preflight report and plan:\n" + report + "\n";
     }
 
+    /** At most this many lines of a fleet's plan in a mail: about 100 KB, well within SNS's 256 KiB. */
+    static final int MAX_FLEET_LINES = 1000;
+
     @Override
-    protected Result handle(Input in) {
+    protected Result handle(Input given) {
+        Input in = given;
+        if (given.fleet() != null) {
+            JsonNode plan = dev.xen2nitro.functions.fleet.PlanFleet.read(given.fleet().planKey());
+            in = new Input(given.taskToken(), FleetPlan.subject(plan.path("migrate").size()), given.execution(), given.executionStartTime(),
+                    given.enteredTime(), FleetPlan.TARGET, given.approvalTimeoutSeconds(), plan, given.fleet());
+        }
+        return ask(in);
+    }
+
+    private Result ask(Input in) {
         String topic = Aws.setting("TOPIC_ARN");
         Approvers approvers = Approvers.of(Aws.setting("APPROVER_ARNS"), Aws.setting("MINIMUM_APPROVALS"));
         String planHash = PlanHash.of(in.report());
@@ -117,7 +151,7 @@ public class RequestApproval extends JsonHandler<RequestApproval.Input, RequestA
         int timeout = in.approvalTimeoutSeconds() == null ? 86_400 : in.approvalTimeoutSeconds();
         // The state times out TimeoutSecondsPath after it was entered, whatever this function took: so does the approval.
         Instant expires = Instant.parse(in.enteredTime()).truncatedTo(ChronoUnit.SECONDS).plusSeconds(timeout);
-        String image = in.report() == null ? null : in.report().path("backupImageId").asText(null);
+        String image = in.report() == null || in.fleet() != null ? null : in.report().path("backupImageId").asText(null);
         Starter.Found starter = Starter.of(in.execution(), Instant.parse(in.executionStartTime()));
         // Each approver's link carries a secret of 256 bits of its own; only its hash is kept, so the parameter alone does
         // not give a link away. Made here, after a SnapStart restore, never in the snapshot.
@@ -135,13 +169,14 @@ public class RequestApproval extends JsonHandler<RequestApproval.Input, RequestA
         }
         PendingApproval pending = new PendingApproval(in.execution(), in.taskToken(), in.instanceId(), in.targetType(), planHash, image,
                 in.executionStartTime(), starter.arn(), starter.settled(), now.toString(), expires.toString(), List.of(),
-                PlanSummary.of(in.report(), in.targetType()), hashes);
+                in.fleet() != null ? PlanSummary.fleet(in.report()) : PlanSummary.of(in.report(), in.targetType()), hashes);
         // A retried state has a new task token, which replaces the old.
         AwsCalls.call("PutParameter " + PendingApprovals.name(in.execution()), () -> {
             PendingApprovals.write(pending);
             return null;
         });
-        String subject = ("xen2nitro: approve " + in.instanceId() + " -> " + in.targetType() + "?");
+        String subject = in.fleet() != null ? "xen2nitro: approve the migration of a " + in.instanceId() + "?"
+                : "xen2nitro: approve " + in.instanceId() + " -> " + in.targetType() + "?";
         String shortSubject = subject.length() > 100 ? subject.substring(0, 100) : subject;
         String url = Aws.setting("APPROVAL_URL");
         String region = Aws.region().id();
@@ -165,6 +200,6 @@ public class RequestApproval extends JsonHandler<RequestApproval.Input, RequestA
     @Override
     protected Input sampleInput() {
         return new Input("token", "i-0123456789abcdef0", Executions.SAMPLE, "2026-11-27T09:00:00Z", "2026-11-27T09:20:00Z", "m5.xlarge", 3600,
-                JSON.createObjectNode());
+                JSON.createObjectNode(), null);
     }
 }

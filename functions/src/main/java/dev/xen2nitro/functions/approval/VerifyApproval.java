@@ -27,12 +27,28 @@ public class VerifyApproval extends JsonHandler<VerifyApproval.Input, VerifyAppr
     /**
      * @param report the plan, as RequestApproval was given it
      * @param answer what the task token was answered with ($.approval), any JSON
+     * @param fleet  for a batch approval, the fleet's plan in the stack's bucket (then {@code execution} is the fleet's): in
+     *               the fleet, without instanceId and targetType; in one of its migrations, with that migration's instance
+     *               and type, which the plan must move
      */
-    public record Input(String execution, String instanceId, String targetType, JsonNode report, JsonNode answer) implements Validatable {
+    public record Input(String execution, String instanceId, String targetType, JsonNode report, JsonNode answer, FleetPlan fleet)
+            implements Validatable {
         @Override
         public void validate() {
-            InstanceIds.require("instanceId", instanceId);
             Executions.require("execution", execution);
+            if (fleet != null) {
+                if (!FleetPlan.valid(fleet.planKey())) {
+                    throw new InvalidInputException("'fleet.planKey' is \"" + fleet.planKey() + "\"; expected the key PlanFleet returned");
+                }
+                if ((instanceId == null) != (targetType == null)) {
+                    throw new InvalidInputException("a migration of a fleet gives both its 'instanceId' and 'targetType'; the fleet gives neither");
+                }
+                if (instanceId != null) {
+                    InstanceIds.require("instanceId", instanceId);
+                }
+                return;
+            }
+            InstanceIds.require("instanceId", instanceId);
             if (targetType == null || targetType.isBlank()) {
                 throw new InvalidInputException("'targetType' is required: the type that was to be approved");
             }
@@ -62,7 +78,35 @@ public class VerifyApproval extends JsonHandler<VerifyApproval.Input, VerifyAppr
 
     @Override
     protected Result handle(Input in) {
-        String planHash = PlanHash.of(in.report());
+        if (in.fleet() == null) {
+            return verify(in, in.report(), in.instanceId(), in.targetType());
+        }
+        JsonNode plan = dev.xen2nitro.functions.fleet.PlanFleet.read(in.fleet().planKey());
+        if (!in.execution().equals(plan.path("execution").asText())) {
+            return refused(false, null, PlanHash.of(plan), "the plan " + in.fleet().planKey() + " is the plan of " + plan.path("execution").asText()
+                    + ", not of " + in.execution());
+        }
+        Result fleet = verify(in, plan, FleetPlan.subject(plan.path("migrate").size()), FleetPlan.TARGET);
+        if (!fleet.approved() || in.instanceId() == null) {
+            return fleet;
+        }
+        // One migration of the fleet: the approved plan must move this instance to this type.
+        String planned = FleetPlan.targetOf(plan, in.instanceId());
+        if (planned == null) {
+            return new Result(false, true, fleet.approver(), fleet.via(), fleet.at(), fleet.planHash(), "the approved plan of " + in.execution()
+                    + " does not move " + in.instanceId());
+        }
+        if (!planned.equals(in.targetType())) {
+            return new Result(false, true, fleet.approver(), fleet.via(), fleet.at(), fleet.planHash(), "the approved plan moves " + in.instanceId()
+                    + " to " + planned + ", not " + in.targetType());
+        }
+        return new Result(true, true, fleet.approver(), fleet.via(), fleet.at(), fleet.planHash(), fleet.reason() + " (the batch of fleet "
+                + in.execution() + ")");
+    }
+
+    /** The checks of an answer for {@code report}, which names {@code instanceId} and {@code targetType}. */
+    private Result verify(Input in, JsonNode report, String instanceId, String targetType) {
+        String planHash = PlanHash.of(report);
         Answer a = Answer.read(in.answer());
         if (a == null || a.signature().isBlank()) {
             return refused(false, null, planHash, "the answer " + shown(in.answer()) + " is not the approval function's (it carries no"
@@ -93,11 +137,11 @@ public class VerifyApproval extends JsonHandler<VerifyApproval.Input, VerifyAppr
             return refused(false, null, planHash, "the answer's signature does not verify: the approval function did not sign this answer for"
                     + " this execution, or it was changed after it was signed");
         }
-        if (!a.instanceId().equals(in.instanceId())) {
-            return refused(true, a, planHash, "the answer approves instance " + a.instanceId() + ", not " + in.instanceId());
+        if (!a.instanceId().equals(instanceId)) {
+            return refused(true, a, planHash, "the answer approves instance " + a.instanceId() + ", not " + instanceId);
         }
-        if (!a.targetType().equals(in.targetType())) {
-            return refused(true, a, planHash, "the answer approves type " + a.targetType() + ", not " + in.targetType());
+        if (!a.targetType().equals(targetType)) {
+            return refused(true, a, planHash, "the answer approves type " + a.targetType() + ", not " + targetType);
         }
         if (!a.planHash().equals(planHash)) {
             return refused(true, a, planHash, "the answer approves plan " + a.planHash() + ", not the plan that was mailed (" + planHash + ")");
@@ -123,6 +167,6 @@ public class VerifyApproval extends JsonHandler<VerifyApproval.Input, VerifyAppr
 
     @Override
     protected Input sampleInput() {
-        return new Input(Executions.SAMPLE, "i-0123456789abcdef0", "m5.xlarge", JSON.createObjectNode(), JSON.createObjectNode());
+        return new Input(Executions.SAMPLE, "i-0123456789abcdef0", "m5.xlarge", JSON.createObjectNode(), JSON.createObjectNode(), null);
     }
 }

@@ -15,7 +15,17 @@ import dev.xen2nitro.functions.rules.InstanceTypeNames;
  * @param approvalTimeoutSeconds how long the approval waits before the migration is abandoned (60 s to 7 days; default 1 day)
  */
 public record MigrationRequest(String instanceId, String targetType, Boolean dryRun, Boolean allowInstanceStoreLoss,
-                               String driverSource, Integer approvalTimeoutSeconds) implements Validatable {
+                               String driverSource, Integer approvalTimeoutSeconds, FleetApproval fleetApproval,
+                               @com.fasterxml.jackson.annotation.JsonProperty("AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID") String startedBy)
+        implements Validatable {
+
+    /**
+     * A migration a fleet started after its batch approval: the fleet's execution, where its plan is kept, and the approval
+     * function's signed answer for it. VerifyApproval checks that the answer is signed for that execution and approves the
+     * plan that is kept, and that the plan moves this instance to this type; a fleet started by a person who names
+     * another's approval gets a rejection.
+     */
+    public record FleetApproval(String execution, String planKey, com.fasterxml.jackson.databind.JsonNode answer) {}
 
     public static final int DEFAULT_APPROVAL_TIMEOUT = 86_400;
 
@@ -35,6 +45,10 @@ public record MigrationRequest(String instanceId, String targetType, Boolean dry
         if (driverSource != null && !driverSource.equals("bucket")) {
             throw new InvalidInputException("'driverSource' is \"" + driverSource + "\"; leave it out, or use \"bucket\" (the packages staged"
                     + " in the stack's bucket, the only source)");
+        }
+        if (fleetApproval != null && (fleetApproval.execution() == null || fleetApproval.planKey() == null || targetType == null)) {
+            throw new InvalidInputException("'fleetApproval' is given by a fleet execution with its 'execution' and 'planKey', and the"
+                    + " migration's 'targetType'; start a single migration without it");
         }
         if (approvalTimeoutSeconds != null && (approvalTimeoutSeconds < 60 || approvalTimeoutSeconds > 604_800)) {
             throw new InvalidInputException("'approvalTimeoutSeconds' is " + approvalTimeoutSeconds

@@ -46,6 +46,12 @@ public class Preflight extends JsonHandler<Preflight.Input, Preflight.Result> {
         super(Input.class);
     }
 
+    /** The preflight of one instance, for a fleet's plan ({@code PlanFleet}): the same reads and rules. */
+    public Result check(Input input) {
+        input.validate();
+        return handle(input);
+    }
+
     @Override
     protected Result handle(Input input) {
         MigrationRequest req = input.request();
@@ -180,6 +186,6 @@ public class Preflight extends JsonHandler<Preflight.Input, Preflight.Result> {
 
     @Override
     protected Input sampleInput() {
-        return new Input(new MigrationRequest("i-0123456789abcdef0", "m5.xlarge", true, false, "bucket", 3600), Executions.SAMPLE);
+        return new Input(new MigrationRequest("i-0123456789abcdef0", "m5.xlarge", true, false, "bucket", 3600, null, null), Executions.SAMPLE);
     }
 }

@@ -1,0 +1,55 @@
+package dev.xen2nitro.functions.approval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a batch approval approves: a fleet's plan, as PlanFleet kept it in the stack's bucket, named in the approval by its
+ * hash. The answer's instance and target type are this subject's, so that an answer for a fleet approves no single
+ * migration by itself, and a single migration's answer no fleet.
+ *
+ * @param planKey the plan's key in the stack's bucket (fleet-plans/...)
+ */
+public record FleetPlan(String planKey) {
+
+    /** What the answer to a batch approval says it moves, and to what. */
+    public static String subject(int instances) {
+        return "fleet of " + instances + " instance" + (instances == 1 ? "" : "s");
+    }
+
+    public static final String TARGET = "the types of the fleet plan";
+
+    public static boolean valid(String planKey) {
+        return planKey != null && planKey.matches("fleet-plans/[0-9a-f]{1,64}\\.json");
+    }
+
+    /** The type the plan moves {@code instanceId} to, or null when the plan does not move it. */
+    public static String targetOf(JsonNode plan, String instanceId) {
+        for (JsonNode m : plan.path("migrate")) {
+            if (instanceId.equals(m.path("instanceId").asText())) {
+                return m.path("to").asText(null);
+            }
+        }
+        return null;
+    }
+
+    /** The plan in lines for a mail: each move, each refusal; at most {@code max} lines, then how many more. */
+    public static List<String> lines(JsonNode plan, int max) {
+        List<String> all = new ArrayList<>();
+        for (JsonNode m : plan.path("migrate")) {
+            all.add(m.path("instanceId").asText() + ": " + m.path("from").asText() + " -> " + m.path("to").asText() + " (" + m.path("why").asText("") + ")");
+        }
+        for (JsonNode r : plan.path("refused")) {
+            List<String> reasons = new ArrayList<>();
+            r.path("reasons").forEach(x -> reasons.add(x.asText()));
+            all.add(r.path("instanceId").asText() + ": refused, not migrated (" + String.join("; ", reasons) + ")");
+        }
+        if (all.size() <= max) {
+            return all;
+        }
+        List<String> out = new ArrayList<>(all.subList(0, max));
+        out.add("... and " + (all.size() - max) + " more, in the plan in the stack's bucket");
+        return out;
+    }
+}
