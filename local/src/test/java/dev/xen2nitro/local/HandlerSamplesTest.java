@@ -495,6 +495,7 @@ class HandlerSamplesTest {
             Map.entry("PlanFleet", reads(SEED).check((after, r, local) -> {
                 JsonNode plan = JSON.readTree(local.emulator().cloud().buckets.get("xen2nitro-drivers-123456789012").get(r.get("planKey").asText()));
                 assertEquals(FLEET, plan.get("execution").asText());
+                assertEquals(0, plan.get("refused").size(), plan.get("refused").toString());
                 assertEquals(ID, plan.at("/migrate/0/instanceId").asText());
                 assertEquals("m5.xlarge", plan.at("/migrate/0/to").asText());
                 assertEquals(dev.xen2nitro.functions.approval.PlanHash.of(plan), r.get("planHash").asText(), "the hash is the kept plan's");
@@ -507,7 +508,7 @@ class HandlerSamplesTest {
                             + "\",\"from\":\"m4.xlarge\",\"to\":\"m5.xlarge\"}],\"refused\":[]}").getBytes(java.nio.charset.StandardCharsets.UTF_8))),
                     Set.of("notifications"), (after, r, local) -> {
                 JsonNode n = notification(after);
-                assertTrue(n.get("message").asText().contains(ID + " migrated"), n.get("message").asText());
+                assertTrue(n.get("message").asText().contains(ID + "  migrated"), n.get("message").asText());
                 assertTrue(n.get("message").asText().contains("backup " + BACKUP), n.get("message").asText());
                 assertNotNull(local.emulator().cloud().buckets.get("xen2nitro-drivers-123456789012").get(r.get("reportKey").asText()),
                         "the report is kept beside the plan");

@@ -78,7 +78,7 @@ class TopicPolicyTest {
                         + " in NotificationTopicPolicy (template.yaml)");
             }
         });
-        assertEquals(java.util.Set.of("RequestApprovalFunction", "PublishReportFunction"), java.util.Set.copyOf(granted));
+        assertEquals(java.util.Set.of("RequestApprovalFunction", "PublishReportFunction", "PublishFleetReportFunction"), java.util.Set.copyOf(granted));
     }
 
     @Test

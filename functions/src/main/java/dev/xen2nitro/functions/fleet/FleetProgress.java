@@ -28,12 +28,12 @@ public class FleetProgress extends JsonHandler<FleetProgress.Input, FleetProgres
      * @param startDate when it started, as StartExecution.sync:2 gives it (epoch seconds or milliseconds), null when not known
      * @param stopDate  when it ended, likewise
      */
-    public record Outcome(String instanceId, String status, String error, Double startDate, Double stopDate) {
+    public record Outcome(String instanceId, String status, String error, Number startDate, Number stopDate) {
         /** How long the migration took, in seconds, or null. */
         public Long seconds() {
             if (startDate == null || stopDate == null) return null;
-            double scale = stopDate < 1e11 ? 1 : 1000;
-            return Math.round((stopDate - startDate) / scale);
+            double scale = stopDate.doubleValue() < 1e11 ? 1 : 1000;
+            return Math.round((stopDate.doubleValue() - startDate.doubleValue()) / scale);
         }
     }
 
