@@ -155,6 +155,17 @@ class SharedEndpointsTest {
         assertEquals(Set.of("sg-0a1b2c3d4e5f60001", OLD_GROUP), w.list("securityGroups").stream().map(g -> (String) g.get("id")).collect(Collectors.toSet()));
     }
 
+    /** A lock is taken over only from an invocation that Lambda has stopped: the lock outlasts every function that takes it. */
+    @Test
+    void theVpcLockIsTakenOverOnlyAfterEveryInvocationThatMayHoldItHasEnded() throws Exception {
+        var functions = new dev.xen2nitro.local.host.Template(Worlds.root()).functions();
+        for (String f : List.of("PrepareEndpointsFunction", "DeleteEndpointsFunction")) {
+            int timeout = functions.get(f).timeoutSeconds();
+            assertTrue(timeout > 0 && 2L * timeout <= dev.xen2nitro.functions.network.EndpointSharing.LOCK_EXPIRY.getSeconds(),
+                    f + " times out after " + timeout + " s; the VPC's lock expires after " + dev.xen2nitro.functions.network.EndpointSharing.LOCK_EXPIRY);
+        }
+    }
+
     @Test
     void aMigrationThatFailsBesideAnotherInTheSameVpcReleasesOnlyItsShareAndTheOtherMigrates() throws Exception {
         try (LocalCloud local = LocalCloud.open(Worlds.root(),
