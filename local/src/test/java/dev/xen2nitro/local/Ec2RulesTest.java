@@ -2,6 +2,7 @@ package dev.xen2nitro.local;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -159,6 +160,23 @@ class Ec2RulesTest {
         assertEquals("DependencyViolation", e.awsErrorDetails().errorCode());
         assertEquals("resource sg-0a1b2c3d4e5f60001 has a dependent object", e.awsErrorDetails().errorMessage());
         assertEquals(1, ec2.describeSecurityGroups(r -> r.groupIds("sg-0a1b2c3d4e5f60001")).securityGroups().size());
+    }
+
+    @Test
+    void aRuleIsRevokedOnlyWhenTheGroupHasIt() {
+        String sg = ec2.createSecurityGroup(r -> r.vpcId("vpc-0a1b2c3d4e5f60001").groupName("xen2nitro-ssm-endpoints")
+                .description("443 from the subnets")).groupId();
+        for (String cidr : List.of("10.20.1.0/24", "10.20.2.0/24")) {
+            ec2.authorizeSecurityGroupIngress(r -> r.groupId(sg).ipPermissions(p -> p.ipProtocol("tcp").fromPort(443).toPort(443)
+                    .ipRanges(ip -> ip.cidrIp(cidr))));
+        }
+        ec2.revokeSecurityGroupIngress(r -> r.groupId(sg).ipPermissions(p -> p.ipProtocol("tcp").fromPort(443).toPort(443)
+                .ipRanges(ip -> ip.cidrIp("10.20.1.0/24"))));
+        assertEquals(List.of("10.20.2.0/24"), ec2.describeSecurityGroups(r -> r.groupIds(sg)).securityGroups().get(0).ipPermissions().stream()
+                .flatMap(p -> p.ipRanges().stream()).map(IpRange::cidrIp).toList());
+        Ec2Exception gone = refused(() -> ec2.revokeSecurityGroupIngress(r -> r.groupId(sg).ipPermissions(p -> p.ipProtocol("tcp")
+                .fromPort(443).toPort(443).ipRanges(ip -> ip.cidrIp("10.20.1.0/24")))));
+        assertEquals("InvalidPermission.NotFound", gone.awsErrorDetails().errorCode());
     }
 
     @Test

@@ -17,6 +17,9 @@ import software.amazon.awssdk.services.sns.model.NotFoundException;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.CommandInvocationStatus;
 import software.amazon.awssdk.services.ssm.model.InvalidInstanceIdException;
+import software.amazon.awssdk.services.ssm.model.Parameter;
+import software.amazon.awssdk.services.ssm.model.ParameterAlreadyExistsException;
+import software.amazon.awssdk.services.ssm.model.ParameterType;
 import software.amazon.awssdk.services.ssm.model.PingStatus;
 
 /** SSM with the Windows guest model, SNS, S3 and the task-token API, through the real SDK clients. */
@@ -31,6 +34,33 @@ class GuestAndServicesTest {
             return last[0] != CommandInvocationStatus.IN_PROGRESS && last[0] != CommandInvocationStatus.PENDING;
         }), "command still " + last[0]);
         return last[0];
+    }
+
+    /** The endpoint users' registry and lock: PutParameter without Overwrite, GetParametersByPath one level or all, in pages. */
+    @Test
+    void parametersAreCreatedOnceAndReadByPath() throws Exception {
+        try (Emulator e = Worlds.start("seed-2012r2-private"); SsmClient ssm = Worlds.ssm(e)) {
+            ssm.putParameter(r -> r.name("/xen2nitro/endpoints/vpc-1/lock").type(ParameterType.STRING).value("a").overwrite(false));
+            assertThrows(ParameterAlreadyExistsException.class,
+                    () -> ssm.putParameter(r -> r.name("/xen2nitro/endpoints/vpc-1/lock").type(ParameterType.STRING).value("b").overwrite(false)));
+            assertEquals("a", ssm.getParameter(r -> r.name("/xen2nitro/endpoints/vpc-1/lock")).parameter().value(), "the holder is kept");
+            for (int n = 0; n < 12; n++) {
+                String name = "/xen2nitro/endpoints/vpc-1/users/u" + (n < 10 ? "0" : "") + n;
+                ssm.putParameter(r -> r.name(name).type(ParameterType.STRING).value("{}"));
+            }
+            ssm.putParameter(r -> r.name("/xen2nitro/endpoints/vpc-2/users/u00").type(ParameterType.STRING).value("{}"));
+            var first = ssm.getParametersByPath(r -> r.path("/xen2nitro/endpoints/vpc-1/users"));
+            assertEquals(10, first.parameters().size(), "ten at most a page");
+            var second = ssm.getParametersByPath(r -> r.path("/xen2nitro/endpoints/vpc-1/users").nextToken(first.nextToken()));
+            assertEquals(List.of("/xen2nitro/endpoints/vpc-1/users/u10", "/xen2nitro/endpoints/vpc-1/users/u11"),
+                    second.parameters().stream().map(Parameter::name).toList());
+            assertNull(second.nextToken());
+            assertEquals(List.of("/xen2nitro/endpoints/vpc-1/lock"), ssm.getParametersByPath(r -> r.path("/xen2nitro/endpoints/vpc-1"))
+                    .parameters().stream().map(Parameter::name).toList(), "one level below the path without Recursive");
+            List<String> all = new java.util.ArrayList<>();
+            ssm.getParametersByPathPaginator(r -> r.path("/xen2nitro/endpoints").recursive(true)).forEach(page -> page.parameters().forEach(p -> all.add(p.name())));
+            assertEquals(14, all.size(), all.toString());
+        }
     }
 
     @Test

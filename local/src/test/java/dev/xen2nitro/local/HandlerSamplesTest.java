@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -84,10 +85,24 @@ class HandlerSamplesTest {
         return node.has(field) ? (ArrayNode) node.get(field) : node.putArray(field);
     }
 
-    /** Something this execution created: tagged as DeleteEndpoints finds it. */
+    /** The registry of the users of the seed VPC's temporary endpoints (ENDPOINT_USERS of the local stack, and the VPC). */
+    static final String ENDPOINT_USERS = "/xen2nitro/endpoints/vpc-0a1b2c3d4e5f60001/";
+
+    /** Something this execution created for the VPC's migrations: tagged as DeleteEndpoints finds it. */
     static ObjectNode ours(ObjectNode resource) {
-        tags(resource).put("xen2nitro:execution", EXECUTION).put("xen2nitro:temporary", "true");
+        tags(resource).put("xen2nitro:execution", EXECUTION).put("xen2nitro:temporary", "true").put("xen2nitro:endpoint-users", ENDPOINT_USERS);
         return resource;
+    }
+
+    /** The samples' execution registered as the one user of the seed VPC's temporary endpoints, as PrepareEndpoints leaves it. */
+    static void endpointUser(Cloud cloud) {
+        Cloud.Parameter p = new Cloud.Parameter();
+        p.name = ENDPOINT_USERS + "users/" + Executions.digest(EXECUTION);
+        p.type = "String";
+        p.version = 1;
+        p.value = "{\"execution\":\"" + EXECUTION + "\",\"instanceId\":\"" + ID + "\",\"subnetId\":\"subnet-0a1b2c3d4e5f60001\",\"subnetCidr\":\""
+                + SUBNET_CIDR + "\",\"routeTableIds\":[\"rtb-0a1b2c3d4e5f60001\"]}";
+        cloud.parameters.put(p.name, p);
     }
 
     static final World SEED = new World(w -> {}, c -> {});
@@ -99,7 +114,7 @@ class HandlerSamplesTest {
         String vpc = "vpc-0a1b2c3d4e5f60001";
         String sg = "sg-0a1b2c3d4e5f60009";
         ObjectNode group = ours(array(w, "securityGroups").addObject().put("id", sg).put("vpcId", vpc)
-                .put("groupName", "xen2nitro-endpoints-" + EXECUTION));
+                .put("groupName", "xen2nitro-ssm-endpoints"));
         group.putArray("ingress").addObject().put("ipProtocol", "tcp").put("fromPort", 443).put("toPort", 443)
                 .putArray("cidrBlocks").add(SUBNET_CIDR);
         ArrayNode endpoints = array(w, "vpcEndpoints");
@@ -285,11 +300,12 @@ class HandlerSamplesTest {
                 assertTrue(after.instance().at("/tags/xen2nitro:lock").isMissingNode(), after.instance().get("tags").toString());
                 assertEquals(EXECUTION, after.instance().at("/tags/xen2nitro:execution").asText(), "only the lock is removed");
             })),
-            Map.entry("PrepareEndpoints", changes(SEED, Set.of("vpcEndpoints", "securityGroups", "instances"), (after, r, local) -> {
+            Map.entry("PrepareEndpoints", changes(SEED, Set.of("vpcEndpoints", "securityGroups", "instances", "parameters"), (after, r, local) -> {
                 Set<String> services = new TreeSet<>();
                 for (JsonNode e : after.part("vpcEndpoints")) {
                     assertEquals(EXECUTION, e.at("/tags/xen2nitro:execution").asText(), e.toString());
                     assertEquals("true", e.at("/tags/xen2nitro:temporary").asText(), e.toString());
+                    assertEquals(ENDPOINT_USERS, e.at("/tags/xen2nitro:endpoint-users").asText(), e.toString());
                     services.add(e.get("serviceName").asText());
                 }
                 assertEquals(Set.of("com.amazonaws.us-east-1.ec2messages", "com.amazonaws.us-east-1.s3", "com.amazonaws.us-east-1.ssm",
@@ -301,8 +317,13 @@ class HandlerSamplesTest {
                         sg.toString());
                 // What the endpoints are for: the guest's agent now reaches SSM.
                 assertTrue(after.instance().get("ssmOnline").asBoolean(), "SSM is not reached through the endpoints");
+                // The execution is their one user, and the VPC's lock is released.
+                assertEquals(List.of(ENDPOINT_USERS + "users/" + Executions.digest(EXECUTION)),
+                        StreamSupport.stream(after.part("parameters").spliterator(), false).map(p -> p.get("name").asText()).toList());
             })),
-            Map.entry("DeleteEndpoints", changes(REACHABLE, Set.of("vpcEndpoints", "securityGroups", "instances"), (after, r, local) -> {
+            Map.entry("DeleteEndpoints", changes(REACHABLE.seeded(HandlerSamplesTest::endpointUser), Set.of("vpcEndpoints", "securityGroups",
+                    "instances", "parameters"), (after, r, local) -> {
+                assertEquals(0, after.part("parameters").size(), "the last user is released: " + after.part("parameters"));
                 assertEquals(0, after.part("vpcEndpoints").size(), after.part("vpcEndpoints").toString());
                 assertEquals(Set.of("sg-0a1b2c3d4e5f60001"), ids(after.part("securityGroups"), "id"), "only the instance's own group is left");
                 assertFalse(after.instance().get("ssmOnline").asBoolean(), "without the endpoints the subnet reaches no SSM");

@@ -51,7 +51,7 @@ public class InspectEndedExecution extends JsonHandler<InspectEndedExecution.Inp
     }
 
     /** The instance an execution's input (as the event carries it) names, or null. */
-    static String instanceIdOf(String input) {
+    public static String instanceIdOf(String input) {
         if (input == null) {
             return null;
         }

@@ -32,4 +32,9 @@ public final class Tags {
     public static final String APPROVAL_AT = "xen2nitro:approval-at";
     /** On endpoints and security groups this workflow created (and will delete): "true". */
     public static final String TEMPORARY = "xen2nitro:temporary";
+    /**
+     * On the temporary endpoints and security group that the migrations of one VPC share: where their users are registered
+     * (the SSM parameter path /STACK/endpoints/VPC/). Only what carries this stack's path is ever deleted.
+     */
+    public static final String ENDPOINT_USERS = "xen2nitro:endpoint-users";
 }

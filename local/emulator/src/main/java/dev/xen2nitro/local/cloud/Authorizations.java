@@ -76,6 +76,7 @@ public final class Authorizations {
                 creates(cloud, a, "CreateSecurityGroup", r.tagSpecifications(), Map.of("security-group", "security-group"), out);
             }
             case "ec2:AuthorizeSecurityGroupIngress" -> out.add(existing(cloud, a, ((AuthorizeSecurityGroupIngressRequest) request).groupId(), Map.of()));
+            case "ec2:RevokeSecurityGroupIngress" -> out.add(existing(cloud, a, ((software.amazon.awssdk.services.ec2.model.RevokeSecurityGroupIngressRequest) request).groupId(), Map.of()));
             case "ec2:DeleteSecurityGroup" -> out.add(existing(cloud, a, ((DeleteSecurityGroupRequest) request).groupId(), Map.of()));
             case "ec2:CreateVpcEndpoint" -> {
                 CreateVpcEndpointRequest r = (CreateVpcEndpointRequest) request;
@@ -114,6 +115,9 @@ public final class Authorizations {
             // SSM parameters: the parameter (Service Authorization Reference, AWS Systems Manager, resource type parameter).
             case "ssm:PutParameter" -> out.add(new Target(a, SsmParameters.arn(cloud, ((software.amazon.awssdk.services.ssm.model.PutParameterRequest) request).name()), Map.of()));
             case "ssm:GetParameter" -> out.add(new Target(a, SsmParameters.arn(cloud, ((software.amazon.awssdk.services.ssm.model.GetParameterRequest) request).name()), Map.of()));
+            // GetParametersByPath: the path, as a parameter ARN; access to a path is access to every level below it (SSM User
+            // Guide, "Restricting access to Systems Manager parameters using IAM policies").
+            case "ssm:GetParametersByPath" -> out.add(new Target(a, SsmParameters.arn(cloud, ((software.amazon.awssdk.services.ssm.model.GetParametersByPathRequest) request).path()), Map.of()));
             case "ssm:DeleteParameter" -> out.add(new Target(a, SsmParameters.arn(cloud, ((software.amazon.awssdk.services.ssm.model.DeleteParameterRequest) request).name()), Map.of()));
             // KMS: the key, with kms:MacAlgorithm and kms:CallerAccount (Service Authorization Reference, AWS Key Management Service).
             case "kms:GenerateMac" -> {

@@ -107,6 +107,19 @@ public final class Ec2Network {
         return AuthorizeSecurityGroupIngressResponse.builder().returnValue(true).build();
     }
 
+    /** RevokeSecurityGroupIngress: each rule named must be in the group (EC2 error reference, InvalidPermission.NotFound). */
+    public RevokeSecurityGroupIngressResponse revokeSecurityGroupIngress(RevokeSecurityGroupIngressRequest r) {
+        Cloud.SecurityGroup g = group(r.groupId());
+        for (IpPermission p : r.ipPermissions()) {
+            List<String> cidrs = p.ipRanges().stream().map(IpRange::cidrIp).toList();
+            var rule = new dev.xen2nitro.local.world.WorldFile.IngressRule(p.ipProtocol(), p.fromPort(), p.toPort(), cidrs);
+            if (!g.ingress.remove(rule)) {
+                throw new AwsError("InvalidPermission.NotFound", "The specified rule does not exist in this security group.");
+            }
+        }
+        return RevokeSecurityGroupIngressResponse.builder().returnValue(true).build();
+    }
+
     public DescribeSecurityGroupsResponse describeSecurityGroups(DescribeSecurityGroupsRequest r) {
         List<software.amazon.awssdk.services.ec2.model.SecurityGroup> out = new ArrayList<>();
         for (String id : r.hasGroupIds() ? r.groupIds() : new ArrayList<>(cloud.securityGroups.keySet())) {
@@ -155,7 +168,10 @@ public final class Ec2Network {
             if (!vpc.enableDnsSupport || !vpc.enableDnsHostnames) {
                 throw new AwsError("InvalidParameter", "Enabling private DNS requires both enableDnsSupport and enableDnsHostnames VPC attributes set to true for " + vpc.id);
             }
-            // A second private-DNS endpoint for one service in one VPC (observed).
+            // A second private-DNS endpoint for one service in one VPC, in any state but deleted: private DNS is a private
+            // hosted zone for the service's regional name associated with the VPC (AWS whitepaper "Building a Scalable and
+            // Secure Multi-VPC AWS Network Infrastructure", "Centralized access to VPC private endpoints"), which one endpoint
+            // holds; the error is observed (RUNBOOK; hashicorp/terraform-provider-aws#17269, "Conflicting DNS domain").
             boolean conflict = cloud.vpcEndpoints.values().stream().anyMatch(e -> e.vpcId.equals(vpc.id)
                     && e.serviceName.equals(service) && e.privateDnsEnabled && !"deleted".equals(e.state));
             if (conflict) {

@@ -9,12 +9,14 @@ import software.amazon.awssdk.services.ssm.model.DeleteParameterRequest;
 import software.amazon.awssdk.services.ssm.model.DeleteParameterResponse;
 import software.amazon.awssdk.services.ssm.model.GetParameterRequest;
 import software.amazon.awssdk.services.ssm.model.GetParameterResponse;
+import software.amazon.awssdk.services.ssm.model.GetParametersByPathRequest;
+import software.amazon.awssdk.services.ssm.model.GetParametersByPathResponse;
 import software.amazon.awssdk.services.ssm.model.Parameter;
 import software.amazon.awssdk.services.ssm.model.PutParameterRequest;
 import software.amazon.awssdk.services.ssm.model.PutParameterResponse;
 
 /**
- * The slice of SSM Parameter Store the functions use: PutParameter, GetParameter and DeleteParameter, with the
+ * The slice of SSM Parameter Store the functions use: PutParameter, GetParameter, GetParametersByPath and DeleteParameter, with the
  * standard and advanced tiers and Intelligent-Tiering (SSM API Reference, each action; "Creating Systems Manager
  * parameters" for the rules on names; "Managing parameter tiers" for the sizes). A
  * SecureString is kept as given and shown only to GetParameter WithDecryption: its encryption with the AWS managed key
@@ -115,6 +117,51 @@ public final class SsmParameters {
                 ? Base64.getEncoder().encodeToString(("ciphertext of " + p.name + " v" + p.version).getBytes(StandardCharsets.UTF_8)) : p.value;
         return GetParameterResponse.builder().parameter(Parameter.builder().name(p.name).type(p.type).value(value).version(p.version)
                 .lastModifiedDate(p.lastModified).arn(arn(cloud, p.name)).dataType("text").build()).build();
+    }
+
+    /** "Valid range: Minimum value of 1. Maximum value of 10." (GetParametersByPath, MaxResults; 10 when not given). */
+    static final int MAX_RESULTS_BY_PATH = 10;
+
+    /**
+     * GetParametersByPath: the parameters one level below {@code Path}, or every level with Recursive (SSM User Guide, "Working
+     * with parameter hierarchies"), in name order, a page of MaxResults at a time with NextToken. The path starts with a
+     * slash; a parameter whose name has no slash is in no hierarchy and is never returned.
+     */
+    public GetParametersByPathResponse getParametersByPath(GetParametersByPathRequest r) {
+        String path = r.path();
+        if (path == null || !path.startsWith("/") || !NAME.matcher(path).matches()) {
+            throw new AwsError("ValidationException", "The parameter doesn't meet the parameter name requirements. The parameter name must"
+                    + " begin with a forward slash \"/\".");
+        }
+        int max = r.maxResults() == null ? MAX_RESULTS_BY_PATH : r.maxResults();
+        if (max < 1 || max > MAX_RESULTS_BY_PATH) {
+            throw new AwsError("ValidationException", "1 validation error detected: Value '" + max + "' at 'maxResults' failed to satisfy"
+                    + " constraint: Member must have value less than or equal to 10");
+        }
+        String prefix = path.endsWith("/") ? path : path + "/";
+        boolean recursive = Boolean.TRUE.equals(r.recursive());
+        java.util.List<Cloud.Parameter> found = cloud.parameters.values().stream()
+                .filter(p -> p.name.startsWith(prefix) && (recursive || !p.name.substring(prefix.length()).contains("/")))
+                .sorted(java.util.Comparator.comparing((Cloud.Parameter p) -> p.name)).toList();
+        int from = 0;
+        if (r.nextToken() != null) {
+            try {
+                from = Integer.parseInt(r.nextToken());
+            } catch (NumberFormatException e) {
+                throw new AwsError("InvalidNextToken", "The specified token isn't valid.");
+            }
+        }
+        java.util.List<Parameter> page = new java.util.ArrayList<>();
+        for (int i = from; i < Math.min(found.size(), from + max); i++) {
+            Cloud.Parameter p = found.get(i);
+            boolean secret = "SecureString".equals(p.type);
+            String value = secret && !Boolean.TRUE.equals(r.withDecryption())
+                    ? Base64.getEncoder().encodeToString(("ciphertext of " + p.name + " v" + p.version).getBytes(StandardCharsets.UTF_8)) : p.value;
+            page.add(Parameter.builder().name(p.name).type(p.type).value(value).version(p.version).lastModifiedDate(p.lastModified)
+                    .arn(arn(cloud, p.name)).dataType("text").build());
+        }
+        String next = from + max < found.size() ? String.valueOf(from + max) : null;
+        return GetParametersByPathResponse.builder().parameters(page).nextToken(next).build();
     }
 
     public DeleteParameterResponse deleteParameter(DeleteParameterRequest r) {
