@@ -31,7 +31,7 @@ class DefinitionsTest {
     @Test
     void theCommittedDefinitionsAreWhatTheSourcesProduce() throws Exception {
         List<Path> sources = Generator.sources(SOURCES);
-        assertEquals(3, sources.size(), "clean-up-execution, migrate-instance and rollback-instance: " + sources);
+        assertEquals(4, sources.size(), "clean-up-execution, migrate-fleet, migrate-instance and rollback-instance: " + sources);
         for (Path source : sources) {
             String name = source.getFileName().toString().replace(".asl.yaml", ".asl.json");
             String expected = Files.readString(GENERATED.resolve(name));
