@@ -15,7 +15,7 @@ import software.amazon.awssdk.http.SdkHttpRequest;
  * Sends the AWS calls of a function invocation to the emulator of the local cloud that invoked it,
  * so that several local clouds can run side by side in one JVM although the functions build their
  * SDK clients once, against one endpoint ({@code aws.endpointUrl}). The {@link LambdaHost} sets the
- * emulator for the thread that runs the handler; calls made on any other thread are left alone.
+ * emulator for the thread that runs the handler and the threads it starts; calls made on any other thread are left alone.
  * It also signs each call with the credentials of the invoked function's role, as the Lambda service
  * hands a function its role's session credentials, so the emulator authorizes the call by that role.
  *
@@ -26,7 +26,8 @@ import software.amazon.awssdk.http.SdkHttpRequest;
 public final class EmulatorRouting implements ExecutionInterceptor {
     private record Route(URI emulator, AwsCredentials credentials) {}
 
-    private static final ThreadLocal<Route> CURRENT = new ThreadLocal<>();
+    /** Inherited: the threads a handler starts call AWS as the function, as every thread of a Lambda function does. */
+    private static final ThreadLocal<Route> CURRENT = new InheritableThreadLocal<>();
 
     static void set(URI emulator, AwsCredentials credentials) {
         CURRENT.set(new Route(emulator, credentials));
