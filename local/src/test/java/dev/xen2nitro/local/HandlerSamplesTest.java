@@ -158,7 +158,7 @@ class HandlerSamplesTest {
 
     /** The world the sample needs, the parts of it the handler changes, and how. */
     record Case(World world, Set<String> changes, SnapshotCheck check) {
-        /** The same case, with a check of what the snapshot does not show. */
+        /** The same case, with a check of what the snapshot does not show (the bucket's objects). */
         Case check(SnapshotCheck more) {
             return new Case(world, changes, more);
         }
