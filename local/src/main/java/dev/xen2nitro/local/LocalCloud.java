@@ -9,6 +9,7 @@ import dev.xen2nitro.local.host.Template;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -100,6 +101,9 @@ public final class LocalCloud implements AutoCloseable {
      * (those a world names already keep their messages), and its KMS keys, each with key material of its own in this cloud.
      */
     private void createDocuments(Cloud cloud) throws IOException {
+        for (String logicalId : template.stateMachines().keySet()) {
+            cloud.executions.deployed(Template.stateMachineArn(logicalId, cloud.region, cloud.accountId));
+        }
         for (String topic : roles(projectRoot, cloud.region, cloud.accountId).topicArns()) {
             synchronized (cloud) {
                 cloud.topics.putIfAbsent(topic, new java.util.ArrayList<>());
@@ -202,6 +206,64 @@ public final class LocalCloud implements AutoCloseable {
     public Runner.Report runDefinition(String asl, String inputJson, String approval, String role, PrintStream progress)
             throws IOException, InterruptedException {
         return new Runner(projectRoot, template, emulator, host, progress).runDefinition(asl, inputJson, approval, role);
+    }
+
+    /**
+     * What one delivery of an event did: the function whose rule or schedule took it, its response (or error), and the
+     * executions it started, each run to its end.
+     */
+    public record Delivery(String event, String function, int status, com.fasterxml.jackson.databind.JsonNode response, List<Runner.Report> runs) {}
+
+    /**
+     * Delivers {@code eventJson} as EventBridge would to the functions of template.yaml: an event (it has a detail-type) to
+     * each function with an enabled EventBridgeRule whose pattern matches it; a schedule's payload (no detail-type) to each
+     * function with an enabled ScheduleV2 whose input has the same {@code source}. A rule's or schedule's State is the
+     * deployed parameter it names. Each execution a function started (StartExecution) is then run to its end with
+     * {@code approval}, printing its progress.
+     */
+    public List<Delivery> deliver(String eventJson, String approval, PrintStream progress) throws IOException, InterruptedException {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.JsonNode event = json.readTree(eventJson);
+        Map<String, String> deployed = new java.util.LinkedHashMap<>(template.parameterDefaults());
+        deployed.putAll(parameters);
+        List<Delivery> out = new java.util.ArrayList<>();
+        var cloud = emulator.cloud();
+        for (Template.FunctionEvent e : template.functionEvents()) {
+            boolean matches;
+            if (e.type().equals("EventBridgeRule")) {
+                matches = event.has("detail-type") && dev.xen2nitro.local.host.EventPatterns.matches(e.pattern(), event, v -> v);
+            } else {
+                java.util.regex.Matcher source = java.util.regex.Pattern.compile("\"source\"\\s*:\\s*\"([^\"]+)\"").matcher(String.valueOf(e.input()));
+                matches = !event.has("detail-type") && source.find() && source.group(1).equals(event.path("source").asText());
+            }
+            if (!matches) continue;
+            String state = deployed.getOrDefault(e.state(), e.state());
+            String what = (e.type().equals("ScheduleV2") ? "schedule " : "EventBridge rule ") + e.name() + " of " + e.function();
+            if (!state.equals("ENABLED")) {
+                progress.printf("%s matches, but is %s (%s); nothing delivered%n", what, state, e.state());
+                continue;
+            }
+            progress.printf("%s: delivering the event%n", what);
+            java.util.Set<String> before = new java.util.HashSet<>();
+            cloud.executions.all().forEach(x -> before.add(x.arn));
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                            host.endpoint().resolve("/2015-03-31/functions/" + e.function() + "/invocations"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(eventJson)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            boolean failed = r.headers().firstValue("X-Amz-Function-Error").isPresent();
+            com.fasterxml.jackson.databind.JsonNode response = json.readTree(r.body());
+            progress.printf("%s %s:%n%s%n", e.function(), failed ? "failed" : "answered", json.writerWithDefaultPrettyPrinter().writeValueAsString(response));
+            List<Runner.Report> runs = new java.util.ArrayList<>();
+            for (var x : cloud.executions.all()) {
+                if (before.contains(x.arn)) continue;
+                progress.printf("%s started %s; running it%n", e.function(), x.arn);
+                runs.add(new Runner(projectRoot, template, emulator, host, progress).runStarted(x.arn, approval));
+            }
+            out.add(new Delivery(e.name(), e.function(), failed ? 500 : r.statusCode(), response, runs));
+        }
+        if (out.isEmpty()) {
+            progress.println("no enabled rule or schedule of template.yaml takes this event");
+        }
+        return out;
     }
 
     public Map<String, Object> world() {

@@ -16,6 +16,7 @@ import java.util.Set;
  *
  * <pre>
  * local/run --world FILE --input FILE [--approval auto|reject|manual] [--out DIR] [--time-factor F] [--state-machine NAME]
+ * local/run --world FILE --event FILE [--approval auto|reject|manual] [--out DIR] [--time-factor F]
  * local/run --serve --world FILE [--port N] [--time-factor F]
  * </pre>
  */
@@ -30,6 +31,11 @@ public final class Main {
                   at the approval function's URL by the local approvers alice or bob (auto, reject) or by you
                   (manual: the mailed link and the curl commands are printed); --started-by names who starts it
                   (default operator), who cannot approve it
+              local/run --world FILE --event FILE [--approval auto|reject|manual] [--out DIR] [--time-factor F]
+                  delivers an event to the functions of template.yaml whose EventBridge rule matches it, or a
+                  schedule's payload to those whose schedule sends that source (events/ReservationRenewal-*.json),
+                  then runs each execution they started to its end; writes DIR/report.json (what each function
+                  answered, each execution's report) and DIR/world.json
               local/run --serve --world FILE [--port N] [--time-factor F]
                   starts only the emulator and prints its endpoint (for the AWS CLI: --endpoint-url)
             """;
@@ -52,7 +58,7 @@ public final class Main {
             }
         }
         Set<String> known = Set.of("--world", "--input", "--approval", "--out", "--time-factor", "--serve", "--port", "--help", "--state-machine",
-                "--started-by");
+                "--started-by", "--event");
         for (String k : a.keySet()) {
             if (!known.contains(k)) return usage("unknown option " + k);
         }
@@ -99,6 +105,12 @@ public final class Main {
             Thread.currentThread().join();
             return 0;
         }
+        if (a.containsKey("--event")) {
+            if (a.containsKey("--input") || a.containsKey("--state-machine") || a.containsKey("--started-by")) {
+                return usage("--event delivers an event to the template's rules and schedules; it takes no --input, --state-machine or --started-by");
+            }
+            return deliver(root, cloud, worldFile, Path.of(a.get("--event")), a.getOrDefault("--approval", "auto"), Path.of(a.getOrDefault("--out", "out")));
+        }
         if (!a.containsKey("--input")) return usage("--input FILE is required (see events/)");
         Path inputFile = Path.of(a.get("--input"));
         if (!Files.isRegularFile(inputFile)) {
@@ -127,6 +139,37 @@ public final class Main {
             json.writeValue(out.resolve("world.json").toFile(), local.world());
             System.out.println("wrote " + out.resolve("report.json") + " and " + out.resolve("world.json"));
             return "SUCCEEDED".equals(report.status()) ? 0 : 1;
+        }
+    }
+
+    /** {@code --event}: the event delivered to the functions that take it, and the executions they start run to their end. */
+    private static int deliver(Path root, Cloud cloud, Path worldFile, Path eventFile, String approval, Path out) throws Exception {
+        if (!Files.isRegularFile(eventFile)) {
+            System.err.println("error: event file " + eventFile + " does not exist (see events/)");
+            return 2;
+        }
+        if (!Set.of("auto", "reject", "manual").contains(approval)) return usage("--approval must be auto, reject or manual");
+        try (LocalCloud local = LocalCloud.open(root, cloud)) {
+            System.out.println("local cloud: " + local.emulator().endpoint() + "  (world " + worldFile + ", time factor " + cloud.timeFactor + ")");
+            System.out.println("delivering " + eventFile);
+            java.util.List<LocalCloud.Delivery> deliveries = local.deliver(Files.readString(eventFile), approval, System.out);
+            java.util.List<Map<String, Object>> report = new java.util.ArrayList<>();
+            boolean ok = true;
+            for (LocalCloud.Delivery d : deliveries) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("event", d.event());
+                m.put("function", d.function());
+                m.put("response", d.response());
+                m.put("executions", d.runs().stream().map(Runner.Report::toMap).toList());
+                report.add(m);
+                ok &= d.status() == 200 && d.runs().stream().allMatch(r -> "SUCCEEDED".equals(r.status()));
+            }
+            ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            Files.createDirectories(out);
+            json.writeValue(out.resolve("report.json").toFile(), Map.of("deliveries", report));
+            json.writeValue(out.resolve("world.json").toFile(), local.world());
+            System.out.println("wrote " + out.resolve("report.json") + " and " + out.resolve("world.json"));
+            return ok ? 0 : 1;
         }
     }
 

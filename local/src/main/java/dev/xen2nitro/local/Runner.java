@@ -86,6 +86,20 @@ public final class Runner {
         this.progress = progress;
     }
 
+    /** The name of the execution to run: a new one unless {@link #runStarted} names one StartExecution recorded. */
+    private String executionName;
+
+    /**
+     * Runs the execution {@code executionArn} that StartExecution recorded in the local cloud (a function started it), as
+     * Step Functions would: its state machine of template.yaml, its name and input. CloudTrail recorded its start then.
+     */
+    public Report runStarted(String executionArn, String approval) throws IOException, InterruptedException {
+        var e = emulator.cloud().executions.get(executionArn);
+        this.executionName = e.name;
+        this.startedBy = null;
+        return run(e.stateMachineArn.substring(e.stateMachineArn.lastIndexOf(':') + 1), e.input, approval);
+    }
+
     /** Runs the state machine {@code stateMachine} of template.yaml, its placeholders filled from the template. */
     public Report run(String stateMachine, String inputJson, String approval) throws IOException, InterruptedException {
         var cloud = emulator.cloud();
@@ -124,7 +138,7 @@ public final class Runner {
             throw new IllegalStateException("the runner's npm packages are missing: run (cd local/runner && npm ci), or ./mvnw package");
         }
         String stateMachineArn = Template.stateMachineArn(template.stateMachine(role).logicalId(), cloud.region, cloud.accountId);
-        String name = UUID.randomUUID().toString();
+        String name = executionName != null ? executionName : UUID.randomUUID().toString();
         String executionArn = stateMachineArn.replace(":stateMachine:", ":execution:") + ":" + name;
         ProcessBuilder pb = new ProcessBuilder("node", "run.mjs", "--definition", definition.toString(), "--input", input.toString(),
                 "--emulator", emulator.endpoint().toString(), "--approval", approval,
@@ -141,7 +155,9 @@ public final class Runner {
         // The SDK for JavaScript warns that its 2027 releases need Node 22; package-lock.json pins today's.
         env.put("AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED", "true");
         long started = System.currentTimeMillis();
-        cloud.executions.start(executionArn, stateMachineArn, name, inputJson);
+        if (cloud.executions.find(executionArn) == null) {
+            cloud.executions.start(executionArn, stateMachineArn, name, inputJson);
+        }
         if (startedBy != null) {
             cloud.recordStartExecution(executionArn, stateMachineArn, name, startedBy.arn(cloud.accountId), startedBy.accessKeyId());
         }

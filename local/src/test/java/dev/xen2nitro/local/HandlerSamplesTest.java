@@ -287,6 +287,15 @@ class HandlerSamplesTest {
                 ris.addObject().put("id", "9d3c6a10-0000-4cc8-9ce3-1957fc1dcf02").put("instanceType", "c4.large").put("availabilityZone", "us-east-1a")
                         .put("instanceCount", 2).put("end", "2027-05-01T00:00:00Z").put("state", "active");
             }))),
+            // The day's scan finds the seed's m4.xlarge covered by a Windows reservation ending within 30 days, and starts the
+            // fleet's plan for it; nothing in the account changes but the execution.
+            Map.entry("ReservationRenewal", reads(SEED.and(w -> array(w, "reservedInstances").addObject().put("id", "9d3c6a10-0000-4cc8-9ce3-1957fc1dcf01")
+                    .put("instanceType", "m4.xlarge").put("instanceCount", 1).put("end", "2026-12-15T00:00:00Z").put("state", "active")))
+                    .check((after, r, local) -> {
+                var e = local.emulator().cloud().executions.get(r.get("executionArn").asText());
+                assertEquals(List.of(ID), JSON.readValue(JSON.readTree(e.input).at("/selection/instanceIds").toString(), List.class));
+                assertEquals("schedule", JSON.readTree(e.input).at("/trigger/source").asText());
+            })),
             // The sample's execution holds the lock and had sent nothing: the cleanup would only release it.
             Map.entry("InspectEndedExecution", reads(SEED)),
             // The sample's execution sent no command to the seed: nothing to cancel.

@@ -112,25 +112,34 @@ public class SelectInstances extends JsonHandler<SelectInstances.Input, FleetSel
             List<FleetSelection.Instance> found = instances(filters);
             return FleetSelection.of(found, hypervisors(found), "tagged " + in.tags());
         }
-        Instant asOf = in.asOf() == null ? Instant.now() : Instant.parse(in.asOf());
+        return renewals(in.reservationsEndingWithinDays(), in.asOf() == null ? Instant.now() : Instant.parse(in.asOf()));
+    }
+
+    /** The instances covered by this account's active reservations that end within {@code days} of {@code asOf} ({@link FleetSelection#renewals}). */
+    static FleetSelection.Selection renewals(int days, Instant asOf) {
         List<ReservedInstances> active = Ec2Calls.call("DescribeReservedInstances", () -> Aws.ec2().describeReservedInstances(r -> r
                 .filters(Filter.builder().name("state").values("active").build()))).reservedInstances();
         List<FleetSelection.Reservation> reservations = new ArrayList<>();
         for (ReservedInstances ri : active) {
-            reservations.add(new FleetSelection.Reservation(ri.reservedInstancesId(), ri.instanceTypeAsString(),
-                    "Availability Zone".equals(ri.scopeAsString()) ? ri.availabilityZone() : null, ri.instanceCount() == null ? 1 : ri.instanceCount(),
-                    ri.end(), ri.productDescriptionAsString(), ri.instanceTenancyAsString(), ri.stateAsString()));
+            reservations.add(reservation(ri));
         }
         Set<String> types = new TreeSet<>();
         reservations.forEach(r -> types.add(r.instanceType()));
         List<FleetSelection.Instance> found = types.isEmpty() ? List.of()
                 : inGroups("instance-type", new ArrayList<>(types), List.of(Filter.builder().name("platform").values("windows").build()));
         Map<String, String> hypervisors = hypervisors(types);
-        return FleetSelection.renewals(reservations, found, hypervisors, asOf, in.reservationsEndingWithinDays());
+        return FleetSelection.renewals(reservations, found, hypervisors, asOf, days);
+    }
+
+    /** A reservation as DescribeReservedInstances shows it; its zone only when it is zonal. */
+    static FleetSelection.Reservation reservation(ReservedInstances ri) {
+        return new FleetSelection.Reservation(ri.reservedInstancesId(), ri.instanceTypeAsString(),
+                "Availability Zone".equals(ri.scopeAsString()) ? ri.availabilityZone() : null, ri.instanceCount() == null ? 1 : ri.instanceCount(),
+                ri.end(), ri.productDescriptionAsString(), ri.instanceTenancyAsString(), ri.stateAsString());
     }
 
     /** The instances whose {@code name} is one of {@code values}, asked in groups of {@link #MAX_FILTER_VALUES}, with {@code more} filters. */
-    private static List<FleetSelection.Instance> inGroups(String name, List<String> values, List<Filter> more) {
+    static List<FleetSelection.Instance> inGroups(String name, List<String> values, List<Filter> more) {
         List<FleetSelection.Instance> out = new ArrayList<>();
         for (int from = 0; from < values.size(); from += MAX_FILTER_VALUES) {
             List<Filter> filters = new ArrayList<>(more);
@@ -140,7 +149,7 @@ public class SelectInstances extends JsonHandler<SelectInstances.Input, FleetSel
         return out;
     }
 
-    private static List<FleetSelection.Instance> instances(List<Filter> filters) {
+    static List<FleetSelection.Instance> instances(List<Filter> filters) {
         List<FleetSelection.Instance> out = new ArrayList<>();
         Ec2Calls.call("DescribeInstances", () -> {
             Aws.ec2().describeInstancesPaginator(r -> r.filters(filters)).reservations().forEach(res -> res.instances().forEach(i -> out.add(
@@ -159,7 +168,7 @@ public class SelectInstances extends JsonHandler<SelectInstances.Input, FleetSel
     }
 
     /** Each type's hypervisor, xen or nitro, from DescribeInstanceTypes. */
-    private static Map<String, String> hypervisors(Set<String> types) {
+    static Map<String, String> hypervisors(Set<String> types) {
         Map<String, String> out = new LinkedHashMap<>();
         if (types.isEmpty()) {
             return out;

@@ -40,6 +40,11 @@ public final class TargetTypes {
         return Optional.ofNullable(NEXT_GENERATION.get(family));
     }
 
+    /** The Xen families whose next generation is {@code family} (m5: m1, m3, m4), sorted; none for a family no Xen one precedes. */
+    public static List<String> previousFamilies(String family) {
+        return NEXT_GENERATION.entrySet().stream().filter(e -> e.getValue().equals(family)).map(Map.Entry::getKey).sorted().toList();
+    }
+
     /**
      * @param current   the instance's type
      * @param offered   the types offered in the instance's Availability Zone, with their facts

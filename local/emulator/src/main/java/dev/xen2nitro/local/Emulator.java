@@ -186,8 +186,16 @@ public final class Emulator implements AutoCloseable {
                 // IAM decides before the service looks at the request's resources, as in AWS.
                 access.authorize(principal, dev.xen2nitro.local.cloud.Authorizations.of(cloud, service, action, request), service);
                 cloud.checkFault(service, action, instanceId);
+                int executions = cloud.executions.all().size();
                 SdkPojo out = (SdkPojo) method.invoke(served.handler(), request);
                 cloud.recordCall(service, action, null);
+                if (out instanceof software.amazon.awssdk.services.sfn.model.StartExecutionResponse started && principal != null
+                        && cloud.executions.all().size() > executions) {
+                    // CloudTrail records who started it (the approval's starter check reads this, as it reads CloudTrail in AWS).
+                    var r = (software.amazon.awssdk.services.sfn.model.StartExecutionRequest) request;
+                    cloud.recordStartExecution(started.executionArn(), r.stateMachineArn(), cloud.executions.find(started.executionArn()).name,
+                            principal.arn(), null);
+                }
                 return out;
             }
         } catch (InvocationTargetException e) {

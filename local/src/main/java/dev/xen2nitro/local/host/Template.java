@@ -34,6 +34,13 @@ public final class Template {
     public record EventRule(String name, String target, JsonNode pattern) {}
 
     /**
+     * An event source of a function: an EventBridge rule ({@code EventBridgeRule}, its {@code pattern}) or an EventBridge
+     * Scheduler schedule ({@code ScheduleV2}, its {@code input} as written, a {@code !Sub} read as its text), with its
+     * {@code state}: ENABLED, DISABLED, or the parameter its {@code !Ref} names.
+     */
+    public record FunctionEvent(String name, String function, String type, JsonNode pattern, String input, String state) {}
+
+    /**
      * What the function {@code function}'s resource-based policy grants everyone ({@code Principal: "*"}), from the
      * template's AWS::Lambda::Permission resources: {@code lambda:InvokeFunctionUrl} when its FunctionUrlAuthType is
      * NONE, {@code lambda:InvokeFunction} (whether or not only through a URL). A URL with AuthType NONE answers only with
@@ -61,6 +68,8 @@ public final class Template {
     private final Map<String, String> environment = new LinkedHashMap<>();
     private final Map<String, StateMachine> stateMachines = new LinkedHashMap<>();
     private final java.util.List<EventRule> eventRules = new java.util.ArrayList<>();
+    private final java.util.List<FunctionEvent> functionEvents = new java.util.ArrayList<>();
+    private final Map<String, String> parameterDefaults = new LinkedHashMap<>();
 
     public Template(Path projectRoot) throws IOException {
         Path file = projectRoot.resolve("template.yaml");
@@ -69,6 +78,9 @@ public final class Template {
         int globalTimeout = root.path("Globals").path("Function").path("Timeout").asInt(3);
         root.path("Globals").path("Function").path("Environment").path("Variables").fields()
                 .forEachRemaining(v -> environment.put(v.getKey(), v.getValue().asText()));
+        root.path("Parameters").fields().forEachRemaining(p -> {
+            if (p.getValue().has("Default")) parameterDefaults.put(p.getKey(), p.getValue().path("Default").asText());
+        });
         root.path("Resources").fields().forEachRemaining(e -> {
             JsonNode r = e.getValue();
             resources.put(e.getKey(), r);
@@ -77,6 +89,14 @@ public final class Template {
             if (type.equals("AWS::Serverless::Function")) {
                 String handler = p.path("Handler").asText();
                 functions.put(e.getKey(), new Function(e.getKey(), handler.split("::")[0], p.path("Timeout").asInt(globalTimeout)));
+                p.path("Events").fields().forEachRemaining(ev -> {
+                    String kind = ev.getValue().path("Type").asText();
+                    JsonNode props = ev.getValue().path("Properties");
+                    if (kind.equals("EventBridgeRule") || kind.equals("ScheduleV2")) {
+                        functionEvents.add(new FunctionEvent(ev.getKey(), e.getKey(), kind, props.path("Pattern"),
+                                props.path("Input").asText(null), props.path("State").asText("ENABLED")));
+                    }
+                });
                 if (p.path("FunctionUrlConfig").has("AuthType")) {
                     urls.put(e.getKey() + "Url", new Url(e.getKey() + "Url", e.getKey(), p.path("FunctionUrlConfig").path("AuthType").asText()));
                 }
@@ -87,8 +107,8 @@ public final class Template {
             } else if (type.equals("AWS::Serverless::StateMachine")) {
                 Map<String, String> subs = new LinkedHashMap<>();
                 p.path("DefinitionSubstitutions").fields().forEachRemaining(s -> subs.put(s.getKey(), s.getValue().asText()));
-                stateMachines.put(e.getKey(), new StateMachine(e.getKey(),
-                        projectRoot.resolve(p.path("DefinitionUri").asText()), subs));
+                stateMachines.put(e.getKey(), new StateMachine(e.getKey(), p.has("Definition") ? inline(e.getKey(), p.path("Definition"))
+                        : projectRoot.resolve(p.path("DefinitionUri").asText()), subs));
                 p.path("Events").fields().forEachRemaining(ev -> {
                     if (ev.getValue().path("Type").asText().equals("EventBridgeRule")) {
                         eventRules.add(new EventRule(ev.getKey(), e.getKey(), ev.getValue().path("Properties").path("Pattern")));
@@ -96,6 +116,28 @@ public final class Template {
                 });
             }
         });
+    }
+
+    /** A definition written in the template ({@code Definition}), as the JSON file a {@code DefinitionUri} would name. */
+    private static Path inline(String logicalId, JsonNode definition) {
+        try {
+            Path file = Files.createTempFile(logicalId, ".asl.json");
+            file.toFile().deleteOnExit();
+            Files.writeString(file, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(definition));
+            return file;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The event sources (rules and schedules) of the template's functions. */
+    public java.util.List<FunctionEvent> functionEvents() {
+        return functionEvents;
+    }
+
+    /** Each parameter's default value, by name. */
+    public Map<String, String> parameterDefaults() {
+        return parameterDefaults;
     }
 
     /**

@@ -128,7 +128,9 @@ public final class Authorizations {
                 var r = (software.amazon.awssdk.services.kms.model.VerifyMacRequest) request;
                 out.add(kmsKey(cloud, a, r.keyId(), r.macAlgorithmAsString()));
             }
-            // Step Functions: StopExecution and DescribeExecution act on the execution (resource type execution).
+            // Step Functions: StartExecution acts on the state machine (resource type stateMachine); StopExecution and
+            // DescribeExecution on the execution (resource type execution).
+            case "states:StartExecution" -> out.add(new Target(a, ((software.amazon.awssdk.services.sfn.model.StartExecutionRequest) request).stateMachineArn(), Map.of()));
             case "states:StopExecution" -> out.add(new Target(a, ((software.amazon.awssdk.services.sfn.model.StopExecutionRequest) request).executionArn(), Map.of()));
             case "states:DescribeExecution" -> out.add(new Target(a, ((software.amazon.awssdk.services.sfn.model.DescribeExecutionRequest) request).executionArn(), Map.of()));
             default -> {

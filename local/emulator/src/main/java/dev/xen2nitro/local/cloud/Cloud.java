@@ -413,8 +413,11 @@ public final class Cloud {
         String user = userArn.substring(userArn.lastIndexOf('/') + 1);
         com.fasterxml.jackson.databind.node.ObjectNode e = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         e.put("eventVersion", "1.08");
-        e.putObject("userIdentity").put("type", "IAMUser").put("arn", userArn).put("accountId", accountId)
-                .put("accessKeyId", accessKeyId).put("userName", user);
+        // A role's session is an AssumedRole identity (CloudTrail User Guide, "CloudTrail userIdentity element"), a user an IAMUser.
+        boolean session = userArn.contains(":assumed-role/");
+        var identity = e.putObject("userIdentity").put("type", session ? "AssumedRole" : "IAMUser").put("arn", userArn).put("accountId", accountId)
+                .put("accessKeyId", accessKeyId);
+        if (!session) identity.put("userName", user);
         e.put("eventTime", now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
         e.put("eventSource", "states.amazonaws.com");
         e.put("eventName", "StartExecution");

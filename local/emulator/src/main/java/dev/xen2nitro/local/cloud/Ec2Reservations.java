@@ -17,11 +17,20 @@ public final class Ec2Reservations {
 
     public DescribeReservedInstancesResponse describeReservedInstances(DescribeReservedInstancesRequest r) {
         List<ReservedInstances> out = new ArrayList<>();
+        // Reservations named by ID must all exist (EC2 API error reference: InvalidReservedInstancesId, "The specified
+        // Reserved Instance does not exist").
+        for (String id : r.reservedInstancesIds()) {
+            if (cloud.reservedInstances.stream().noneMatch(ri -> id.equals(ri.id()))) {
+                throw new dev.xen2nitro.local.wire.AwsError("InvalidReservedInstancesId", "The specified Reserved Instance does not exist: " + id);
+            }
+        }
         for (var ri : cloud.reservedInstances) {
+            if (!r.reservedInstancesIds().isEmpty() && !r.reservedInstancesIds().contains(ri.id())) continue;
             Instant end = Instant.parse(ri.end());
             String state = ri.state() != null ? ri.state() : end.isBefore(Instant.now()) ? "retired" : "active";
-            if (!Filters.match(r.filters(), Set.of("state", "instance-type", "availability-zone", "end"), Map.of(), f -> switch (f) {
+            if (!Filters.match(r.filters(), Set.of("state", "instance-type", "availability-zone", "end", "reserved-instances-id"), Map.of(), f -> switch (f) {
                 case "state" -> List.of(state);
+                case "reserved-instances-id" -> List.of(ri.id());
                 case "instance-type" -> List.of(ri.instanceType());
                 case "availability-zone" -> ri.availabilityZone() == null ? List.of() : List.of(ri.availabilityZone());
                 default -> List.of(ri.end());

@@ -5,8 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The executions the runner carries out, as Step Functions' execution API sees them: StopExecution asks a
- * running one to stop (the runner aborts it), DescribeExecution reads its status.
+ * The executions the runner carries out, as Step Functions' execution API sees them: StartExecution records one (the
+ * runner carries it out afterwards), StopExecution asks a running one to stop (the runner aborts it), DescribeExecution
+ * reads its status.
  */
 public final class Executions {
 
@@ -27,6 +28,49 @@ public final class Executions {
     }
 
     private final Map<String, Execution> executions = new LinkedHashMap<>();
+    /** The state machines of the deployed stack, by ARN: StartExecution starts only these. */
+    private final java.util.Set<String> stateMachines = new java.util.LinkedHashSet<>();
+
+    /** The stack's state machine {@code arn} exists from now on. */
+    public synchronized void deployed(String arn) {
+        stateMachines.add(arn);
+    }
+
+    /**
+     * StartExecution (Step Functions API Reference): the name is unique per state machine; the same name and input as a
+     * running execution is idempotent and answers with that execution; a closed one, or another input, is
+     * ExecutionAlreadyExists.
+     */
+    public synchronized Execution startExecution(String stateMachineArn, String name, String input) {
+        if (!stateMachines.contains(stateMachineArn)) {
+            throw new AwsError("StateMachineDoesNotExist", "State Machine Does Not Exist: '" + stateMachineArn + "'");
+        }
+        // Names: 1 to 80 characters, without whitespace, brackets, wildcards, the special characters " # % \ ^ | ~ ` $ & , ; : /
+        // or control characters (StartExecution, name).
+        if (name.isEmpty() || name.length() > 80 || name.chars().anyMatch(c -> Character.isWhitespace(c) || c < 0x20 || (c >= 0x7f && c <= 0x9f)
+                || "<>{}[]?*\"#%\\^|~`$&,;:/".indexOf(c) >= 0)) {
+            throw new AwsError("InvalidName", "Invalid Name: '" + name + "'");
+        }
+        String arn = stateMachineArn.replace(":stateMachine:", ":execution:") + ":" + name;
+        Execution e = executions.get(arn);
+        if (e != null) {
+            if (e.status.equals("RUNNING") && e.input.equals(input)) {
+                return e;
+            }
+            throw new AwsError("ExecutionAlreadyExists", "Execution Already Exists: '" + arn + "'");
+        }
+        return start(arn, stateMachineArn, name, input);
+    }
+
+    /** The execution {@code arn}, or null when there is none. */
+    public synchronized Execution find(String arn) {
+        return executions.get(arn);
+    }
+
+    /** Every execution, in the order they were started. */
+    public synchronized java.util.List<Execution> all() {
+        return java.util.List.copyOf(executions.values());
+    }
 
     public synchronized Execution start(String arn, String stateMachineArn, String name, String input) {
         Execution e = new Execution(arn, stateMachineArn, name, input);

@@ -4,8 +4,8 @@ import software.amazon.awssdk.services.sfn.model.*;
 
 /**
  * The Step Functions API the local cloud serves: the task-token calls that approvers make (SendTaskSuccess,
- * SendTaskFailure, SendTaskHeartbeat), and StopExecution and DescribeExecution for the executions the runner
- * carries out.
+ * SendTaskFailure, SendTaskHeartbeat), StartExecution of the stack's state machines (the runner carries the execution
+ * out afterwards), and StopExecution and DescribeExecution for the executions the runner carries out.
  */
 public final class SfnApi {
     private final Cloud cloud;
@@ -27,6 +27,18 @@ public final class SfnApi {
     public SendTaskHeartbeatResponse sendTaskHeartbeat(SendTaskHeartbeatRequest r) {
         cloud.taskTokens.heartbeat(r.taskToken());
         return SendTaskHeartbeatResponse.builder().build();
+    }
+
+    public StartExecutionResponse startExecution(StartExecutionRequest r) {
+        String input = r.input() == null ? "{}" : r.input();
+        try {
+            com.fasterxml.jackson.databind.JsonNode parsed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(input);
+            if (parsed == null) throw new java.io.IOException("empty");
+        } catch (java.io.IOException e) {
+            throw new dev.xen2nitro.local.wire.AwsError("InvalidExecutionInput", "Invalid State Machine Execution Input: '" + e.getMessage() + "'");
+        }
+        Executions.Execution e = cloud.executions.startExecution(r.stateMachineArn(), r.name() == null ? java.util.UUID.randomUUID().toString() : r.name(), input);
+        return StartExecutionResponse.builder().executionArn(e.arn).startDate(java.time.Instant.ofEpochMilli(e.startDate)).build();
     }
 
     public StopExecutionResponse stopExecution(StopExecutionRequest r) {
