@@ -192,6 +192,9 @@ function start(definition, input, name, stateMachineArn, prefix, accessKey) {
       if (prefix && e.type.startsWith('Execution')) continue;
       const out = { type: e.type, timestamp: e.timestamp };
       if (e.state) out.state = prefix + e.state.name;
+      // The size of what a state is given and gives on (Step Functions' payload quota is 256 KiB).
+      if (e.type === 'StateEntered' && e.state) out.inputBytes = Buffer.byteLength(JSON.stringify(e.state.input ?? null));
+      if (e.type === 'StateExited' && e.state) out.outputBytes = Buffer.byteLength(JSON.stringify(e.state.output ?? null));
       if (e.Error !== undefined) { out.error = e.Error; out.cause = typeof e.Cause === 'string' ? e.Cause : JSON.stringify(e.Cause); }
       if (e.retry) out.attempt = e.retry.attempt;
       if (e.index !== undefined) out.index = e.index;

@@ -202,6 +202,21 @@ public final class LocalCloud implements AutoCloseable {
         return new Runner(projectRoot, template, emulator, host, progress).onStateEntered(listener).run(stateMachine, inputJson, approval);
     }
 
+    /** A runner of this local cloud's state machines, for what the {@code run} methods do not set (e.g. {@link Runner#onEvent}). */
+    public Runner runner(PrintStream progress) {
+        return new Runner(projectRoot, template, emulator, host, progress);
+    }
+
+    /** The definitions of template.yaml's state machines, by logical ID, their placeholders filled. */
+    public Map<String, String> definitions() throws IOException {
+        var cloud = emulator.cloud();
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (Template.StateMachine sm : template.stateMachines().values()) {
+            out.put(sm.logicalId(), template.definition(sm, cloud.region, cloud.accountId));
+        }
+        return out;
+    }
+
     /** Runs {@code asl} as the state machine {@code role} of template.yaml would, with its role. */
     public Runner.Report runDefinition(String asl, String inputJson, String approval, String role, PrintStream progress)
             throws IOException, InterruptedException {

@@ -57,6 +57,7 @@ public final class Runner {
     private final LambdaHost host;
     private final PrintStream progress;
     private StateListener listener = (execution, state) -> { };
+    private java.util.function.Consumer<JsonNode> events = e -> { };
     /** Who starts the execution (CloudTrail records it), or null for one a service starts (EventBridge). */
     private dev.xen2nitro.local.host.LocalPeople.Person startedBy = dev.xen2nitro.local.host.LocalPeople.OPERATOR;
 
@@ -69,6 +70,15 @@ public final class Runner {
     /** The person who starts the execution: operator unless told otherwise; null when a service starts it. */
     public Runner startedBy(dev.xen2nitro.local.host.LocalPeople.Person person) {
         this.startedBy = person;
+        return this;
+    }
+
+    /**
+     * Gives {@code events} every event the runner reports, the children's too, as it arrives (run.mjs: its type, state,
+     * error, the sizes of the state's input and output...).
+     */
+    public Runner onEvent(java.util.function.Consumer<JsonNode> events) {
+        this.events = events;
         return this;
     }
 
@@ -193,6 +203,7 @@ public final class Runner {
                     progress.println(line);
                     continue;
                 }
+                events.accept(e);
                 String type = e.path("type").asText();
                 String state = e.path("state").asText(null);
                 long t = e.path("timestamp").asLong(System.currentTimeMillis());
