@@ -137,6 +137,34 @@ class FleetWorkflowTest {
     }
 
     @Test
+    void theFleetsSignedAnswerReplayedInAnotherExecutionApprovesNothing() throws Exception {
+        String world = "mixed-fleet";
+        try (LocalCloud local = LocalCloud.open(Worlds.root(), WorldLoader.load(Worlds.read(world), world))) {
+            PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+            Runner.Report fleet = local.run("MigrateFleetStateMachine", "{\"selection\":{\"instanceIds\":" + ids(DC, WEB_2016) + "},"
+                    + "\"maxConcurrency\":1,\"toleratedFailurePercentage\":0}", "auto", quiet);
+            assertEquals("Xen2Nitro.FleetIncomplete", fleet.error());
+            // The child's input is in DescribeExecution and in its status-change event: the signed answer with it.
+            var child = local.emulator().cloud().executions.all().stream()
+                    .filter(e -> e.stateMachineArn.endsWith(":MigrateInstanceStateMachine") && e.input.contains("fleetApproval")).findFirst().orElseThrow();
+            JsonNode input = JSON.readTree(child.input);
+            assertTrue(child.name.endsWith("-" + input.get("instanceId").asText()), child.name);
+            // The instance the fleet did not start (past the tolerance), with the fleet's answer, after the fleet ended.
+            assertEquals(DC, input.get("instanceId").asText(), "the only migration the fleet started");
+            String other = WEB_2016;
+            String replay = JSON.createObjectNode().put("instanceId", other).put("targetType", "t3.medium").set("fleetApproval", input.get("fleetApproval"))
+                    .toString();
+            ByteArrayOutputStream progress = new ByteArrayOutputStream();
+            Runner.Report report = local.run("MigrateInstanceStateMachine", replay, "auto", new PrintStream(progress, true, StandardCharsets.UTF_8));
+            assertEquals("Xen2Nitro.ApprovalRejected", report.error(), progress.toString(StandardCharsets.UTF_8));
+            assertTrue(report.cause().contains("only in the execution the fleet names"), report.cause());
+            Map<String, Object> web = ((List<Map<String, Object>>) local.world().get("instances")).stream()
+                    .filter(i -> other.equals(i.get("id"))).findFirst().orElseThrow();
+            assertEquals(0, ((Number) web.get("stopCount")).intValue(), "never stopped");
+        }
+    }
+
+    @Test
     void aMigrationStartedWithAForgedFleetApprovalIsRejectedBeforeTheInstanceStops() throws Exception {
         String world = "mixed-fleet";
         try (LocalCloud local = LocalCloud.open(Worlds.root(), WorldLoader.load(Worlds.read(world), world))) {

@@ -9,9 +9,23 @@ import java.util.List;
  * hash. The answer's instance and target type are this subject's, so that an answer for a fleet approves no single
  * migration by itself, and a single migration's answer no fleet.
  *
- * @param planKey the plan's key in the stack's bucket (fleet-plans/...)
+ * @param planKey  the plan's key in the stack's bucket (fleet-plans/...)
+ * @param planHash the hash PlanFleet made it with, when the approval is asked: the plan in the bucket must still have it
  */
-public record FleetPlan(String planKey) {
+public record FleetPlan(String planKey, String planHash) {
+
+    /** What the name of each of a fleet's migrations starts with: the fleet's execution, digested. */
+    public static String childNamePrefix(String fleetExecution) {
+        return dev.xen2nitro.functions.core.Executions.digest(fleetExecution);
+    }
+
+    /**
+     * The name of the fleet's migration of {@code instanceId} (36 characters, within Step Functions' 80). Execution names are
+     * unique per state machine, so the fleet's answer approves each instance's migration once.
+     */
+    public static String childName(String fleetExecution, String instanceId) {
+        return childNamePrefix(fleetExecution) + "-" + instanceId;
+    }
 
     /** What the answer to a batch approval says it moves, and to what. */
     public static String subject(int instances) {

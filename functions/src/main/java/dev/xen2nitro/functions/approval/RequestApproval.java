@@ -137,6 +137,11 @@ public class RequestApproval extends JsonHandler<RequestApproval.Input, RequestA
         Input in = given;
         if (given.fleet() != null) {
             JsonNode plan = dev.xen2nitro.functions.fleet.PlanFleet.read(given.fleet().planKey());
+            if (given.fleet().planHash() == null || !given.fleet().planHash().equals(PlanHash.of(plan))) {
+                // Someone rewrote the plan between PlanFleet and here: nothing is mailed, and the fleet fails.
+                throw new IllegalStateException("the fleet's plan " + given.fleet().planKey() + " is not the plan PlanFleet made (hash "
+                        + given.fleet().planHash() + "): it was changed in the bucket; start the fleet again");
+            }
             in = new Input(given.taskToken(), FleetPlan.subject(plan.path("migrate").size()), given.execution(), given.executionStartTime(),
                     given.enteredTime(), FleetPlan.TARGET, given.approvalTimeoutSeconds(), plan, given.fleet());
         }

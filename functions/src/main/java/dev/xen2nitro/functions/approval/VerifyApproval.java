@@ -31,8 +31,8 @@ public class VerifyApproval extends JsonHandler<VerifyApproval.Input, VerifyAppr
      *               the fleet, without instanceId and targetType; in one of its migrations, with that migration's instance
      *               and type, which the plan must move
      */
-    public record Input(String execution, String instanceId, String targetType, JsonNode report, JsonNode answer, FleetPlan fleet)
-            implements Validatable {
+    public record Input(String execution, String instanceId, String targetType, JsonNode report, JsonNode answer, FleetPlan fleet,
+                        String executionName) implements Validatable {
         @Override
         public void validate() {
             Executions.require("execution", execution);
@@ -45,6 +45,9 @@ public class VerifyApproval extends JsonHandler<VerifyApproval.Input, VerifyAppr
                 }
                 if (instanceId != null) {
                     InstanceIds.require("instanceId", instanceId);
+                    if (executionName == null) {
+                        throw new InvalidInputException("a migration of a fleet gives its own 'executionName' ($$.Execution.Name)");
+                    }
                 }
                 return;
             }
@@ -90,7 +93,19 @@ public class VerifyApproval extends JsonHandler<VerifyApproval.Input, VerifyAppr
         if (!fleet.approved() || in.instanceId() == null) {
             return fleet;
         }
-        // One migration of the fleet: the approved plan must move this instance to this type.
+        // One migration of the fleet: started by the fleet under the name only it gives (so once), while the fleet runs, and
+        // the approved plan must move this instance to this type.
+        String expected = FleetPlan.childName(in.execution(), in.instanceId());
+        if (!expected.equals(in.executionName())) {
+            return new Result(false, true, fleet.approver(), fleet.via(), fleet.at(), fleet.planHash(), "the fleet's answer approves the migration"
+                    + " of " + in.instanceId() + " only in the execution the fleet names " + expected + ", not in " + in.executionName());
+        }
+        String status = AwsCalls.call("DescribeExecution " + in.execution(), () -> Aws.sfn().describeExecution(r -> r.executionArn(in.execution()))
+                .statusAsString());
+        if (!"RUNNING".equals(status)) {
+            return new Result(false, true, fleet.approver(), fleet.via(), fleet.at(), fleet.planHash(), "the fleet " + in.execution() + " is "
+                    + status + ": its answer approves migrations only while it runs");
+        }
         String planned = FleetPlan.targetOf(plan, in.instanceId());
         if (planned == null) {
             return new Result(false, true, fleet.approver(), fleet.via(), fleet.at(), fleet.planHash(), "the approved plan of " + in.execution()
@@ -167,6 +182,6 @@ public class VerifyApproval extends JsonHandler<VerifyApproval.Input, VerifyAppr
 
     @Override
     protected Input sampleInput() {
-        return new Input(Executions.SAMPLE, "i-0123456789abcdef0", "m5.xlarge", JSON.createObjectNode(), JSON.createObjectNode(), null);
+        return new Input(Executions.SAMPLE, "i-0123456789abcdef0", "m5.xlarge", JSON.createObjectNode(), JSON.createObjectNode(), null, null);
     }
 }

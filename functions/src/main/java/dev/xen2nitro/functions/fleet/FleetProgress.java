@@ -27,8 +27,37 @@ public class FleetProgress extends JsonHandler<FleetProgress.Input, FleetProgres
      * @param error     its error, when it did not succeed (the migration's outcome, e.g. Xen2Nitro.ApprovalRejected)
      * @param startDate when it started, as StartExecution.sync:2 gives it (epoch seconds or milliseconds), null when not known
      * @param stopDate  when it ended, likewise
+     * @param failure   what the fleet's Map caught when the child did not succeed ({Error, Cause}, as Step Functions gives
+     *                  it: a failed, timed-out or stopped child is States.TaskFailed with its description as the cause, whose
+     *                  Error and Cause may be absent); read into the other fields here
      */
-    public record Outcome(String instanceId, String status, String error, Number startDate, Number stopDate) {
+    public record Outcome(String instanceId, String status, String error, Number startDate, Number stopDate,
+                          com.fasterxml.jackson.databind.JsonNode failure) {
+
+        /** The outcome with what {@code failure} says read into its fields. */
+        Outcome read() {
+            if (failure == null || failure.isNull()) {
+                return failure == null ? this : new Outcome(instanceId, status, error, startDate, stopDate, null);
+            }
+            String caught = failure.path("Error").asText("States.TaskFailed");
+            com.fasterxml.jackson.databind.JsonNode child = null;
+            if ("States.TaskFailed".equals(caught) && failure.path("Cause").isTextual()) {
+                try {
+                    child = JSON.readTree(failure.path("Cause").asText());
+                } catch (java.io.IOException notJson) {
+                    child = null;
+                }
+            }
+            if (child == null || !child.isObject()) {
+                // The child could not be started (or the cause is not its description).
+                return new Outcome(instanceId, "FAILED", caught, null, null, null);
+            }
+            String st = child.path("Status").asText("FAILED");
+            String err = child.path("Error").isTextual() ? child.path("Error").asText() : st.equals("ABORTED") ? "States.Aborted" : st;
+            return new Outcome(instanceId, st, err, child.path("StartDate").isNumber() ? child.path("StartDate").numberValue() : null,
+                    child.path("StopDate").isNumber() ? child.path("StopDate").numberValue() : null, null);
+        }
+
         /** How long the migration took, in seconds, or null. */
         public Long seconds() {
             if (startDate == null || stopDate == null) return null;
@@ -67,7 +96,7 @@ public class FleetProgress extends JsonHandler<FleetProgress.Input, FleetProgres
     protected Result handle(Input in) {
         List<Outcome> done = new ArrayList<>();
         if (in.done() != null) done.addAll(in.done());
-        if (in.wave() != null) done.addAll(in.wave());
+        if (in.wave() != null) in.wave().forEach(o -> done.add(o.read()));
         Set<String> ended = new LinkedHashSet<>();
         done.forEach(o -> ended.add(o.instanceId()));
         List<PlanFleet.Move> left = in.migrate().stream().filter(m -> !ended.contains(m.instanceId())).toList();

@@ -9,8 +9,8 @@ import dev.xen2nitro.functions.core.Validatable;
  * @param selection                  exactly one of {@code instanceIds}, {@code tags} or {@code reservationsEndingWithinDays}
  *                                   ({@link SelectInstances})
  * @param dryRun                     true: plan and report only; nothing is changed and no approval is asked
- * @param approval                   {@code batch} (default): one approval for the plan of the whole fleet; {@code per-instance}:
- *                                   each migration asks its own, as a single migration does
+ * @param approval                   {@code batch}, the only way and the default: one approval for the plan of the whole fleet
+ *                                   (an instance approved on its own is a single migration)
  * @param maxConcurrency             at most this many migrations run at once (1 to 40; default 10): a Map state in inline mode
  *                                   runs at most 40 iterations concurrently (Step Functions Developer Guide, "Map state in Inline mode")
  * @param toleratedFailurePercentage no further migration starts once more than this percentage of the fleet has failed
@@ -38,9 +38,10 @@ public record FleetRequest(SelectInstances.Input selection, Boolean dryRun, Stri
                     + " or {\"reservationsEndingWithinDays\": 30}");
         }
         selection.validate();
-        if (approval != null && !approval.equals("batch") && !approval.equals("per-instance")) {
-            throw new InvalidInputException("'approval' is \"" + approval + "\"; use \"batch\" (one approval for the fleet's plan, the"
-                    + " default) or \"per-instance\"");
+        if (approval != null && !approval.equals("batch")) {
+            // A fleet's children are started by the fleet's role, so a per-instance approval could not tell their starter.
+            throw new InvalidInputException("'approval' is \"" + approval + "\"; a fleet is approved as one batch (\"batch\", the"
+                    + " default). To approve each instance on its own, start a single migration (MigrateInstanceStateMachine) for each");
         }
         if (maxConcurrency != null && (maxConcurrency < 1 || maxConcurrency > MAX_CONCURRENCY)) {
             throw new InvalidInputException("'maxConcurrency' is " + maxConcurrency + "; give 1 to " + MAX_CONCURRENCY);

@@ -56,8 +56,11 @@ public class PlanFleet extends JsonHandler<PlanFleet.Input, PlanFleet.Result> {
      * The request's settings follow, their defaults filled in, for the states that use them.
      */
     public record Result(String planKey, String planHash, int taken, int ready, int refused, int left, List<Move> migrate,
-                         DowntimeEstimate downtimePerInstance, String summary, int maxConcurrency, int toleratedFailurePercentage,
-                         int approvalTimeoutSeconds, boolean allowInstanceStoreLoss) {}
+                         DowntimeEstimate downtimePerInstance, String summary, boolean dryRun, int maxConcurrency, int toleratedFailurePercentage,
+                         int approvalTimeoutSeconds, boolean allowInstanceStoreLoss, String childNamePrefix) {}
+
+    /** At most this many instances in one fleet, whatever the selection: the plan's list of moves stays well within a state's data. */
+    static final int MAX_INSTANCES = SelectInstances.MAX_IDS;
 
     public PlanFleet() {
         super(Input.class);
@@ -72,6 +75,11 @@ public class PlanFleet extends JsonHandler<PlanFleet.Input, PlanFleet.Result> {
     protected Result handle(Input in) {
         FleetRequest req = in.request();
         FleetSelection.Selection selection = new SelectInstances().handle(req.selection());
+        if (selection.taken().size() > MAX_INSTANCES) {
+            throw new dev.xen2nitro.functions.core.InvalidInputException("the selection takes " + selection.taken().size()
+                    + " instances; a fleet migrates at most " + MAX_INSTANCES + ": narrow it (more tags or values, fewer days) and start"
+                    + " several fleets");
+        }
         java.util.Map<String, String> failures = new java.util.concurrent.ConcurrentHashMap<>();
         List<Preflight.Result> results = preflights(selection.taken(), req, in.execution(), failures);
         DowntimeEstimate downtime = DowntimeEstimate.estimate();
@@ -123,7 +131,8 @@ public class PlanFleet extends JsonHandler<PlanFleet.Input, PlanFleet.Result> {
                 + " refused by the preflight, " + selection.left().size() + " not selected; each migration keeps its server unavailable"
                 + " for about " + downtime.minSeconds() / 60 + " to " + downtime.maxSeconds() / 60 + " minutes";
         return new Result(key, PlanHash.of(plan), selection.taken().size(), moves.size(), refused.size(), selection.left().size(), moves,
-                downtime, summary, req.concurrency(), req.tolerance(), req.approvalTimeout(), Boolean.TRUE.equals(req.allowInstanceStoreLoss()));
+                downtime, summary, req.isDryRun(), req.concurrency(), req.tolerance(), req.approvalTimeout(),
+                Boolean.TRUE.equals(req.allowInstanceStoreLoss()), dev.xen2nitro.functions.approval.FleetPlan.childNamePrefix(in.execution()));
     }
 
     /** Each taken instance's preflight, in order; null where it could not run (its reason in {@code failures}). */

@@ -39,13 +39,14 @@ public class PublishFleetReport extends JsonHandler<PublishFleetReport.Input, Pu
      * @param outcomes what became of each migration started (FleetProgress)
      * @param stopped  why no further wave started, or null
      * @param reason   for {@code rejected}, why
+     * @param error    for {@code rejected}, what the fleet caught instead ({Error, Cause}, either may be absent), read into the reason
      */
-    public record Input(String execution, String planKey, String phase, List<FleetProgress.Outcome> outcomes, String stopped, String reason)
-            implements Validatable {
+    public record Input(String execution, String planKey, String phase, List<FleetProgress.Outcome> outcomes, String stopped, String reason,
+                        JsonNode error) implements Validatable {
         @Override
         public void validate() {
             Executions.require("execution", execution);
-            if (planKey == null || !planKey.startsWith("fleet-plans/")) {
+            if (!dev.xen2nitro.functions.approval.FleetPlan.valid(planKey)) {
                 throw new InvalidInputException("'planKey' is the key PlanFleet returned (fleet-plans/...)");
             }
             if (!List.of("planned", "rejected", "ended").contains(phase)) {
@@ -62,7 +63,12 @@ public class PublishFleetReport extends JsonHandler<PublishFleetReport.Input, Pu
     }
 
     @Override
-    protected Result handle(Input in) {
+    protected Result handle(Input given) {
+        Input in = given;
+        if (given.reason() == null && given.error() != null && given.error().isObject()) {
+            String why = given.error().path("Error").asText("") + (given.error().path("Cause").isTextual() ? ": " + given.error().path("Cause").asText() : "");
+            in = new Input(given.execution(), given.planKey(), given.phase(), given.outcomes(), given.stopped(), why, null);
+        }
         JsonNode plan = PlanFleet.read(in.planKey());
         Map<String, FleetProgress.Outcome> started = new HashMap<>();
         if (in.outcomes() != null) in.outcomes().forEach(o -> started.put(o.instanceId(), o));
@@ -180,6 +186,6 @@ public class PublishFleetReport extends JsonHandler<PublishFleetReport.Input, Pu
 
     @Override
     protected Input sampleInput() {
-        return new Input(Executions.SAMPLE, "fleet-plans/sample.json", "ended", List.of(), null, null);
+        return new Input(Executions.SAMPLE, "fleet-plans/0123456789abcdef.json", "ended", List.of(), null, null, null);
     }
 }
