@@ -89,7 +89,9 @@ function visit(states, { waitTimeOverrides, retryIntervalOverrides, taskResource
       retryIntervalOverrides[name] = state.Retry.map((r) => scaled((r.IntervalSeconds ?? 1) * (r.BackoffRate ?? 2)));
     }
     if (state.Type === 'Task' && typeof state.Resource === 'string' && state.Resource.startsWith('arn:aws:lambda:')) {
-      // Invoked here rather than by the package, so that Lambda service errors get Step Functions' names.
+      // Invoked here rather than by the package, so that Lambda service errors get Step Functions' names. A Task has no
+      // timeout in AWS unless it sets one (the function's own Timeout ends it); the package would end it after 60 real seconds.
+      if (state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) state.TimeoutSeconds = 20 * 86400;
       const resource = state.Resource;
       taskResourceLocalHandlers[name] = (input) => invoke(resource, entered(input), accessKey);
     }
