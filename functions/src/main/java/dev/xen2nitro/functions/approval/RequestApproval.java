@@ -136,7 +136,7 @@ public class RequestApproval extends JsonHandler<RequestApproval.Input, RequestA
     protected Result handle(Input given) {
         Input in = given;
         if (given.fleet() != null) {
-            JsonNode plan = dev.xen2nitro.functions.fleet.PlanFleet.read(given.fleet().planKey());
+            JsonNode plan = dev.xen2nitro.functions.fleet.FleetPlans.read(given.fleet().planKey());
             if (given.fleet().planHash() == null || !given.fleet().planHash().equals(PlanHash.of(plan))) {
                 // Someone rewrote the plan between PlanFleet and here: nothing is mailed, and the fleet fails.
                 throw new IllegalStateException("the fleet's plan " + given.fleet().planKey() + " is not the plan PlanFleet made (hash "

@@ -84,7 +84,7 @@ public class VerifyApproval extends JsonHandler<VerifyApproval.Input, VerifyAppr
         if (in.fleet() == null) {
             return verify(in, in.report(), in.instanceId(), in.targetType());
         }
-        JsonNode plan = dev.xen2nitro.functions.fleet.PlanFleet.read(in.fleet().planKey());
+        JsonNode plan = dev.xen2nitro.functions.fleet.FleetPlans.read(in.fleet().planKey());
         if (!in.execution().equals(plan.path("execution").asText())) {
             return refused(false, null, PlanHash.of(plan), "the plan " + in.fleet().planKey() + " is the plan of " + plan.path("execution").asText()
                     + ", not of " + in.execution());

@@ -1,11 +1,8 @@
 package dev.xen2nitro.functions.fleet;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xen2nitro.functions.approval.PlanHash;
-import dev.xen2nitro.functions.core.Aws;
-import dev.xen2nitro.functions.core.AwsCalls;
 import dev.xen2nitro.functions.core.Executions;
 import dev.xen2nitro.functions.core.JsonHandler;
 import dev.xen2nitro.functions.core.Validatable;
@@ -16,7 +13,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
  * The plan of a fleet, before anything changes: the selection ({@link SelectInstances}), then the read-only preflight of
@@ -64,11 +60,6 @@ public class PlanFleet extends JsonHandler<PlanFleet.Input, PlanFleet.Result> {
 
     public PlanFleet() {
         super(Input.class);
-    }
-
-    /** Where the plan of execution {@code execution} is kept. */
-    public static String planKey(String execution) {
-        return "fleet-plans/" + Executions.digest(execution) + ".json";
     }
 
     @Override
@@ -122,11 +113,8 @@ public class PlanFleet extends JsonHandler<PlanFleet.Input, PlanFleet.Result> {
         plan.set("left", JSON.valueToTree(selection.left()));
         plan.set("reservations", JSON.valueToTree(selection.reservations()));
         plan.set("downtimePerInstance", JSON.valueToTree(downtime));
-        String key = planKey(in.execution());
-        String body = PlanHash.canonical(plan);
-        String bucket = Aws.setting("DRIVER_BUCKET");
-        AwsCalls.call("PutObject s3://" + bucket + "/" + key, () -> Aws.s3().putObject(r -> r.bucket(bucket).key(key)
-                .contentType("application/json"), RequestBody.fromString(body)));
+        String key = FleetPlans.planKey(in.execution());
+        FleetPlans.write(key, PlanHash.canonical(plan));
         String summary = moves.size() + " of " + selection.taken().size() + " selected instances to migrate, " + refused.size()
                 + " refused by the preflight, " + selection.left().size() + " not selected; each migration keeps its server unavailable"
                 + " for about " + downtime.minSeconds() / 60 + " to " + downtime.maxSeconds() / 60 + " minutes";
@@ -166,18 +154,6 @@ public class PlanFleet extends JsonHandler<PlanFleet.Input, PlanFleet.Result> {
             throw new IllegalStateException(e.getCause());
         } finally {
             pool.shutdownNow();
-        }
-    }
-
-    /** Reads a fleet's plan back from the stack's bucket, as it was written. */
-    public static JsonNode read(String key) {
-        String bucket = Aws.setting("DRIVER_BUCKET");
-        String text = AwsCalls.call("GetObject s3://" + bucket + "/" + key, () -> Aws.s3().getObjectAsBytes(r -> r.bucket(bucket).key(key))
-                .asUtf8String());
-        try {
-            return JSON.readTree(text);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("the fleet plan " + key + " is not JSON", e);
         }
     }
 

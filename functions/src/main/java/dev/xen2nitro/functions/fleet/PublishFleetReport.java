@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.Tag;
@@ -69,7 +68,7 @@ public class PublishFleetReport extends JsonHandler<PublishFleetReport.Input, Pu
             String why = given.error().path("Error").asText("") + (given.error().path("Cause").isTextual() ? ": " + given.error().path("Cause").asText() : "");
             in = new Input(given.execution(), given.planKey(), given.phase(), given.outcomes(), given.stopped(), why, null);
         }
-        JsonNode plan = PlanFleet.read(in.planKey());
+        JsonNode plan = FleetPlans.read(in.planKey());
         Map<String, FleetProgress.Outcome> started = new HashMap<>();
         if (in.outcomes() != null) in.outcomes().forEach(o -> started.put(o.instanceId(), o));
         List<String> ids = new ArrayList<>();
@@ -135,11 +134,9 @@ public class PublishFleetReport extends JsonHandler<PublishFleetReport.Input, Pu
             lines.append(String.format("  %-20s not selected     %s%n", l.path("instanceId").asText(), l.path("reason").asText()));
         }
         report.set("counts", JSON.valueToTree(counts));
-        String reportKey = in.planKey().replace(".json", "-report.json");
+        String reportKey = FleetPlans.reportKey(in.planKey());
+        FleetPlans.write(reportKey, report.toString());
         String bucket = Aws.setting("DRIVER_BUCKET");
-        String body = report.toString();
-        AwsCalls.call("PutObject s3://" + bucket + "/" + reportKey, () -> Aws.s3().putObject(r -> r.bucket(bucket).key(reportKey)
-                .contentType("application/json"), RequestBody.fromString(body)));
         String head = "xen2nitro fleet " + in.execution() + ": " + switch (in.phase()) {
             case "planned" -> "planned; nothing was changed.";
             case "rejected" -> "the batch was not approved; nothing was changed. " + (in.reason() == null ? "" : in.reason());
