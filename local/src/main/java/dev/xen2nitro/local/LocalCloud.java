@@ -38,6 +38,8 @@ public final class LocalCloud implements AutoCloseable {
         p.put("ApproverArns", dev.xen2nitro.local.host.LocalPeople.approverArns(cloud.accountId));
         // Each approver's own link on the approval-link topic, which the local people read in world.json.
         p.put("ApprovalLinks", "true");
+        // The rehearsal's clone gets its original's instance profile: the worlds' instances have the default one.
+        p.put("RehearsalRoleArns", "arn:aws:iam::" + cloud.accountId + ":role/SSMInstanceProfile");
         p.putAll(given);
         return p;
     }
@@ -71,7 +73,8 @@ public final class LocalCloud implements AutoCloseable {
             if (System.getenv(k) == null) System.setProperty(k, v);
         });
         // Each function and state machine signs its calls as its role's session; the emulator authorizes them by its policies.
-        StackRoles stack = roles(projectRoot, cloud.region, cloud.accountId);
+        this.parameters = parameters(cloud, given);
+        StackRoles stack = roles(projectRoot, cloud.region, cloud.accountId, parameters);
         Map<String, AwsCredentials> credentials = new java.util.LinkedHashMap<>();
         stack.principals().forEach((logicalId, principal) -> {
             AwsCredentials c = credentials(logicalId);
@@ -85,7 +88,6 @@ public final class LocalCloud implements AutoCloseable {
         // The topic's policy decides who may publish to it, with the publishers' own policies; a key's policy who may use it.
         stack.topicPolicies().forEach(emulator.access()::resourcePolicy);
         stack.kmsKeys().forEach(k -> emulator.access().resourcePolicy(k.arn(), k.policy()));
-        this.parameters = parameters(cloud, given);
         this.host = new LambdaHost(template, cloud.timeFactor, emulator::cloud, emulator.endpoint(), credentials, emulator.access(), stack,
                 parameters);
         createDocuments(cloud);
@@ -104,15 +106,15 @@ public final class LocalCloud implements AutoCloseable {
         for (String logicalId : template.stateMachines().keySet()) {
             cloud.executions.deployed(Template.stateMachineArn(logicalId, cloud.region, cloud.accountId));
         }
-        for (String topic : roles(projectRoot, cloud.region, cloud.accountId).topicArns()) {
+        for (String topic : roles(projectRoot, cloud.region, cloud.accountId, parameters).topicArns()) {
             synchronized (cloud) {
                 cloud.topics.putIfAbsent(topic, new java.util.ArrayList<>());
             }
         }
-        roles(projectRoot, cloud.region, cloud.accountId).documents().forEach((name, content) -> {
+        roles(projectRoot, cloud.region, cloud.accountId, parameters).documents().forEach((name, content) -> {
             cloud.commands.documents.put(name, new dev.xen2nitro.local.cloud.Commands.Document(name, content));
         });
-        for (StackRoles.Key k : roles(projectRoot, cloud.region, cloud.accountId).kmsKeys()) {
+        for (StackRoles.Key k : roles(projectRoot, cloud.region, cloud.accountId, parameters).kmsKeys()) {
             Cloud.KmsKey key = new Cloud.KmsKey();
             key.id = k.id();
             key.arn = k.arn();
@@ -128,12 +130,15 @@ public final class LocalCloud implements AutoCloseable {
 
     private static final Map<String, StackRoles> ROLES = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** The stack's roles, translated once per JVM for each region and account (the translation takes a second or two). */
-    private static StackRoles roles(Path projectRoot, String region, String accountId) throws IOException {
-        String key = projectRoot.toAbsolutePath() + "|" + region + "|" + accountId;
+    /**
+     * The stack's roles, translated once per JVM for each region, account and set of parameter values (the translation takes a
+     * second or two).
+     */
+    private static StackRoles roles(Path projectRoot, String region, String accountId, Map<String, String> parameters) throws IOException {
+        String key = projectRoot.toAbsolutePath() + "|" + region + "|" + accountId + "|" + new java.util.TreeMap<>(parameters);
         StackRoles r = ROLES.get(key);
         if (r == null) {
-            r = StackRoles.of(projectRoot, region, accountId);
+            r = StackRoles.of(projectRoot, region, accountId, parameters);
             ROLES.put(key, r);
         }
         return r;

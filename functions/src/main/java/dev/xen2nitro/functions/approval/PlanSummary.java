@@ -49,6 +49,11 @@ public final class PlanSummary {
         if (checks > 0) {
             out.add("Preflight: " + passed + " of " + checks + " checks passed");
         }
+        JsonNode rehearsal = report.path("rehearsal");
+        if (rehearsal.path("rehearsed").asBoolean(false)) {
+            out.add("Rehearsal on a clone: " + rehearsal.path("status").asText() + ", unavailable " + Math.round(rehearsal.path("unavailableSeconds").asDouble())
+                    + " s (" + rehearsal.path("cloneId").asText() + ", " + rehearsal.path("steps").size() + " steps)");
+        }
         return out;
     }
 }

@@ -95,6 +95,12 @@ public class InspectEndedExecution extends JsonHandler<InspectEndedExecution.Inp
                     + (tags.containsKey(Tags.LOCK) ? "another execution does" : "none is set") + "): the instance is not this cleanup's to change.",
                     false, List.of(), null, null, null, null, null, type, ena, state);
         }
+        if (tags.containsKey(Tags.REHEARSAL_OF)) {
+            // A rehearsal's clone is disposable: its rehearsing execution (or that execution's cleanup) terminates it.
+            return new Result(instanceId, in.status(), "release", ended + " The instance is the rehearsal clone of " + tags.get(Tags.REHEARSAL_OF)
+                    + ": nothing is rolled back; the rehearsing execution " + tags.get(Tags.REHEARSAL_EXECUTION) + " removes it, or its own cleanup does.",
+                    true, List.of(), null, null, null, null, null, type, ena, state);
+        }
         String recorded = in.execution().equals(tags.get(Tags.EXECUTION)) ? tags.get(Tags.STATUS) : null;
         if (recorded != null) {
             // RecordOutcome ran for this execution (after the verification, or in its final states): its outcome stands.

@@ -37,4 +37,8 @@ public final class Tags {
      * (the SSM parameter path /STACK/endpoints/VPC/). Only what carries this stack's path is ever deleted.
      */
     public static final String ENDPOINT_USERS = "xen2nitro:endpoint-users";
+    /** On a rehearsal's clone, its volumes, interface and security group: the original instance it is a copy of. */
+    public static final String REHEARSAL_OF = "xen2nitro:rehearsal-of";
+    /** On a rehearsal's clone, its volumes, interface and security group: the rehearsing execution, which removes them. */
+    public static final String REHEARSAL_EXECUTION = "xen2nitro:rehearsal-execution";
 }

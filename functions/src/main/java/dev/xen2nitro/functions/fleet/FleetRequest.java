@@ -18,10 +18,11 @@ import dev.xen2nitro.functions.core.Validatable;
  * @param approvalTimeoutSeconds     how long the approval waits (60 s to 7 days; default 1 day)
  * @param allowInstanceStoreLoss     as for a single migration
  * @param trigger                    what started the fleet, shown in its reports (a schedule, a purchase, a person)
+ * @param rehearse                   true: each migration rehearses on a clone of its instance first (README, "Rehearsal")
  */
 public record FleetRequest(SelectInstances.Input selection, Boolean dryRun, String approval, Integer maxConcurrency,
                            Integer toleratedFailurePercentage, Integer approvalTimeoutSeconds, Boolean allowInstanceStoreLoss,
-                           Trigger trigger) implements Validatable {
+                           Trigger trigger, Boolean rehearse) implements Validatable {
 
     /**
      * @param source {@code schedule}, {@code purchase} or {@code console}

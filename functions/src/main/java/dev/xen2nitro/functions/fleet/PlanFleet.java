@@ -53,7 +53,8 @@ public class PlanFleet extends JsonHandler<PlanFleet.Input, PlanFleet.Result> {
      */
     public record Result(String planKey, String planHash, int taken, int ready, int refused, int left, List<Move> migrate,
                          DowntimeEstimate downtimePerInstance, String summary, boolean dryRun, int maxConcurrency, int toleratedFailurePercentage,
-                         int approvalTimeoutSeconds, boolean allowInstanceStoreLoss, String childNamePrefix) {}
+                         int approvalTimeoutSeconds, boolean allowInstanceStoreLoss, String childNamePrefix,
+                         boolean rehearse) {}
 
     /** At most this many instances in one fleet, whatever the selection: the plan's list of moves stays well within a state's data. */
     static final int MAX_INSTANCES = SelectInstances.MAX_IDS;
@@ -113,6 +114,8 @@ public class PlanFleet extends JsonHandler<PlanFleet.Input, PlanFleet.Result> {
         plan.set("left", JSON.valueToTree(selection.left()));
         plan.set("reservations", JSON.valueToTree(selection.reservations()));
         plan.set("downtimePerInstance", JSON.valueToTree(downtime));
+        // Each migration rehearses on a clone first: the approvers see it in the plan they approve.
+        plan.put("rehearse", Boolean.TRUE.equals(req.rehearse()));
         String key = FleetPlans.planKey(in.execution());
         FleetPlans.write(key, PlanHash.canonical(plan));
         String summary = moves.size() + " of " + selection.taken().size() + " selected instances to migrate, " + refused.size()
@@ -120,7 +123,8 @@ public class PlanFleet extends JsonHandler<PlanFleet.Input, PlanFleet.Result> {
                 + " for about " + downtime.minSeconds() / 60 + " to " + downtime.maxSeconds() / 60 + " minutes";
         return new Result(key, PlanHash.of(plan), selection.taken().size(), moves.size(), refused.size(), selection.left().size(), moves,
                 downtime, summary, req.isDryRun(), req.concurrency(), req.tolerance(), req.approvalTimeout(),
-                Boolean.TRUE.equals(req.allowInstanceStoreLoss()), dev.xen2nitro.functions.approval.FleetPlan.childNamePrefix(in.execution()));
+                Boolean.TRUE.equals(req.allowInstanceStoreLoss()), dev.xen2nitro.functions.approval.FleetPlan.childNamePrefix(in.execution()),
+                Boolean.TRUE.equals(req.rehearse()));
     }
 
     /** Each taken instance's preflight, in order; null where it could not run (its reason in {@code failures}). */
@@ -132,7 +136,7 @@ public class PlanFleet extends JsonHandler<PlanFleet.Input, PlanFleet.Result> {
             List<Future<Preflight.Result>> futures = new ArrayList<>();
             for (FleetSelection.Taken t : taken) {
                 MigrationRequest one = new MigrationRequest(t.instanceId(), null, true, req.allowInstanceStoreLoss(), null,
-                        req.approvalTimeoutSeconds(), null, null);
+                        req.approvalTimeoutSeconds(), null, null, null, null);
                 futures.add(pool.submit(() -> {
                     try {
                         return preflight.check(new Preflight.Input(one, execution));
@@ -160,6 +164,6 @@ public class PlanFleet extends JsonHandler<PlanFleet.Input, PlanFleet.Result> {
     @Override
     protected Input sampleInput() {
         return new Input(new FleetRequest(new SelectInstances.Input(List.of("i-0123456789abcdef0"), null, null, null), true, null, null, null,
-                null, null, null), Executions.SAMPLE);
+                null, null, null, null), Executions.SAMPLE);
     }
 }

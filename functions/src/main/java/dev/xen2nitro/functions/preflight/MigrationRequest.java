@@ -13,9 +13,12 @@ import dev.xen2nitro.functions.rules.InstanceTypeNames;
  * @param allowInstanceStoreLoss true: migrate although instance-store data is erased by the stop
  * @param driverSource           {@code bucket}, the only source: the packages staged in the stack's bucket, SHA-256 checked
  * @param approvalTimeoutSeconds how long the approval waits before the migration is abandoned (60 s to 7 days; default 1 day)
+ * @param rehearse               true: after the backup AMI, migrate a clone launched from it first (README, "Rehearsal"); the
+ *                               original is changed only when the clone ends migrated
+ * @param rehearsalOf            set by a rehearsing execution on the migration of its clone: the original's instance ID
  */
 public record MigrationRequest(String instanceId, String targetType, Boolean dryRun, Boolean allowInstanceStoreLoss,
-                               String driverSource, Integer approvalTimeoutSeconds, FleetApproval fleetApproval,
+                               String driverSource, Integer approvalTimeoutSeconds, FleetApproval fleetApproval, Boolean rehearse, String rehearsalOf,
                                @com.fasterxml.jackson.annotation.JsonProperty("AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID") String startedBy)
         implements Validatable {
 
@@ -50,6 +53,21 @@ public record MigrationRequest(String instanceId, String targetType, Boolean dry
             throw new InvalidInputException("'fleetApproval' is given by a fleet execution with its 'execution' and 'planKey', and the"
                     + " migration's 'targetType'; start a single migration without it");
         }
+        if (rehearsalOf != null) {
+            InstanceIds.require("rehearsalOf", rehearsalOf);
+            if (Boolean.TRUE.equals(rehearse) || fleetApproval != null || isDryRun()) {
+                throw new InvalidInputException("'rehearsalOf' is given only by a rehearsing execution to the migration of its clone,"
+                        + " without 'rehearse', 'fleetApproval' or 'dryRun'; to rehearse, start the migration of the original with"
+                        + " \"rehearse\": true");
+            }
+            if (rehearsalOf.equals(instanceId)) {
+                throw new InvalidInputException("'rehearsalOf' names the instance itself (" + instanceId + "); a rehearsal migrates a clone");
+            }
+            if (startedBy == null) {
+                throw new InvalidInputException("'rehearsalOf' is given only by a rehearsing execution, which also gives"
+                        + " AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID; start the migration of the original with \"rehearse\": true");
+            }
+        }
         if (approvalTimeoutSeconds != null && (approvalTimeoutSeconds < 60 || approvalTimeoutSeconds > 604_800)) {
             throw new InvalidInputException("'approvalTimeoutSeconds' is " + approvalTimeoutSeconds
                     + "; it must be between 60 (one minute) and 604800 (seven days)");
@@ -58,6 +76,10 @@ public record MigrationRequest(String instanceId, String targetType, Boolean dry
 
     public boolean isDryRun() {
         return Boolean.TRUE.equals(dryRun);
+    }
+
+    public boolean rehearses() {
+        return Boolean.TRUE.equals(rehearse);
     }
 
     public boolean instanceStoreLossAllowed() {

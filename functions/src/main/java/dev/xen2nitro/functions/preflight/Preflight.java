@@ -40,7 +40,7 @@ public class Preflight extends JsonHandler<Preflight.Input, Preflight.Result> {
 
     public record Result(String instanceId, boolean ready, boolean dryRun, String targetType, String targetReason,
                          List<Check> checks, List<String> missingEndpoints, Map<String, Object> facts,
-                         boolean allowInstanceStoreLoss, String driverSource, int approvalTimeoutSeconds) {}
+                         boolean allowInstanceStoreLoss, String driverSource, int approvalTimeoutSeconds, boolean rehearse) {}
 
     public Preflight() {
         super(Input.class);
@@ -58,7 +58,8 @@ public class Preflight extends JsonHandler<Preflight.Input, Preflight.Result> {
         InstanceFacts facts = gather(req);
         PreflightRules.Verdict v = PreflightRules.assess(facts, req.instanceStoreLossAllowed());
         return new Result(req.instanceId(), v.ready(), req.isDryRun(), v.targetType(), v.targetReason(), v.checks(),
-                v.missingEndpoints(), summary(facts), req.instanceStoreLossAllowed(), req.driverSourceOrDefault(), req.approvalTimeout());
+                v.missingEndpoints(), summary(facts), req.instanceStoreLossAllowed(), req.driverSourceOrDefault(), req.approvalTimeout(),
+                req.rehearses());
     }
 
     static Map<String, Object> summary(InstanceFacts f) {
@@ -186,6 +187,6 @@ public class Preflight extends JsonHandler<Preflight.Input, Preflight.Result> {
 
     @Override
     protected Input sampleInput() {
-        return new Input(new MigrationRequest("i-0123456789abcdef0", "m5.xlarge", true, false, "bucket", 3600, null, null), Executions.SAMPLE);
+        return new Input(new MigrationRequest("i-0123456789abcdef0", "m5.xlarge", true, false, "bucket", 3600, null, null, null, null), Executions.SAMPLE);
     }
 }

@@ -45,6 +45,10 @@ public final class StackRoles {
     private final JsonNode resources;
     private final JsonNode parameters;
     private final String region, accountId;
+    /** The template's Conditions, evaluated by Fn::If with a deployment's parameter values. */
+    private final JsonNode conditions;
+    /** The deployment the roles' policies are resolved for (its parameter values decide their Fn::If). */
+    private final Deployment deployment;
 
     /**
      * What a deployment gives the template beyond its own text: the values of its parameters (those not given take their
@@ -59,11 +63,13 @@ public final class StackRoles {
     /** Function or state machine logical ID to the principal it runs as. */
     private final Map<String, Principal> principals = new LinkedHashMap<>();
 
-    private StackRoles(JsonNode translated, String region, String accountId) {
+    private StackRoles(JsonNode translated, String region, String accountId, Map<String, String> parameterValues) {
         this.resources = translated.path("Resources");
         this.parameters = translated.path("Parameters");
+        this.conditions = translated.path("Conditions");
         this.region = region;
         this.accountId = accountId;
+        this.deployment = new Deployment(Map.copyOf(parameterValues), Map.of());
         resources.fields().forEachRemaining(e -> {
             String type = e.getValue().path("Type").asText();
             if (type.equals("AWS::Lambda::Function") || type.equals("AWS::StepFunctions::StateMachine")) {
@@ -79,6 +85,11 @@ public final class StackRoles {
 
     /** Translates {@code template.yaml} under {@code projectRoot} (needs python3 with aws-sam-translator, which cfn-lint installs). */
     public static StackRoles of(Path projectRoot, String region, String accountId) throws IOException {
+        return of(projectRoot, region, accountId, Map.of());
+    }
+
+    /** As {@link #of(Path, String, String)}, the roles' policies as a stack deployed with these parameter values has them. */
+    public static StackRoles of(Path projectRoot, String region, String accountId, Map<String, String> parameterValues) throws IOException {
         ProcessBuilder pb = new ProcessBuilder("python3", projectRoot.resolve("local/sam/translate.py").toString(),
                 projectRoot.resolve("template.yaml").toString(), region).redirectErrorStream(false);
         Process p = pb.start();
@@ -93,7 +104,7 @@ public final class StackRoles {
             Thread.currentThread().interrupt();
             throw new IOException(e);
         }
-        return new StackRoles(JSON.readTree(out), region, accountId);
+        return new StackRoles(JSON.readTree(out), region, accountId, parameterValues);
     }
 
     /** The principal the function or state machine {@code logicalId} runs as. */
@@ -225,7 +236,7 @@ public final class StackRoles {
         JsonNode props = resources.path(role).path("Properties");
         List<Policy> out = new ArrayList<>();
         for (JsonNode arn : props.path("ManagedPolicyArns")) {
-            String a = String.valueOf(resolve(arn).asText());
+            String a = String.valueOf(resolve(arn, deployment).asText());
             String doc = MANAGED.get(a);
             if (doc == null) {
                 throw new IllegalStateException(role + " names the managed policy " + a + ", whose document the local cloud does not know:"
@@ -233,8 +244,11 @@ public final class StackRoles {
             }
             out.add(read(a, doc));
         }
-        for (JsonNode inline : props.path("Policies")) {
-            out.add(Policy.read(role + "/" + inline.path("PolicyName").asText(), resolve(inline.path("PolicyDocument"))));
+        for (JsonNode given : props.path("Policies")) {
+            // A policy under Fn::If is there only when its condition holds for the deployment.
+            JsonNode inline = resolve(given, deployment);
+            if (inline.isMissingNode()) continue;
+            out.add(Policy.read(role + "/" + inline.path("PolicyName").asText(), inline.path("PolicyDocument")));
         }
         return out;
     }
@@ -258,7 +272,10 @@ public final class StackRoles {
     JsonNode resolve(JsonNode node, Deployment d) {
         if (node.isArray()) {
             ArrayNode a = JsonNodeFactory.instance.arrayNode();
-            node.forEach(n -> a.add(resolve(n, d)));
+            node.forEach(n -> {
+                JsonNode v = resolve(n, d);
+                if (!v.isMissingNode()) a.add(v);
+            });
             return a;
         }
         if (!node.isObject()) {
@@ -268,7 +285,14 @@ public final class StackRoles {
             String fn = node.fieldNames().next();
             JsonNode arg = node.get(fn);
             switch (fn) {
+                case "Fn::If":
+                    // Fn::If [condition, then, else] (CloudFormation User Guide, "Condition functions").
+                    return resolve(arg.get(holds(arg.get(0).asText(), d) ? 1 : 2), d);
                 case "Ref": {
+                    // AWS::NoValue removes the property or list item it is given for.
+                    if (arg.asText().equals("AWS::NoValue")) {
+                        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+                    }
                     // A CommaDelimitedList parameter is a list of its values (CloudFormation User Guide, "Parameters").
                     if (parameters.path(arg.asText()).path("Type").asText().equals("CommaDelimitedList")) {
                         ArrayNode a = JsonNodeFactory.instance.arrayNode();
@@ -311,9 +335,33 @@ public final class StackRoles {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            o.set(e.getKey(), resolve(e.getValue(), d));
+            JsonNode v = resolve(e.getValue(), d);
+            if (!v.isMissingNode()) o.set(e.getKey(), v);
         }
         return o;
+    }
+
+    /** Whether the template's condition {@code name} holds for the deployment. */
+    private boolean holds(String name, Deployment d) {
+        JsonNode c = conditions.get(name);
+        if (c == null) {
+            throw new IllegalStateException("a policy uses the condition " + name + ", which template.yaml does not declare");
+        }
+        return holds(c, d);
+    }
+
+    /** Fn::Equals, Fn::Not, Fn::And, Fn::Or and Condition (CloudFormation User Guide, "Condition functions"). */
+    private boolean holds(JsonNode c, Deployment d) {
+        String fn = c.fieldNames().next();
+        JsonNode arg = c.get(fn);
+        return switch (fn) {
+            case "Fn::Equals" -> resolve(arg.get(0), d).asText().equals(resolve(arg.get(1), d).asText());
+            case "Fn::Not" -> !holds(arg.get(0), d);
+            case "Fn::And" -> java.util.stream.StreamSupport.stream(arg.spliterator(), false).allMatch(x -> holds(x, d));
+            case "Fn::Or" -> java.util.stream.StreamSupport.stream(arg.spliterator(), false).anyMatch(x -> holds(x, d));
+            case "Condition" -> holds(arg.asText(), d);
+            default -> throw new IllegalStateException("the local cloud does not evaluate " + fn + " in a condition");
+        };
     }
 
     private static JsonNode text(String s) {
