@@ -142,6 +142,27 @@ class HandlerSamplesTest {
         tags(image).put("xen2nitro:instance", ID).put("xen2nitro:execution", EXECUTION);
     });
 
+    /** The rehearsal's clone of the seed (events/VerifyRehearsal.json, RemoveRehearsal.json). */
+    static final String CLONE = "i-0a1b2c3d4e5f6c10e";
+    /** The rehearsing execution of those samples: the stack's migration machine, whose generated name starts with its logical ID. */
+    static final String REHEARSAL = "arn:aws:states:us-east-1:123456789012:execution:MigrateInstanceStateMachine:3f6c2a9e-0d5b-4c1e-9a77-2b8e5d1c4f10";
+
+    /** The seed's backup AMI, and the clone the samples' execution launched from it, running in the seed's subnet. */
+    static final World REHEARSING = WITH_BACKUP.and(w -> {
+        ObjectNode clone = array(w, "instances").addObject().put("id", CLONE).put("instanceType", "m4.xlarge").put("state", "running")
+                .put("subnetId", "subnet-0a1b2c3d4e5f60001").put("privateIpAddress", "10.20.1.77").put("platform", "windows")
+                .put("imageId", BACKUP);
+        // The seed's Windows as the backup AMI holds it.
+        clone.set("guest", guest(w).deepCopy());
+        tags(clone).put("xen2nitro:rehearsal-of", ID).put("xen2nitro:rehearsal-execution", REHEARSAL);
+    });
+
+    /** The samples' execution runs, migrating the seed with a rehearsal. */
+    static void rehearsing(Cloud cloud) {
+        cloud.executions.start(REHEARSAL, REHEARSAL.substring(0, REHEARSAL.lastIndexOf(':')).replace(":execution:", ":stateMachine:"),
+                Executions.name(REHEARSAL), "{\"instanceId\":\"" + ID + "\",\"rehearse\":true}");
+    }
+
     // ------------------------------------------------------------------ cases
 
     /** The world as local/run's world.json has it. */
@@ -434,6 +455,8 @@ class HandlerSamplesTest {
                 assertEquals(0, after.part("parameters").size(), "answered once: " + after.part("parameters"));
             })),
             Map.entry("VerifyApproval", reads(SEED.seeded(HandlerSamplesTest::sampleKey))),
+            // The clone carries the rehearsal's tags and was launched from the seed's backup AMI by the running execution.
+            Map.entry("VerifyRehearsal", reads(REHEARSING.seeded(HandlerSamplesTest::rehearsing))),
             Map.entry("ForgetApproval", changes(SEED.seeded(HandlerSamplesTest::pendingApproval), Set.of("parameters"), (after, r, local) ->
                     assertEquals(0, after.part("parameters").size(), after.part("parameters").toString()))),
             Map.entry("InstallNvmeDriver", changes(REACHABLE, Set.of("commands", "instances"), (after, r, local) -> {
