@@ -157,6 +157,16 @@ class HandlerSamplesTest {
         tags(clone).put("xen2nitro:rehearsal-of", ID).put("xen2nitro:rehearsal-execution", REHEARSAL);
     });
 
+    /** The clone's own group, and the clone in it terminated: what RemoveRehearsal finds once the clone has shut down. */
+    static final World CLONE_TERMINATED = REHEARSING.and(w -> {
+        ObjectNode group = array(w, "securityGroups").addObject().put("id", "sg-0a1b2c3d4e5f6c10e").put("vpcId", "vpc-0a1b2c3d4e5f60001")
+                .put("groupName", "xen2nitro-rehearsal-3f6c2a9e");
+        tags(group).put("xen2nitro:rehearsal-of", ID).put("xen2nitro:rehearsal-execution", REHEARSAL);
+        for (var i : w.get("instances")) {
+            if (CLONE.equals(i.get("id").asText())) ((ObjectNode) i).putArray("securityGroupIds").add("sg-0a1b2c3d4e5f6c10e");
+        }
+    }).seeded(c -> c.instances.get(CLONE).state = "terminated");
+
     /** The samples' execution runs, migrating the seed with a rehearsal. */
     static void rehearsing(Cloud cloud) {
         cloud.executions.start(REHEARSAL, REHEARSAL.substring(0, REHEARSAL.lastIndexOf(':')).replace(":execution:", ":stateMachine:"),
@@ -457,6 +467,11 @@ class HandlerSamplesTest {
             Map.entry("VerifyApproval", reads(SEED.seeded(HandlerSamplesTest::sampleKey))),
             // The clone carries the rehearsal's tags and was launched from the seed's backup AMI by the running execution.
             Map.entry("VerifyRehearsal", reads(REHEARSING.seeded(HandlerSamplesTest::rehearsing))),
+            // The clone has terminated: its group is deleted, and nothing else is touched (the seed, its own group).
+            Map.entry("RemoveRehearsal", changes(CLONE_TERMINATED, Set.of("securityGroups"), (after, r, local) -> {
+                assertEquals(Set.of("sg-0a1b2c3d4e5f60001"), ids(after.part("securityGroups"), "id"), "only the seed's own group is left");
+                assertEquals("running", after.instance().get("state").asText(), "the original is not touched");
+            })),
             Map.entry("ForgetApproval", changes(SEED.seeded(HandlerSamplesTest::pendingApproval), Set.of("parameters"), (after, r, local) ->
                     assertEquals(0, after.part("parameters").size(), after.part("parameters").toString()))),
             Map.entry("InstallNvmeDriver", changes(REACHABLE, Set.of("commands", "instances"), (after, r, local) -> {

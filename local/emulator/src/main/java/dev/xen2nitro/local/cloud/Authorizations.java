@@ -87,6 +87,35 @@ public final class Authorizations {
                 r.routeTableIds().forEach(id -> out.add(existing(cloud, a, id, vpce)));
                 creates(cloud, a, "CreateVpcEndpoint", r.tagSpecifications(), Map.of("vpc-endpoint", "vpc-endpoint"), out);
             }
+            case "ec2:AuthorizeSecurityGroupEgress" -> out.add(existing(cloud, a, ((software.amazon.awssdk.services.ec2.model.AuthorizeSecurityGroupEgressRequest) request).groupId(), Map.of()));
+            case "ec2:RevokeSecurityGroupEgress" -> out.add(existing(cloud, a, ((software.amazon.awssdk.services.ec2.model.RevokeSecurityGroupEgressRequest) request).groupId(), Map.of()));
+            case "ec2:TerminateInstances" -> ((software.amazon.awssdk.services.ec2.model.TerminateInstancesRequest) request).instanceIds()
+                    .forEach(id -> out.add(instance(cloud, a, id)));
+            case "ec2:RunInstances" -> {
+                // The image, the subnet and the groups it uses, and the instance, volumes and network interface it creates,
+                // these matched by the tags the request puts on them (Service Authorization Reference, Amazon EC2,
+                // RunInstances; EC2 User Guide, "Example policies", "Launch instances (RunInstances)").
+                var r = (software.amazon.awssdk.services.ec2.model.RunInstancesRequest) request;
+                if (r.imageId() != null) out.add(existing(cloud, a, r.imageId(), Map.of()));
+                boolean nics = r.hasNetworkInterfaces() && !r.networkInterfaces().isEmpty();
+                String subnet = nics ? r.networkInterfaces().get(0).subnetId() : r.subnetId();
+                if (subnet != null) out.add(existing(cloud, a, subnet, Map.of()));
+                (nics ? r.networkInterfaces().get(0).groups() : r.securityGroupIds()).forEach(g -> out.add(existing(cloud, a, g, Map.of())));
+                List<Target> created = new ArrayList<>();
+                creates(cloud, a, "RunInstances", r.tagSpecifications(), Map.of("instance", "instance", "volume", "volume",
+                        "network-interface", "network-interface"), created);
+                // The instance's own keys on the instance being created (ec2:InstanceType, Service Authorization Reference).
+                created.forEach(t -> out.add(t.resource().endsWith(":instance/*") && t.action().equals(a)
+                        ? withExtra(t, Map.of("ec2:InstanceType", List.of(String.valueOf(r.instanceTypeAsString())))) : t));
+                // Launching with a role is passing it to EC2 (IAM User Guide, "Grant a user permissions to pass a role to an
+                // AWS service"; EC2 User Guide, "IAM roles for Amazon EC2"): iam:PassRole on the profile's role.
+                if (r.iamInstanceProfile() != null) {
+                    String profile = r.iamInstanceProfile().arn() != null ? r.iamInstanceProfile().arn()
+                            : cloud.instanceProfiles.keySet().stream().filter(p -> p.endsWith("/" + r.iamInstanceProfile().name())).findFirst().orElse(null);
+                    String role = profile == null ? null : cloud.instanceProfiles.get(profile);
+                    if (role != null) out.add(new Target("iam:PassRole", role, Map.of("iam:PassedToService", List.of("ec2.amazonaws.com"))));
+                }
+            }
             case "ec2:DeleteVpcEndpoints" -> ((DeleteVpcEndpointsRequest) request).vpcEndpointIds().forEach(id -> out.add(existing(cloud, a, id, Map.of())));
             case "ec2:CreateReplaceRootVolumeTask" -> {
                 CreateReplaceRootVolumeTaskRequest r = (CreateReplaceRootVolumeTaskRequest) request;
@@ -151,7 +180,7 @@ public final class Authorizations {
             "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcAttribute",
             "ec2:DescribeVpcEndpoints", "ec2:DescribeVpcs", "ssm:DescribeInstanceInformation", "ssm:GetCommandInvocation",
             "ssm:ListCommandInvocations", "ssm:CancelCommand", "autoscaling:DescribeAutoScalingInstances",
-            "states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat", "cloudtrail:LookupEvents");
+            "states:SendTaskSuccess", "states:SendTaskFailure", "ec2:DescribePrefixLists", "states:SendTaskHeartbeat", "cloudtrail:LookupEvents");
 
     /** A KMS key, by its ARN whether the request names its ID or its ARN (an unknown key is KMS's NotFoundException). */
     private static Target kmsKey(Cloud cloud, String action, String keyId, String macAlgorithm) {

@@ -21,6 +21,11 @@ public final class Cloud {
     /** AWS durations in seconds, before the time factor. Sources in the comments of each use. */
     public static final double STOP_SECONDS = 90, START_SECONDS = 30, STATUS_INIT_SECONDS = 120,
             IMAGE_SECONDS = 300, REPLACE_ROOT_SECONDS = 20, REBOOT_SECONDS = 120, COMMAND_SECONDS = 10;
+    /**
+     * shutting-down to terminated: AWS gives no figure ("Terminate Amazon EC2 instances", EC2 User Guide: the instance
+     * "shuts down" and then is terminated); a minute is this model's assumption.
+     */
+    public static final double TERMINATE_SECONDS = 60;
 
     public final String region;
     public final String accountId;
@@ -48,6 +53,14 @@ public final class Cloud {
     public final List<Fault> faults = new ArrayList<>();
     /** Root volumes detached by a root-volume replacement that kept them (DeleteReplacedRootVolume false). */
     public final List<Map<String, String>> detachedVolumes = new ArrayList<>();
+    /**
+     * Each time a domain-joined guest reached one of its domain's controllers as it booted: instanceId, computerName, domain,
+     * controllerId and when. A copy of a machine that logs on renews the machine account's password, which breaks the
+     * secure channel of the other machine of that name (see {@link WindowsGuest#trustBroken}).
+     */
+    public final List<Map<String, String>> domainLogons = new ArrayList<>();
+    /** Instance profiles by ARN, to the ARN of their role; every world has {@link #defaultInstanceProfile()}. */
+    public final Map<String, String> instanceProfiles = new LinkedHashMap<>();
     /** Every API call received, in order: service, operation, and the error code returned if any. */
     public final List<Map<String, String>> calls = new ArrayList<>();
     public final Commands commands = new Commands(this);
@@ -67,6 +80,80 @@ public final class Cloud {
         this.accountId = accountId;
         this.timeFactor = timeFactor;
         this.ec2Throttling = new Ec2Throttling(accountId, timeFactor);
+        instanceProfiles.put(defaultInstanceProfile(), "arn:aws:iam::" + accountId + ":role/SSMInstanceProfile");
+    }
+
+    /**
+     * The instance profile the world's instances have unless the world says otherwise: SSM manages a node only with
+     * credentials, from an instance profile with AmazonSSMManagedInstanceCore or from Default Host Management
+     * Configuration (SSM User Guide, "Configure instance permissions required for Systems Manager"); the worlds model
+     * managed nodes, so they have one. Its role has the same name.
+     */
+    public String defaultInstanceProfile() {
+        return "arn:aws:iam::" + accountId + ":instance-profile/SSMInstanceProfile";
+    }
+
+    /**
+     * The ID of the AWS-managed prefix list of a service's public ranges in this Region (com.amazonaws.REGION.SERVICE, VPC
+     * User Guide, "AWS-managed prefix lists"): a stable ID per Region and service here.
+     */
+    public String prefixListId(String service) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(("com.amazonaws." + region + "." + service)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "pl-" + java.util.HexFormat.of().formatHex(d).substring(0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Whether {@code from}'s groups let TCP {@code port} out to {@code ip} and {@code to}'s groups let it in from
+     * {@code from}'s address. An instance with no group is in its VPC's default group, which lets everything out and, as
+     * the world has no other members of it to name, is taken here to let in what its VPC sends (VPC User Guide,
+     * "Default security groups for your VPCs").
+     */
+    public boolean tcpAllowed(Instance from, Instance to, int port) {
+        boolean out = from.securityGroupIds.isEmpty() || from.securityGroupIds.stream().map(securityGroups::get).anyMatch(g -> g != null
+                && g.egress.stream().anyMatch(r -> admits(r, port, to.privateIpAddress)));
+        boolean in = to.securityGroupIds.isEmpty() || to.securityGroupIds.stream().map(securityGroups::get).anyMatch(g -> g != null
+                && g.ingress.stream().anyMatch(r -> admits(r, port, from.privateIpAddress)));
+        return out && in;
+    }
+
+    private static boolean admits(WorldFile.IngressRule r, int port, String ip) {
+        boolean proto = "-1".equals(r.ipProtocol()) || ("tcp".equals(r.ipProtocol()) && r.fromPort() != null && r.toPort() != null
+                && r.fromPort() <= port && r.toPort() >= port);
+        return proto && r.cidrBlocks() != null && r.cidrBlocks().stream().anyMatch(c -> Cidr.contains(c, ip));
+    }
+
+    /**
+     * A domain-joined guest that boots logs on to a controller of its domain it can reach: Kerberos (TCP 88) and LDAP (TCP
+     * 389) (Microsoft, "Service overview and network port requirements for Windows": Active Directory). Its logon renews
+     * the computer account's password as the computer's own: another running machine with that computer name (a copy)
+     * then no longer matches the account's password, and its secure channel fails (Microsoft, "Machine account password
+     * process"; "The trust relationship between this workstation and the primary domain failed").
+     */
+    synchronized void logOnToDomain(Instance i) {
+        if (i.guest == null || i.guest.domain == null) return;
+        for (Instance dc : instances.values()) {
+            if (dc == i || dc.guest == null || !dc.guest.isDomainController() || !i.guest.domain.equalsIgnoreCase(dc.guest.domain)
+                    || !"running".equals(dc.state) || !tcpAllowed(i, dc, 88) || !tcpAllowed(i, dc, 389)) continue;
+            Map<String, String> logon = new LinkedHashMap<>();
+            logon.put("instanceId", i.id);
+            logon.put("computerName", i.guest.computerName);
+            logon.put("domain", i.guest.domain);
+            logon.put("controllerId", dc.id);
+            logon.put("at", Instant.now().toString());
+            domainLogons.add(logon);
+            for (Instance other : instances.values()) {
+                if (other != i && other.guest != null && !"terminated".equals(other.state) && i.guest.domain.equalsIgnoreCase(other.guest.domain)
+                        && i.guest.computerName != null && i.guest.computerName.equalsIgnoreCase(other.guest.computerName)) {
+                    other.guest.trustBroken = true;
+                }
+            }
+            return;
+        }
     }
 
     /** Milliseconds from now after which {@code awsSeconds} of AWS time have passed. */
@@ -173,10 +260,11 @@ public final class Cloud {
         public List<WorldFile.IngressRule> ingress = new ArrayList<>();
         /**
          * A group created in a VPC starts with one outbound rule that allows all outbound traffic (VPC
-         * User Guide, "Security group rules"; CreateSecurityGroup reference); the world models no
-         * RevokeSecurityGroupEgress, so it stays.
+         * User Guide, "Security group rules"; CreateSecurityGroup reference), until RevokeSecurityGroupEgress removes it.
          */
         public List<WorldFile.IngressRule> egress = new ArrayList<>(List.of(new WorldFile.IngressRule("-1", null, null, List.of("0.0.0.0/0"))));
+        /** Outbound rules to prefix lists: each rule's cidrBlocks holds the prefix list IDs it names. */
+        public List<WorldFile.IngressRule> egressPrefixLists = new ArrayList<>();
         public Map<String, String> tags = new LinkedHashMap<>();
     }
 
@@ -226,6 +314,8 @@ public final class Cloud {
     public static final class Volume {
         public String volumeId, deviceName;
         public int sizeGiB;
+        /** Deleted with the instance (RunInstances' BlockDeviceMapping; the world's volumes are). */
+        public boolean deleteOnTermination = true;
         public Instant attachTime = Instant.now();
     }
 
@@ -252,6 +342,11 @@ public final class Cloud {
         /** Why the instance status check fails after boot, or null when it passes. */
         public String bootProblem;
         public int stopCount, startCount;
+        /** Its instance profile's ARN, or null when it has none (then its SSM agent has no credentials). */
+        public String iamInstanceProfile;
+        /** RunInstances' idempotency token of the launch, when it gave one. */
+        @JsonIgnore
+        public String clientToken;
         /** The SSM agent has registered at least once (so it is listed, Online or ConnectionLost). */
         public boolean ssmRegistered;
         public List<String> stateHistory = new ArrayList<>();
@@ -273,6 +368,17 @@ public final class Cloud {
                 if ("running".equals(reached)) {
                     boot(cloud);
                 }
+                if ("terminated".equals(reached)) {
+                    // Volumes with DeleteOnTermination go with the instance, the others stay, available; its primary network
+                    // interface is deleted, so it is in no group any more (EC2 User Guide, "Terminate Amazon EC2 instances").
+                    for (Volume v : volumes) {
+                        if (!v.deleteOnTermination) {
+                            cloud.detachedVolumes.add(Map.of("volumeId", v.volumeId, "instanceId", id, "state", "available"));
+                        }
+                    }
+                    volumes.clear();
+                    securityGroupIds.clear();
+                }
             }
         }
 
@@ -288,6 +394,7 @@ public final class Cloud {
             if (guest != null) {
                 guest.reboots++;
             }
+            cloud.logOnToDomain(this);
         }
 
         /** {@code initializing}, {@code ok} or {@code impaired}; {@code not-applicable} unless running. */

@@ -104,6 +104,7 @@ public final class CloudFactory {
             i.imageId = in.imageId() == null ? "ami-0" + in.id().substring(2, Math.min(in.id().length(), 18)) : in.imageId();
             i.securityGroupIds.addAll(list(in.securityGroupIds()));
             i.tags.putAll(map(in.tags()));
+            i.iamInstanceProfile = c.defaultInstanceProfile();
             if (in.autoScaling() != null) {
                 i.autoScalingGroup = in.autoScaling().groupName();
                 i.autoScalingLifecycle = in.autoScaling().lifecycleState() == null ? "InService" : in.autoScaling().lifecycleState();
@@ -202,6 +203,9 @@ public final class CloudFactory {
         guest.pnpGeneralized = Boolean.TRUE.equals(g.pnpGeneralized());
         if (g.rebootSeconds() != null) guest.rebootSeconds = g.rebootSeconds();
         if (g.commandSeconds() != null) guest.commandSeconds = g.commandSeconds();
+        guest.computerName = g.computerName() != null ? g.computerName()
+                : instanceId == null ? null : ("EC2AMAZ-" + instanceId.substring(instanceId.length() - 7)).toUpperCase();
+        guest.domain = g.domain();
         return guest;
     }
 

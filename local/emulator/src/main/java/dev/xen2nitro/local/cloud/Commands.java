@@ -146,6 +146,12 @@ public final class Commands {
         if (i.guest.agentAway(now)) {
             return false;
         }
+        if (i.iamInstanceProfile == null) {
+            // Without an instance profile (and without Default Host Management Configuration, which the world does not
+            // model) the agent has no credentials and never registers (SSM User Guide, "Configure instance permissions
+            // required for Systems Manager").
+            return false;
+        }
         if (i.guest.failures.contains("AgentStopped")) {
             // A stopped or broken agent never reports: the node stays absent or ConnectionLost (SSM User Guide,
             // "Troubleshooting managed node availability").
@@ -524,15 +530,16 @@ public final class Commands {
 
     /**
      * The download leaves the instance for S3's public addresses, through the gateway endpoint or the internet, so the
-     * instance's groups must allow HTTPS out to them: 0.0.0.0/0 here, as the world has no prefix lists (VPC User Guide,
-     * "Gateway endpoints": the security groups must allow traffic to the S3 prefix list or its addresses).
+     * instance's groups must allow HTTPS out to them: 0.0.0.0/0, or the S3 prefix list (VPC User Guide, "Gateway
+     * endpoints": the security groups must allow traffic to the S3 prefix list or its addresses).
      */
     private boolean sendsHttpsToS3(Cloud.Instance i) {
         if (i.securityGroupIds.isEmpty()) {
             return true;
         }
         return i.securityGroupIds.stream().map(cloud.securityGroups::get).anyMatch(sg -> sg != null
-                && sg.egress.stream().anyMatch(r -> allows443(r) && r.cidrBlocks() != null && r.cidrBlocks().contains("0.0.0.0/0")));
+                && (sg.egress.stream().anyMatch(r -> allows443(r) && r.cidrBlocks() != null && r.cidrBlocks().contains("0.0.0.0/0"))
+                        || sg.egressPrefixLists.stream().anyMatch(r -> allows443(r) && r.cidrBlocks().contains(cloud.prefixListId("s3")))));
     }
 
     boolean s3Reachable(Cloud.Instance i) {

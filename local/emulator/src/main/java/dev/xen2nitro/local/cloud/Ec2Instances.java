@@ -140,6 +140,157 @@ public final class Ec2Instances {
         return StartInstancesResponse.builder().startingInstances(changes).build();
     }
 
+    /**
+     * RunInstances of one instance from an image of this account (API reference, RunInstances): into a subnet with its
+     * groups, given either at the top or as the primary network interface (not both: InvalidParameterCombination), with a
+     * new private address of the subnet, the image's volumes (DeleteOnTermination as the request's block device mappings
+     * say, else the image's), the tags of its TagSpecifications, and an instance profile. It starts pending and runs
+     * {@link Cloud#START_SECONDS} later with the image's guest: the Windows that was on the root snapshot when the image
+     * was taken. The same ClientToken again returns the same instance ("Ensuring idempotency", EC2 API reference).
+     */
+    public RunInstancesResponse runInstances(RunInstancesRequest r) {
+        if (r.clientToken() != null) {
+            for (Cloud.Instance i : cloud.instances.values()) {
+                if (r.clientToken().equals(i.clientToken)) {
+                    return RunInstancesResponse.builder().reservationId("r-" + i.id.substring(2)).ownerId(cloud.accountId)
+                            .groups(List.of()).instances(InstanceShape.of(cloud, i)).build();
+                }
+            }
+        }
+        if (r.minCount() == null || r.maxCount() == null || r.minCount() < 1 || r.maxCount() < r.minCount()) {
+            throw new AwsError("InvalidParameterValue", "MinCount and MaxCount must be at least 1, and MaxCount at least MinCount");
+        }
+        if (r.maxCount() > 1) {
+            throw new AwsError("InvalidParameterValue", "This emulator launches one instance per request (MaxCount 1)");
+        }
+        Cloud.Image image = r.imageId() == null ? null : cloud.images.get(r.imageId());
+        if (image == null || "deregistered".equals(image.state)) {
+            throw new AwsError("InvalidAMIID.NotFound", "The image id '[" + r.imageId() + "]' does not exist");
+        }
+        if (!"available".equals(image.state)) {
+            // EC2 error reference: InvalidAMIID.Unavailable, "The specified AMI has been deregistered or is in a state
+            // that prevents its use."
+            throw new AwsError("InvalidAMIID.Unavailable", "The image " + image.id + " is " + image.state + " and cannot be launched yet.");
+        }
+        boolean nics = r.hasNetworkInterfaces() && !r.networkInterfaces().isEmpty();
+        if (nics && (r.subnetId() != null || r.hasSecurityGroupIds() && !r.securityGroupIds().isEmpty())) {
+            throw new AwsError("InvalidParameterCombination", "Network interfaces and an instance-level subnet ID or security groups may not be specified on the same request");
+        }
+        var nic = nics ? r.networkInterfaces().get(0) : null;
+        String subnetId = nics ? nic.subnetId() : r.subnetId();
+        Cloud.Subnet subnet = subnetId == null ? null : cloud.subnets.get(subnetId);
+        if (subnet == null) {
+            throw new AwsError("InvalidSubnetID.NotFound", "The subnet ID '" + subnetId + "' does not exist");
+        }
+        List<String> groups = nics ? nic.groups() : r.securityGroupIds();
+        for (String g : groups) {
+            Cloud.SecurityGroup sg = cloud.securityGroups.get(g);
+            if (sg == null) throw new AwsError("InvalidGroup.NotFound", "The security group '" + g + "' does not exist");
+            if (!sg.vpcId.equals(subnet.vpcId)) {
+                throw new AwsError("InvalidParameter", "Security group " + g + " and subnet " + subnetId + " belong to different networks.");
+            }
+        }
+        String type = r.instanceTypeAsString();
+        Catalogue.InstanceType t = type == null ? null : cloud.catalogue.type(type);
+        if (t == null) {
+            throw new AwsError("InvalidParameterValue", "Value (" + type + ") for parameter instanceType is invalid.");
+        }
+        if (!cloud.catalogue.offered(type, subnet.availabilityZone)) {
+            throw new AwsError("Unsupported", "Your requested instance type (" + type + ") is not supported in your requested Availability Zone ("
+                    + subnet.availabilityZone + ").");
+        }
+        if (t.enaRequired() && !image.enaSupport) {
+            throw new AwsError("InvalidParameterCombination", "Enhanced networking with the Elastic Network Adapter (ENA) is required for the '"
+                    + type + "' instance type. Ensure that your AMI is enabled for ENA.");
+        }
+        String profile = null;
+        if (r.iamInstanceProfile() != null) {
+            String arn = r.iamInstanceProfile().arn(), name = r.iamInstanceProfile().name();
+            profile = arn != null ? arn : cloud.instanceProfiles.keySet().stream().filter(p -> p.endsWith("/" + name)).findFirst().orElse(null);
+            if (profile == null || !cloud.instanceProfiles.containsKey(profile)) {
+                throw new AwsError("InvalidParameterValue", "Value (" + (arn != null ? arn : name)
+                        + ") for parameter iamInstanceProfile." + (arn != null ? "arn" : "name") + " is invalid. Invalid IAM Instance Profile "
+                        + (arn != null ? "ARN" : "name"));
+            }
+        }
+        Cloud.Instance i = new Cloud.Instance();
+        i.id = Cloud.newId("i");
+        i.clientToken = r.clientToken();
+        i.instanceType = type;
+        i.subnetId = subnet.id;
+        i.vpcId = subnet.vpcId;
+        i.availabilityZone = subnet.availabilityZone;
+        i.privateIpAddress = freeAddress(subnet);
+        i.platform = image.platform;
+        i.architecture = image.architecture;
+        i.enaSupport = image.enaSupport;
+        i.lifecycle = "on-demand";
+        i.imageId = image.id;
+        i.iamInstanceProfile = profile;
+        i.securityGroupIds.addAll(groups);
+        i.launchTime = Instant.now();
+        for (String[] bd : image.blockDevices) {
+            Cloud.Volume v = new Cloud.Volume();
+            v.volumeId = Cloud.newId("vol");
+            v.deviceName = bd[0];
+            v.sizeGiB = Integer.parseInt(bd[2]);
+            v.attachTime = i.launchTime;
+            r.blockDeviceMappings().stream().filter(m -> bd[0].equals(m.deviceName()) && m.ebs() != null && m.ebs().deleteOnTermination() != null)
+                    .findFirst().ifPresent(m -> v.deleteOnTermination = m.ebs().deleteOnTermination());
+            i.volumes.add(v);
+        }
+        for (TagSpecification spec : r.tagSpecifications()) {
+            if ("instance".equals(spec.resourceTypeAsString())) spec.tags().forEach(tag -> i.tags.put(tag.key(), tag.value()));
+        }
+        i.guest = image.guest == null ? null : image.guest.copy();
+        if (i.guest != null) {
+            // Its own adapter, with the address it was given (the guest's DHCP lease).
+            i.guest.nics.forEach(n -> { if (n.dhcp && !n.addresses.isEmpty()) n.addresses.get(0)[0] = i.privateIpAddress; });
+        }
+        i.moveTo("pending");
+        i.nextState = "running";
+        i.transitionAt = cloud.after(Cloud.START_SECONDS);
+        cloud.instances.put(i.id, i);
+        return RunInstancesResponse.builder().reservationId("r-" + i.id.substring(2)).ownerId(cloud.accountId).groups(List.of())
+                .instances(InstanceShape.of(cloud, i)).build();
+    }
+
+    /** The lowest address of the subnet no instance has: AWS reserves the first four and the last (VPC User Guide, "Subnet CIDR blocks"). */
+    private String freeAddress(Cloud.Subnet subnet) {
+        String[] cidr = subnet.cidrBlock.split("/");
+        long base = 0;
+        for (String part : cidr[0].split("\\.")) base = base * 256 + Long.parseLong(part);
+        long size = 1L << (32 - Integer.parseInt(cidr[1]));
+        java.util.Set<String> used = new java.util.HashSet<>();
+        cloud.instances.values().forEach(x -> used.add(x.privateIpAddress));
+        for (long n = 4; n < size - 1; n++) {
+            long a = base + n;
+            String ip = (a >> 24 & 255) + "." + (a >> 16 & 255) + "." + (a >> 8 & 255) + "." + (a & 255);
+            if (!used.contains(ip)) return ip;
+        }
+        throw new AwsError("InsufficientFreeAddressesInSubnet", "There are not enough free addresses in subnet '" + subnet.id + "' to satisfy the requested number of instances.");
+    }
+
+    /**
+     * TerminateInstances: the instance shuts down and is terminated {@link Cloud#TERMINATE_SECONDS} later; its
+     * DeleteOnTermination volumes and its interface go with it (see {@link Cloud.Instance}). Terminating an instance that
+     * is shutting down or terminated changes nothing.
+     */
+    public TerminateInstancesResponse terminateInstances(TerminateInstancesRequest r) {
+        List<Cloud.Instance> list = instances(r.instanceIds());
+        List<InstanceStateChange> changes = new ArrayList<>();
+        for (Cloud.Instance i : list) {
+            String previous = i.state;
+            if (!"shutting-down".equals(i.state) && !"terminated".equals(i.state)) {
+                i.moveTo("shutting-down");
+                i.nextState = "terminated";
+                i.transitionAt = cloud.after(Cloud.TERMINATE_SECONDS);
+            }
+            changes.add(InstanceStateChange.builder().instanceId(i.id).previousState(state(previous)).currentState(state(i.state)).build());
+        }
+        return TerminateInstancesResponse.builder().terminatingInstances(changes).build();
+    }
+
     public DescribeInstanceStatusResponse describeInstanceStatus(DescribeInstanceStatusRequest r) {
         long now = System.currentTimeMillis();
         Collection<Cloud.Instance> chosen = r.hasInstanceIds() ? instances(r.instanceIds()) : cloud.instances.values();

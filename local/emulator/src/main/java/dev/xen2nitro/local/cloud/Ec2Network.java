@@ -3,6 +3,7 @@ package dev.xen2nitro.local.cloud;
 import dev.xen2nitro.local.wire.AwsError;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.ec2.model.*;
@@ -120,6 +121,79 @@ public final class Ec2Network {
         return RevokeSecurityGroupIngressResponse.builder().returnValue(true).build();
     }
 
+    /**
+     * AuthorizeSecurityGroupEgress: IPv4 ranges and prefix lists; a rule the group has already is
+     * InvalidPermission.Duplicate (EC2 error reference), as for ingress.
+     */
+    public AuthorizeSecurityGroupEgressResponse authorizeSecurityGroupEgress(AuthorizeSecurityGroupEgressRequest r) {
+        Cloud.SecurityGroup g = group(r.groupId());
+        for (IpPermission p : r.ipPermissions()) {
+            for (var rule : egressRules(p)) {
+                List<dev.xen2nitro.local.world.WorldFile.IngressRule> to = rule.cidrBlocks().get(0).startsWith("pl-") ? g.egressPrefixLists : g.egress;
+                if (rule.cidrBlocks().get(0).startsWith("pl-") && !knownPrefixList(rule.cidrBlocks().get(0))) {
+                    throw new AwsError("InvalidPrefixListId.NotFound", "The prefix list '" + rule.cidrBlocks().get(0) + "' does not exist");
+                }
+                if (to.contains(rule)) {
+                    throw new AwsError("InvalidPermission.Duplicate", "the specified rule \"peer: " + rule.cidrBlocks().get(0) + ", "
+                            + p.ipProtocol() + ", from port: " + p.fromPort() + ", to port: " + p.toPort() + ", ALLOW\" already exists");
+                }
+                to.add(rule);
+            }
+        }
+        return AuthorizeSecurityGroupEgressResponse.builder().returnValue(true).build();
+    }
+
+    /** RevokeSecurityGroupEgress: each rule named must be in the group (InvalidPermission.NotFound). */
+    public RevokeSecurityGroupEgressResponse revokeSecurityGroupEgress(RevokeSecurityGroupEgressRequest r) {
+        Cloud.SecurityGroup g = group(r.groupId());
+        for (IpPermission p : r.ipPermissions()) {
+            for (var rule : egressRules(p)) {
+                List<dev.xen2nitro.local.world.WorldFile.IngressRule> from = rule.cidrBlocks().get(0).startsWith("pl-") ? g.egressPrefixLists : g.egress;
+                if (!from.remove(rule)) {
+                    throw new AwsError("InvalidPermission.NotFound", "The specified rule does not exist in this security group.");
+                }
+            }
+        }
+        return RevokeSecurityGroupEgressResponse.builder().returnValue(true).build();
+    }
+
+    /** One rule per IPv4 range and per prefix list of a permission ("-1": all traffic, whatever ports it names). */
+    private static List<dev.xen2nitro.local.world.WorldFile.IngressRule> egressRules(IpPermission p) {
+        boolean all = "-1".equals(p.ipProtocol());
+        Integer from = all ? null : p.fromPort(), to = all ? null : p.toPort();
+        List<dev.xen2nitro.local.world.WorldFile.IngressRule> out = new ArrayList<>();
+        p.ipRanges().forEach(x -> out.add(new dev.xen2nitro.local.world.WorldFile.IngressRule(p.ipProtocol(), from, to, List.of(x.cidrIp()))));
+        p.prefixListIds().forEach(x -> out.add(new dev.xen2nitro.local.world.WorldFile.IngressRule(p.ipProtocol(), from, to, List.of(x.prefixListId()))));
+        if (out.isEmpty()) {
+            throw new AwsError("InvalidParameterValue", "The request must contain at least one IP range, prefix list or group");
+        }
+        return out;
+    }
+
+    private boolean knownPrefixList(String id) {
+        return PREFIX_LIST_SERVICES.stream().anyMatch(s -> cloud.prefixListId(s).equals(id));
+    }
+
+    /** The AWS-managed prefix lists of the gateway endpoint services (VPC User Guide, "AWS-managed prefix lists"). */
+    static final List<String> PREFIX_LIST_SERVICES = List.of("s3", "dynamodb");
+
+    /** DescribePrefixLists: the AWS-managed prefix lists of this Region, by ID or by the filter prefix-list-name or prefix-list-id. */
+    public DescribePrefixListsResponse describePrefixLists(DescribePrefixListsRequest r) {
+        List<PrefixList> out = new ArrayList<>();
+        for (String service : PREFIX_LIST_SERVICES) {
+            String id = cloud.prefixListId(service), name = "com.amazonaws." + cloud.region + "." + service;
+            if (r.hasPrefixListIds() && !r.prefixListIds().contains(id)) continue;
+            if (!Filters.match(r.filters(), Set.of("prefix-list-name", "prefix-list-id"), Map.of(), f -> switch (f) {
+                case "prefix-list-name" -> List.of(name);
+                default -> List.of(id);
+            })) continue;
+            // The addresses are the service's public ranges; these stand for them (documentation ranges, RFC 5737).
+            out.add(PrefixList.builder().prefixListId(id).prefixListName(name)
+                    .cidrs(service.equals("s3") ? List.of("198.51.100.0/24") : List.of("203.0.113.0/24")).build());
+        }
+        return DescribePrefixListsResponse.builder().prefixLists(out).build();
+    }
+
     public DescribeSecurityGroupsResponse describeSecurityGroups(DescribeSecurityGroupsRequest r) {
         List<software.amazon.awssdk.services.ec2.model.SecurityGroup> out = new ArrayList<>();
         for (String id : r.hasGroupIds() ? r.groupIds() : new ArrayList<>(cloud.securityGroups.keySet())) {
@@ -137,6 +211,7 @@ public final class Ec2Network {
     public DeleteSecurityGroupResponse deleteSecurityGroup(DeleteSecurityGroupRequest r) {
         Cloud.SecurityGroup g = group(r.groupId());
         // EC2 error reference: DependencyViolation while an instance or an endpoint's interface uses the group.
+        // A terminated instance holds no group (its interface is deleted with it); a shutting-down one still does.
         boolean used = cloud.instances.values().stream().anyMatch(i -> i.securityGroupIds.contains(g.id))
                 || cloud.vpcEndpoints.values().stream().anyMatch(e -> !"deleted".equals(e.state) && e.securityGroupIds.contains(g.id));
         if (used) {

@@ -19,7 +19,7 @@ import software.amazon.awssdk.services.ec2.model.InstancePrivateIpAddress;
  * <p>Left out because nothing in the world decides them: ClientToken (the launch's idempotency
  * token is not recorded), CpuOptions (the catalogue has default vCPUs but not cores and threads
  * per core), SriovNetSupport (an attribute of the AMI the world does not have), the interface's
- * MacAddress and Description, KeyName, IamInstanceProfile, BootMode (the AMI's boot-mode
+ * MacAddress and Description, KeyName, BootMode (the AMI's boot-mode
  * parameter, which the world's AMIs do not set).
  */
 final class InstanceShape {
@@ -28,7 +28,7 @@ final class InstanceShape {
     private static final DateTimeFormatter TRANSITION_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
     static Instance of(Cloud cloud, Cloud.Instance i) {
-        List<GroupIdentifier> groups = i.securityGroupIds.stream().map(id -> GroupIdentifier.builder().groupId(id)
+        List<GroupIdentifier> groups = i.securityGroupIds.stream().filter(cloud.securityGroups::containsKey).map(id -> GroupIdentifier.builder().groupId(id)
                 .groupName(cloud.securityGroups.get(id).groupName).build()).toList();
         String dnsName = cloud.privateDnsName(i.privateIpAddress);
         var b = Instance.builder()
@@ -48,8 +48,9 @@ final class InstanceShape {
                 .securityGroups(groups)
                 .blockDeviceMappings(i.volumes.stream().map(v -> InstanceBlockDeviceMapping.builder()
                         .deviceName(v.deviceName).ebs(e -> e.volumeId(v.volumeId).status("attached")
-                                .attachTime(v.attachTime).deleteOnTermination(true)).build()).toList())
-                .networkInterfaces(primaryInterface(cloud, i, groups, dnsName))
+                                .attachTime(v.attachTime).deleteOnTermination(v.deleteOnTermination)).build()).toList())
+                // A terminated instance's interface is deleted with it.
+                .networkInterfaces("terminated".equals(i.state) ? List.of() : List.of(primaryInterface(cloud, i, groups, dnsName)))
                 // Source/destination checking is on unless turned off (EC2 User Guide, network interface attributes).
                 .sourceDestCheck(true)
                 // RunInstances defaults: EbsOptimized false, basic monitoring, capacity reservation preference
@@ -73,6 +74,10 @@ final class InstanceShape {
                 .currentInstanceBootMode(bootMode(cloud, i))
                 .usageOperationUpdateTime(i.launchTime)
                 .tags(Ec2Tags.of(i.tags));
+        if (i.iamInstanceProfile != null) {
+            // IamInstanceProfile: the profile's ARN and ID (API_IamInstanceProfile).
+            b.iamInstanceProfile(p -> p.arn(i.iamInstanceProfile).id("AIPA" + Integer.toHexString(i.iamInstanceProfile.hashCode()).toUpperCase()));
+        }
         transition(b, i);
         if (i.isWindows()) {
             // DescribeInstances reports platform only for Windows ("windows"); PlatformDetails names the OS family,

@@ -93,7 +93,8 @@ final class NetworkShapes {
         return SecurityGroup.builder().groupId(g.id).groupName(g.groupName).description(g.description).vpcId(g.vpcId)
                 .ownerId(cloud.accountId).securityGroupArn(cloud.arn("security-group", g.id)).tags(Ec2Tags.of(g.tags))
                 .ipPermissions(g.ingress.stream().map(NetworkShapes::permission).toList())
-                .ipPermissionsEgress(g.egress.stream().map(NetworkShapes::permission).toList())
+                .ipPermissionsEgress(java.util.stream.Stream.concat(g.egress.stream().map(NetworkShapes::permission),
+                        g.egressPrefixLists.stream().map(NetworkShapes::prefixListPermission)).toList())
                 .build();
     }
 
@@ -103,6 +104,14 @@ final class NetworkShapes {
         return IpPermission.builder().ipProtocol(x.ipProtocol()).fromPort(x.fromPort()).toPort(x.toPort())
                 .ipRanges(cidrs.stream().map(c -> IpRange.builder().cidrIp(c).build()).toList())
                 .ipv6Ranges(List.of()).prefixListIds(List.of()).userIdGroupPairs(List.of()).build();
+    }
+
+    /** A rule to prefix lists (the rule's cidrBlocks hold their IDs). */
+    private static IpPermission prefixListPermission(WorldFile.IngressRule x) {
+        return IpPermission.builder().ipProtocol(x.ipProtocol()).fromPort(x.fromPort()).toPort(x.toPort()).ipRanges(List.of())
+                .ipv6Ranges(List.of()).userIdGroupPairs(List.of())
+                .prefixListIds(x.cidrBlocks().stream().map(p -> software.amazon.awssdk.services.ec2.model.PrefixListId.builder().prefixListId(p).build()).toList())
+                .build();
     }
 
     /** The default endpoint policy, full access, in the two texts describe-vpc-endpoints shows for gateway and interface endpoints. */

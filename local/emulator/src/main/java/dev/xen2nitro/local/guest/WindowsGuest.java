@@ -104,6 +104,13 @@ public final class WindowsGuest {
     }
 
     public String os;
+    /** The computer's name, and the Active Directory domain it is joined to (null: a workgroup). */
+    public String computerName, domain;
+    /**
+     * The secure channel to the domain failed: a copy of this machine logged on under its name and renewed the computer
+     * account's password (Microsoft, "Machine account password process").
+     */
+    public boolean trustBroken;
     /** Win32_OperatingSystem.ProductType: 1 work station, 2 domain controller, 3 server. */
     public int productType = 3;
     public String powerShell;
@@ -150,6 +157,9 @@ public final class WindowsGuest {
     public WindowsGuest copy() {
         WindowsGuest g = new WindowsGuest();
         g.os = os;
+        g.computerName = computerName;
+        g.domain = domain;
+        g.trustBroken = trustBroken;
         g.productType = productType;
         g.powerShell = powerShell;
         g.dotNetRelease = dotNetRelease;
@@ -273,6 +283,9 @@ public final class WindowsGuest {
         s.put("ssmAgentVersion", ssmAgentVersion);
         s.put("reboots", reboots);
         s.put("launchAgentUpdate", launchAgentUpdate);
+        s.put("computerName", computerName);
+        s.put("domain", domain);
+        s.put("trustBroken", trustBroken);
         return s;
     }
 }

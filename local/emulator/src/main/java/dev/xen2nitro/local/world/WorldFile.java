@@ -77,12 +77,13 @@ public record WorldFile(
      * {@code nics}: the adapters (default one, DHCP, with the instance's private IP); {@code power}: the power values;
      * {@code pnpGeneralized}: Sysprep_Generalize_Pnp has run (after the NVMe driver), as in mid-migration;
      * {@code rebootSeconds} and {@code commandSeconds}: how long this server takes to reboot after a driver
-     * install and to run a command, in AWS seconds (defaults 120 and 10).
+     * install and to run a command, in AWS seconds (defaults 120 and 10); {@code computerName} (default EC2AMAZ- and seven
+     * characters of the instance ID) and {@code domain}, the Active Directory domain it is joined to (absent: a workgroup).
      */
     public record Guest(String os, Integer productType, String powerShell, Integer dotNetRelease, List<String> hotfixes,
                         Drivers drivers, LaunchAgent launchAgent, List<Nic> nics, List<String> roles, Power power,
                         String ssmAgentVersion, List<String> failures, Boolean pnpGeneralized, Integer rebootSeconds,
-                        Integer commandSeconds) {}
+                        Integer commandSeconds, String computerName, String domain) {}
 
     /** {@code guest}: the Windows guest on the image's root snapshot, which a root volume restored from it brings back. */
     public record Image(String id, String name, String architecture, Boolean enaSupport, String platform,
