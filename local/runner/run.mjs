@@ -9,7 +9,12 @@
 // either) runs the named state machine here as a child execution and waits for it, as AWS does.
 // Prints one JSON object per line: the execution's events (a child's state names prefixed with its
 // state machine's name, its instance in brackets, and a colon), ChildStarted and ChildEnded for each child, then {"type":"Result"} with status SUCCEEDED, FAILED, TIMED_OUT or
-// ABORTED. A line "abort" on stdin stops the execution as StopExecution does: it ends ABORTED, and runs
+// ABORTED. Each event names its execution's ARN ("execution"); a state's event its unprefixed name ("name") and type
+// ("stateType"), StateEntered its input and StateExited its output as JSON text ("input", "output"; a StateEntered whose
+// input is the output of the StateExited before it on the same path, the execution's or a Map iteration's, says
+// "inputIsLastOutput" instead), which the Java side records as the execution's history (GetExecutionHistory). A Task's
+// attempts add TaskScheduled (with its "parameters"), TaskStarted, TaskSubmitted (.sync and .waitForTaskToken), and
+// TaskSucceeded ("output") or TaskFailed ("error", "cause"), each with the attempt's number ("task") and the state's "resource". A line "abort" on stdin stops the execution as StopExecution does: it ends ABORTED, and runs
 // none of its remaining states (a Lambda invocation already under way goes on, as in AWS).
 //
 // Usage: node run.mjs --definition FILE --input FILE --emulator URL --approval auto|reject|manual
@@ -72,16 +77,21 @@ const emit = (o) => process.stdout.write(JSON.stringify(o) + '\n');
 // proportion to the emulated AWS durations. Overrides are per state name, so each definition has its own.
 const scaled = (seconds) => Math.max(1, Math.round(seconds * 1000 * timeFactor));
 
-function overridesOf(definition, accessKey) {
+// ctx: the execution ({executionArn, prefix}); visit adds its states by name (Map iterations' too), as ctx.states.
+function overridesOf(definition, accessKey, ctx) {
   const waitTimeOverrides = {};
   const retryIntervalOverrides = {};
   const taskResourceLocalHandlers = {};
-  visit(definition.States, { waitTimeOverrides, retryIntervalOverrides, taskResourceLocalHandlers }, accessKey);
+  ctx.states = {};
+  visit(definition.States, { waitTimeOverrides, retryIntervalOverrides, taskResourceLocalHandlers }, accessKey, ctx);
   return { waitTimeOverrides, retryIntervalOverrides, taskResourceLocalHandlers };
 }
 
-function visit(states, { waitTimeOverrides, retryIntervalOverrides, taskResourceLocalHandlers }, accessKey) {
+function visit(states, { waitTimeOverrides, retryIntervalOverrides, taskResourceLocalHandlers }, accessKey, ctx) {
   for (const [name, state] of Object.entries(states)) {
+    ctx.states[name] = state;
+    // The timeout the definition gives (TaskScheduled's timeoutInSeconds), before the runner sets its own bound below.
+    const declaredTimeout = state.TimeoutSeconds;
     if (state.Type === 'Wait') {
       waitTimeOverrides[name] = scaled(state.Seconds ?? 15);
     }
@@ -93,10 +103,19 @@ function visit(states, { waitTimeOverrides, retryIntervalOverrides, taskResource
       // timeout in AWS unless it sets one (the function's own Timeout ends it); the package would end it after 60 real seconds.
       if (state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) state.TimeoutSeconds = 20 * 86400;
       const resource = state.Resource;
-      taskResourceLocalHandlers[name] = (input) => invoke(resource, entered(input), accessKey);
+      taskResourceLocalHandlers[name] = async (input) => {
+        const payload = entered(input);
+        const task = taskHistory(ctx, name, state);
+        await task.scheduled(payload, declaredTimeout);
+        try {
+          return task.succeeded(await invoke(resource, payload, accessKey));
+        } catch (err) {
+          task.failed(err);
+        }
+      };
     }
     if (state.Type === 'Task' && typeof state.Resource === 'string' && state.Resource.startsWith('arn:aws:states:::lambda:invoke')) {
-      taskResourceLocalHandlers[name] = optimizedLambda(name, { ...state }, accessKey);
+      taskResourceLocalHandlers[name] = optimizedLambda(name, { ...state }, accessKey, ctx);
       if (state.Resource.endsWith('.waitForTaskToken')) {
         // aws-local-stepfunctions reads TimeoutSecondsPath from the Parameters' output (AWS reads it from
         // the state input) and otherwise times tasks out after 60 real seconds: the runner enforces the
@@ -108,12 +127,53 @@ function visit(states, { waitTimeOverrides, retryIntervalOverrides, taskResource
     if (state.Type === 'Task' && typeof state.Resource === 'string' && state.Resource.startsWith('arn:aws:states:::states:startExecution.sync')) {
       // A Task has no timeout in AWS unless it sets one (99999999 s); aws-local-stepfunctions otherwise ends it after 60 real seconds.
       if (state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) state.TimeoutSeconds = 20 * 86400;
-      taskResourceLocalHandlers[name] = (params) => childExecution(params, state.Resource.endsWith(':2'), accessKey);
+      taskResourceLocalHandlers[name] = async (params) => {
+        const task = taskHistory(ctx, name, state);
+        await task.scheduled(params, declaredTimeout);
+        try {
+          return task.succeeded(await childExecution(params, state.Resource.endsWith(':2'), accessKey, task));
+        } catch (err) {
+          task.failed(err);
+        }
+      };
     }
     const overrides = { waitTimeOverrides, retryIntervalOverrides, taskResourceLocalHandlers };
-    if (state.Type === 'Map') visit((state.ItemProcessor ?? state.Iterator).States, overrides, accessKey);
-    if (state.Type === 'Parallel') state.Branches.forEach((b) => visit(b.States, overrides, accessKey));
+    if (state.Type === 'Map') visit((state.ItemProcessor ?? state.Iterator).States, overrides, accessKey, ctx);
+    if (state.Type === 'Parallel') state.Branches.forEach((b) => visit(b.States, overrides, accessKey, ctx));
   }
+}
+
+let attempts = 0;
+
+// A Task attempt's part of the execution's history, as lines: TaskScheduled and TaskStarted when it begins, TaskSubmitted
+// when a .sync or .waitForTaskToken task has made its request, TaskSucceeded or TaskFailed when it ends. Nothing is written
+// once the execution is stopped (nothing follows ExecutionAborted).
+function taskHistory(ctx, name, state) {
+  const base = { execution: ctx.executionArn, state: ctx.prefix + name, name, task: ++attempts, resource: state.Resource };
+  const line = (type, fields) => {
+    if (!aborted) emit({ type, ...base, ...fields, timestamp: Date.now() });
+  };
+  return {
+    async scheduled(parameters, timeoutSeconds) {
+      // The task is scheduled after its state is entered: the event log's lines, which the package hands over in
+      // microtasks, are all written before this runs.
+      await new Promise((resolve) => setImmediate(resolve));
+      line('TaskScheduled', { parameters: JSON.stringify(parameters ?? null), region, timeoutSeconds: timeoutSeconds ?? null,
+        heartbeatSeconds: state.HeartbeatSeconds ?? null });
+      line('TaskStarted', {});
+    },
+    submitted(output) {
+      line('TaskSubmitted', { output: JSON.stringify(output ?? null) });
+    },
+    succeeded(output) {
+      line('TaskSucceeded', { output: JSON.stringify(output ?? null) });
+      return output;
+    },
+    failed(err) {
+      line('TaskFailed', { error: err?.name ?? 'Error', cause: typeof err?.message === 'string' ? err.message : String(err) });
+      throw err;
+    },
+  };
 }
 
 class TaskError extends Error {
@@ -138,25 +198,38 @@ async function invoke(functionName, payload, accessKey) {
   return body;
 }
 
-function optimizedLambda(stateName, state, accessKey) {
+function optimizedLambda(stateName, state, accessKey, ctx) {
   const waitForToken = state.Resource.endsWith('.waitForTaskToken');
   return async (params) => {
-    if (!waitForToken) {
-      // The optimized integration returns the invocation's metadata with the result under Payload.
-      const payload = await invoke(params.FunctionName, entered(params.Payload), accessKey);
-      return { ExecutedVersion: '$LATEST', Payload: payload, StatusCode: 200 };
+    const history = taskHistory(ctx, stateName, state);
+    try {
+      return history.succeeded(await (waitForToken ? invokeAndWait(params, history) : invokeOnce(params, history)));
+    } catch (err) {
+      history.failed(err);
     }
+  };
+
+  async function invokeOnce(params, history) {
+    const payload = entered(params.Payload);
+    await history.scheduled({ ...params, Payload: payload }, state.TimeoutSeconds);
+    // The optimized integration returns the invocation's metadata with the result under Payload.
+    return { ExecutedVersion: '$LATEST', Payload: await invoke(params.FunctionName, payload, accessKey), StatusCode: 200 };
+  }
+
+  async function invokeAndWait(params, history) {
     const token = Buffer.from(`${executionName}:${stateName}:${randomUUID()}`).toString('base64url');
     const payload = entered(JSON.parse(JSON.stringify(params.Payload ?? {}).replaceAll(TOKEN_PLACEHOLDER, token)));
-    await fetch(`${emulator}/_local/tasks/${encodeURIComponent(token)}/open`, { method: 'POST', body: stateName });
-    const response = await invoke(params.FunctionName, payload, accessKey);
-    // Whoever answers (--approval) is the Java side's to play: it reads the function and what it returned.
-    emit({ type: 'TaskTokenWaiting', state: stateName, token, approval, function: params.FunctionName, response,
-      execution: typeof payload.execution === 'string' ? payload.execution : null, timestamp: Date.now() });
     // TimeoutSecondsPath cannot be read here (the handler sees only Parameters): by convention the
     // payload carries the same value under the path's last name (approvalTimeoutSeconds).
     const pathName = state.TimeoutSecondsPath ? state.TimeoutSecondsPath.split('.').pop() : null;
     const seconds = state.TimeoutSeconds ?? (pathName ? params.Payload?.[pathName] : undefined);
+    await history.scheduled({ ...params, Payload: payload }, seconds);
+    await fetch(`${emulator}/_local/tasks/${encodeURIComponent(token)}/open`, { method: 'POST', body: stateName });
+    const response = await invoke(params.FunctionName, payload, accessKey);
+    history.submitted({ ExecutedVersion: '$LATEST', Payload: response, StatusCode: 200 });
+    // Whoever answers (--approval) is the Java side's to play: it reads the function and what it returned.
+    emit({ type: 'TaskTokenWaiting', state: stateName, token, approval, function: params.FunctionName, response,
+      execution: typeof payload.execution === 'string' ? payload.execution : null, timestamp: Date.now() });
     const timeoutMs = seconds ? scaled(seconds) : Infinity;
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -172,31 +245,68 @@ function optimizedLambda(stateName, state, accessKey) {
       if (task.status === 'failed') throw new TaskError(task.error ?? 'States.TaskFailed', task.cause ?? '');
       if (task.status === 'timed-out') throw new TaskError('States.Timeout', 'task token expired');
     }
-  };
+  }
+}
+
+// A simple ItemsPath ($ or $.a.b) read from a Map state's input: MapStateStarted's length. Null for any other path.
+function itemsOf(input, itemsPath) {
+  const path = itemsPath ?? '$';
+  if (!/^\$(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(path)) return null;
+  return path.split('.').slice(1).reduce((v, key) => (v !== null && typeof v === 'object' ? v[key] : undefined), input);
 }
 
 function start(definition, input, name, stateMachineArn, prefix, accessKey) {
   const machine = new StateMachine(definition, { validationOptions: { checkArn: false } });
   const machineName = stateMachineArn.split(':').pop();
+  const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+  const ctx = { executionArn, prefix };
   const execution = machine.run(input, {
-    overrides: overridesOf(definition, accessKey),
+    overrides: overridesOf(definition, accessKey, ctx),
     context: {
-      Execution: { Id: `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`, Name: name, Input: input, StartTime: new Date().toISOString() },
+      Execution: { Id: executionArn, Name: name, Input: input, StartTime: new Date().toISOString() },
       StateMachine: { Id: stateMachineArn, Name: machineName },
       Task: { Token: TOKEN_PLACEHOLDER },
       State: { EnteredTime: ENTERED_PLACEHOLDER },
     },
   });
   let failed = null;
+  // The last state output on each path (the execution's, each Map iteration's): a state's input is usually that very
+  // object, which is then not written again.
+  const lastOutput = new Map();
   const events = (async () => {
     for await (const e of execution.eventLogs) {
       if (e.type === 'ExecutionFailed') failed = e;
       if (prefix && e.type.startsWith('Execution')) continue;
-      const out = { type: e.type, timestamp: e.timestamp };
-      if (e.state) out.state = prefix + e.state.name;
-      // The size of what a state is given and gives on (Step Functions' payload quota is 256 KiB).
-      if (e.type === 'StateEntered' && e.state) out.inputBytes = Buffer.byteLength(JSON.stringify(e.state.input ?? null));
-      if (e.type === 'StateExited' && e.state) out.outputBytes = Buffer.byteLength(JSON.stringify(e.state.output ?? null));
+      const out = { type: e.type, timestamp: e.timestamp, execution: executionArn };
+      if (e.state) {
+        out.state = prefix + e.state.name;
+        out.name = e.state.name;
+        out.stateType = e.state.type;
+      }
+      // A Map iteration's event names its Map state.
+      if (e.parentState) out.name = e.parentState.name;
+      const path = `${e.index ?? ''}`;
+      // What a state is given and gives on, and its size (Step Functions' payload quota is 256 KiB).
+      if (e.type === 'StateEntered' && e.state) {
+        const last = lastOutput.get(path);
+        if (last && last.value === e.state.input) {
+          out.inputIsLastOutput = true;
+          out.inputBytes = last.bytes;
+        } else {
+          out.input = JSON.stringify(e.state.input ?? null);
+          out.inputBytes = Buffer.byteLength(out.input);
+        }
+        const def = ctx.states[e.state.name];
+        if (e.state.type === 'Map' && def && def.InputPath === undefined) {
+          const items = itemsOf(e.state.input, def.ItemsPath);
+          if (Array.isArray(items)) out.mapLength = items.length;
+        }
+      }
+      if (e.type === 'StateExited' && e.state) {
+        out.output = JSON.stringify(e.state.output ?? null);
+        out.outputBytes = Buffer.byteLength(out.output);
+        lastOutput.set(path, { value: e.state.output, bytes: out.outputBytes });
+      }
       if (e.Error !== undefined) { out.error = e.Error; out.cause = typeof e.Cause === 'string' ? e.Cause : JSON.stringify(e.Cause); }
       if (e.retry) out.attempt = e.retry.attempt;
       if (e.index !== undefined) out.index = e.index;
@@ -210,7 +320,7 @@ function start(definition, input, name, stateMachineArn, prefix, accessKey) {
 // .sync gives them as strings). A failed child fails the task with States.TaskFailed, the description
 // (with the child's Error and Cause) as the cause (Step Functions Developer Guide, "Start a new AWS Step
 // Functions state machine from a running execution").
-async function childExecution(params, json, accessKey) {
+async function childExecution(params, json, accessKey, history) {
   const arn = params.StateMachineArn;
   const child = stateMachines[arn];
   if (!child) throw new TaskError('StepFunctions.StateMachineDoesNotExistException', `State Machine Does Not Exist: '${arn}'`);
@@ -231,6 +341,8 @@ async function childExecution(params, json, accessKey) {
   // The Java side registers the child with the local cloud (DescribeExecution, StopExecution) and, when it ends, delivers
   // its status change to EventBridge's rules as AWS does for every Standard execution.
   emit({ type: 'ChildStarted', executionArn, stateMachineArn: arn, name, input: JSON.stringify(input), timestamp: startDate });
+  // StartExecution's answer: the task's request is made.
+  history.submitted({ ExecutionArn: executionArn, StartDate: startDate });
   // A stopped parent stops the child it waits for: Step Functions' .sync integration calls StopExecution on
   // it (which is why the parent's role is granted states:StopExecution on the child's executions).
   children.add(run.execution);
@@ -243,7 +355,7 @@ async function childExecution(params, json, accessKey) {
     const output = await run.execution.result;
     children.delete(run.execution);
     await run.events;
-    emit({ type: 'ChildEnded', executionArn, status: 'SUCCEEDED', timestamp: Date.now() });
+    emit({ type: 'ChildEnded', executionArn, status: 'SUCCEEDED', output: JSON.stringify(output ?? null), timestamp: Date.now() });
     return { ...description, Output: json ? output : JSON.stringify(output), OutputDetails: { Included: true },
       Status: 'SUCCEEDED', StopDate: Date.now() };
   } catch (err) {
@@ -262,9 +374,9 @@ async function childExecution(params, json, accessKey) {
   }
 }
 
+let aborted = false;
 const { execution, events, failed } = start(definition, input, executionName, topArn, '', credentials[topArn]);
 
-let aborted = false;
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', (chunk) => {
   if (!aborted && chunk.split('\n').some((line) => line.trim() === 'abort')) {

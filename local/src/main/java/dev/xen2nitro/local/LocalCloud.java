@@ -104,7 +104,9 @@ public final class LocalCloud implements AutoCloseable {
      */
     private void createDocuments(Cloud cloud) throws IOException {
         for (String logicalId : template.stateMachines().keySet()) {
-            cloud.executions.deployed(Template.stateMachineArn(logicalId, cloud.region, cloud.accountId));
+            // Each with its role, which its executions run as (ExecutionStarted names it).
+            dev.xen2nitro.local.iam.Principal role = emulator.access().principal(credentials(logicalId).accessKeyId());
+            cloud.executions.deployed(Template.stateMachineArn(logicalId, cloud.region, cloud.accountId), role == null ? null : role.roleArn());
         }
         for (String topic : roles(projectRoot, cloud.region, cloud.accountId, parameters).topicArns()) {
             synchronized (cloud) {

@@ -192,6 +192,8 @@ public final class Runner {
         Map<String, Map<String, Object>> open = new LinkedHashMap<>();
         Map<String, Long> childStarts = new LinkedHashMap<>();
         List<java.util.concurrent.CompletableFuture<List<Report>>> childDeliveries = new ArrayList<>();
+        // Each execution's history (GetExecutionHistory), this one's and its children's.
+        HistoryRecorder history = new HistoryRecorder(cloud.executions);
         JsonNode result = null;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
@@ -204,6 +206,7 @@ public final class Runner {
                     continue;
                 }
                 events.accept(e);
+                history.accept(e);
                 String type = e.path("type").asText();
                 String state = e.path("state").asText(null);
                 long t = e.path("timestamp").asLong(System.currentTimeMillis());
@@ -236,7 +239,7 @@ public final class Runner {
                         String status = e.path("status").asText();
                         String err = e.path("error").isTextual() ? e.path("error").asText() : null;
                         String why = e.path("cause").isTextual() ? e.path("cause").asText() : null;
-                        cloud.executions.end(child, status, err, why);
+                        cloud.executions.end(child, status, err, why, e.path("output").isTextual() ? e.path("output").asText() : null);
                         var x = cloud.executions.get(child);
                         long childStarted = childStarts.getOrDefault(child, t);
                         childDeliveries.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
@@ -247,7 +250,13 @@ public final class Runner {
                             }
                         }));
                     }
-                    case "Result" -> result = e;
+                    case "Result" -> {
+                        // The execution ends here: whatever the runner writes after it (a task still under way when it was
+                        // stopped) is no part of its history.
+                        result = e;
+                        cloud.executions.end(executionArn, e.path("status").asText(), text(e.path("error")), text(e.path("cause")),
+                                e.has("output") ? JSON.writeValueAsString(e.get("output")) : null);
+                    }
                     default -> { }
                 }
             }
@@ -261,10 +270,9 @@ public final class Runner {
         }
         String status = result.path("status").asText();
         // aws-local-stepfunctions prefixes a failed execution's cause with its error name.
-        String error = result.path("error").isMissingNode() || result.path("error").isNull() ? null : result.path("error").asText();
-        String cause = result.path("cause").isMissingNode() || result.path("cause").isNull() ? null : result.path("cause").asText();
+        String error = text(result.path("error"));
+        String cause = text(result.path("cause"));
         progress.printf("%8.3fs  execution %s%s%n", duration / 1000.0, status, error == null ? "" : " (" + error + ": " + cause + ")");
-        cloud.executions.end(executionArn, status, error, cause);
         List<Report> triggered = new ArrayList<>();
         for (var d : childDeliveries) {
             triggered.addAll(d.join());
@@ -385,6 +393,10 @@ public final class Runner {
     private dev.xen2nitro.local.host.LocalPeople.Person approver() {
         return startedBy == dev.xen2nitro.local.host.LocalPeople.ALICE ? dev.xen2nitro.local.host.LocalPeople.BOB
                 : dev.xen2nitro.local.host.LocalPeople.ALICE;
+    }
+
+    private static String text(JsonNode n) {
+        return n == null || n.isMissingNode() || n.isNull() ? null : n.asText();
     }
 
     private void close(Map<String, Object> s, long t, String outcome, String error, long started) {

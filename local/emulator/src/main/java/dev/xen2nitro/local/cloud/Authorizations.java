@@ -157,11 +157,12 @@ public final class Authorizations {
                 var r = (software.amazon.awssdk.services.kms.model.VerifyMacRequest) request;
                 out.add(kmsKey(cloud, a, r.keyId(), r.macAlgorithmAsString()));
             }
-            // Step Functions: StartExecution acts on the state machine (resource type stateMachine); StopExecution and
-            // DescribeExecution on the execution (resource type execution).
+            // Step Functions: StartExecution acts on the state machine (resource type stateMachine); StopExecution,
+            // DescribeExecution and GetExecutionHistory on the execution (resource type execution).
             case "states:StartExecution" -> out.add(new Target(a, ((software.amazon.awssdk.services.sfn.model.StartExecutionRequest) request).stateMachineArn(), Map.of()));
             case "states:StopExecution" -> out.add(new Target(a, ((software.amazon.awssdk.services.sfn.model.StopExecutionRequest) request).executionArn(), Map.of()));
             case "states:DescribeExecution" -> out.add(new Target(a, ((software.amazon.awssdk.services.sfn.model.DescribeExecutionRequest) request).executionArn(), Map.of()));
+            case "states:GetExecutionHistory" -> out.add(new Target(a, String.valueOf(((software.amazon.awssdk.services.sfn.model.GetExecutionHistoryRequest) request).executionArn()), Map.of()));
             default -> {
                 if (!UNSCOPED.contains(a)) {
                     throw new IllegalStateException("the local cloud does not know what " + a + " is authorized against:"

@@ -36,6 +36,13 @@ public final class JsonCodec {
         return SdkShapes.build(builder);
     }
 
+    /** The model object {@code type} (a response the emulator composes as JSON) from its wire form. */
+    public static <T> T read(Class<T> type, JsonNode node) {
+        SdkPojo builder = SdkShapes.builderOf(type);
+        SdkShapes.fill(builder, new NodeSource(node));
+        return SdkShapes.build(builder);
+    }
+
     private record NodeSource(JsonNode node) implements SdkShapes.Source {
         @Override
         public String scalar(SdkField<?> field) {
