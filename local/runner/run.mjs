@@ -316,6 +316,16 @@ function start(definition, input, name, stateMachineArn, prefix, accessKey) {
   return { execution, events, failed: () => failed };
 }
 
+// The local cloud learns of a child's end from the line above, after every line before it: the parent goes on only once
+// it is recorded, as in Step Functions, where a .sync task ends with its child (its status and history are final).
+async function recorded(executionArn) {
+  for (let i = 0; i < 500; i++) {
+    const r = await fetch(`${emulator}/_local/execution`, { method: 'POST', body: JSON.stringify({ executionArn }) });
+    if ((await r.json()).status !== 'RUNNING') return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 // StartExecution.sync:2 answers with DescribeExecution's fields, Input and Output as JSON (":2"; plain
 // .sync gives them as strings). A failed child fails the task with States.TaskFailed, the description
 // (with the child's Error and Cause) as the cause (Step Functions Developer Guide, "Start a new AWS Step
@@ -356,6 +366,7 @@ async function childExecution(params, json, accessKey, history) {
     children.delete(run.execution);
     await run.events;
     emit({ type: 'ChildEnded', executionArn, status: 'SUCCEEDED', output: JSON.stringify(output ?? null), timestamp: Date.now() });
+    await recorded(executionArn);
     return { ...description, Output: json ? output : JSON.stringify(output), OutputDetails: { Included: true },
       Status: 'SUCCEEDED', StopDate: Date.now() };
   } catch (err) {
@@ -363,12 +374,14 @@ async function childExecution(params, json, accessKey, history) {
     await Promise.race([run.events.catch(() => {}), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
     if (err && err.name === 'ExecutionAbortedError') {
       emit({ type: 'ChildEnded', executionArn, status: 'ABORTED', error: null, cause: null, timestamp: Date.now() });
+      await recorded(executionArn);
       throw new TaskError('States.Runtime', 'the child execution was stopped with its parent');
     }
     const f = run.failed();
     const error = f ? f.Error : err.name;
     const cause = f ? f.Cause : err.message;
     emit({ type: 'ChildEnded', executionArn, status: 'FAILED', error, cause: typeof cause === 'string' ? cause : JSON.stringify(cause), timestamp: Date.now() });
+    await recorded(executionArn);
     throw new TaskError('States.TaskFailed', JSON.stringify({ ...description, Status: 'FAILED', StopDate: Date.now(),
       Error: error, Cause: typeof cause === 'string' ? cause : JSON.stringify(cause) }));
   }

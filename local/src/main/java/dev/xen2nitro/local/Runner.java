@@ -61,7 +61,7 @@ public final class Runner {
     /** Who starts the execution (CloudTrail records it), or null for one a service starts (EventBridge). */
     private dev.xen2nitro.local.host.LocalPeople.Person startedBy = dev.xen2nitro.local.host.LocalPeople.OPERATOR;
 
-    /** Told of each state an execution (not its children) enters, with the execution's ARN. */
+    /** Told of each state an execution enters, with the execution's ARN; its children's states by their prefixed names. */
     @FunctionalInterface
     public interface StateListener {
         void entered(String executionArn, String state);
@@ -218,9 +218,8 @@ public final class Runner {
                         open.put(state, s);
                         states.add(s);
                         progress.printf("%8.3fs  > %s%n", (t - started) / 1000.0, state);
-                        if (!state.contains(":")) {
-                            listener.entered(executionArn, state);
-                        }
+                        // A child's states too, by their prefixed names (Machine[i-...]:State): a test may stop the execution in one.
+                        listener.entered(executionArn, state);
                     }
                     case "StateExited" -> close(open.remove(state), t, "succeeded", null, started);
                     case "StateFailed" -> close(open.remove(state), t, "failed", e.path("error").asText() + ": " + e.path("cause").asText(), started);

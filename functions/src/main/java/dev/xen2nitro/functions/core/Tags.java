@@ -6,7 +6,7 @@ public final class Tags {
 
     /** On the instance while an execution holds it: the execution's ARN ({@link Executions}). */
     public static final String LOCK = "xen2nitro:lock";
-    /** On the instance afterwards: migrated, refused, rejected, approval-timed-out, failed, needs-attention. */
+    /** On the instance afterwards: migrated, refused, rejected, approval-timed-out, failed, rehearsal-failed, needs-attention. */
     public static final String STATUS = "xen2nitro:status";
     /** The execution that created a resource, or (on the instance) that recorded its outcome. */
     public static final String EXECUTION = "xen2nitro:execution";

@@ -21,7 +21,8 @@ import software.amazon.awssdk.services.ec2.model.Tag;
  */
 public class RecordOutcome extends JsonHandler<RecordOutcome.Input, RecordOutcome.Result> {
 
-    static final Set<String> STATUSES = Set.of("migrated", "refused", "rejected", "approval-timed-out", "failed", "restored", "needs-attention", "dry-run");
+    static final Set<String> STATUSES = Set.of("migrated", "refused", "rejected", "approval-timed-out", "failed", "restored", "needs-attention", "dry-run",
+            "rehearsal-failed");
 
     /** @param document the migration document; its backup.imageId, when a backup was taken, is recorded too */
     public record Input(String instanceId, String execution, String status, com.fasterxml.jackson.databind.JsonNode document) implements Validatable {

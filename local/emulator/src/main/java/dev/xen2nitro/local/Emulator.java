@@ -219,6 +219,14 @@ public final class Emulator implements AutoCloseable {
             send(ex, 200, "application/json", JSON.writeValueAsBytes(snapshot()), Map.of());
             return;
         }
+        if (path.equals("/_local/execution")) {
+            // The status of an execution as the local cloud knows it: the runner waits for a child's end to be recorded
+            // (with every event before it) before its parent goes on, as Step Functions has it when a .sync task ends.
+            String arn = JSON.readTree(body).path("executionArn").asText();
+            var e = cloud.executions.find(arn);
+            send(ex, 200, "application/json", JSON.writeValueAsBytes(Map.of("status", e == null ? "UNKNOWN" : e.status)), Map.of());
+            return;
+        }
         if (path.equals("/_local/authorize")) {
             // What Step Functions authorizes for a state the runner carries out itself (a child execution's start):
             // the caller's role, named by the access key of its Authorization header, against {action, resource}.

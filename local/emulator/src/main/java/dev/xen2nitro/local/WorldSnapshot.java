@@ -43,6 +43,8 @@ final class WorldSnapshot {
             m.put("ssmOnline", c.commands.online(i, now));
             m.put("subnetId", i.subnetId);
             m.put("privateIpAddress", i.privateIpAddress);
+            m.put("imageId", i.imageId);
+            m.put("securityGroupIds", i.securityGroupIds);
             m.put("stopCount", i.stopCount);
             m.put("startCount", i.startCount);
             m.put("stateHistory", i.stateHistory);
@@ -66,6 +68,7 @@ final class WorldSnapshot {
         w.put("parameters", list(c.parameters.values()));
         w.put("trail", list(c.trail));
         w.put("calls", c.calls);
+        w.put("domainLogons", c.domainLogons);
         return w;
     }
 }
