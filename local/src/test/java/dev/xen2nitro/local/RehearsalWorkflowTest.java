@@ -27,8 +27,12 @@ class RehearsalWorkflowTest {
     static final String INPUT = MigrationWorkflowTest.input(SEED, "\"targetType\":\"m5.xlarge\",\"rehearse\":true");
 
     static MigrationWorkflowTest.Outcome run(UnaryOperator<String> edit, String stopAt) throws Exception {
+        return run(edit, stopAt, Map.of());
+    }
+
+    static MigrationWorkflowTest.Outcome run(UnaryOperator<String> edit, String stopAt, Map<String, String> parameters) throws Exception {
         String world = "seed-2012r2-private";
-        try (LocalCloud local = LocalCloud.open(Worlds.root(), WorldLoader.load(edit.apply(Worlds.read(world)), world));
+        try (LocalCloud local = LocalCloud.open(Worlds.root(), WorldLoader.load(edit.apply(Worlds.read(world)), world), parameters);
              SfnClient sfn = Worlds.sfn(local.emulator())) {
             Map<String, Object> before = local.world();
             ByteArrayOutputStream progress = new ByteArrayOutputStream();
@@ -137,6 +141,31 @@ class RehearsalWorkflowTest {
         // The steps before the failure ran on the clone and are timed; the clone's stop/start is among them.
         List<String> steps = rehearsal.get("steps").findValuesAsText("step");
         assertTrue(steps.containsAll(List.of("InstallPvDriver", "InstallNvmeDriver", "StopInstance", "StartInstance", "InstanceImpairedOnNitro")), steps.toString());
+    }
+
+    @Test
+    void aDomainJoinedServersCloneNeverReachesItsDomainControllerAndTheOriginalKeepsItsTrust() throws Exception {
+        MigrationWorkflowTest.Outcome o = run(w -> CloneLaunchTest.DOMAIN_JOINED.apply(w).replace("\"timeFactor\":0.01", "\"timeFactor\":0.001"), null);
+        assertEquals("SUCCEEDED", o.report().status(), o.progress());
+        String clone = (String) clones(o).get(0).get("id");
+        List<Map<String, Object>> logons = o.list("domainLogons");
+        assertTrue(logons.stream().noneMatch(l -> clone.equals(l.get("instanceId"))), "the clone logged on: " + logons);
+        assertTrue(logons.stream().anyMatch(l -> SEED.equals(l.get("instanceId"))), "the original logs on as it boots: " + logons);
+        assertEquals(false, o.guest(SEED).get("trustBroken"), "the original keeps its trust relationship");
+        assertEquals("m5.xlarge", o.instance(SEED).get("instanceType"));
+    }
+
+    @Test
+    void withoutTheRightToPassTheOriginalsRoleNoCloneIsLaunchedAndTheOriginalIsLeftAsItWas() throws Exception {
+        MigrationWorkflowTest.Outcome o = run(w -> w, null, Map.of("RehearsalRoleArns", ""));
+        assertEquals("Xen2Nitro.RehearsalFailed", o.report().error(), o.progress());
+        assertTrue(clones(o).isEmpty(), "no clone was launched");
+        assertTrue(o.list("securityGroups").stream().noneMatch(g -> String.valueOf(g.get("tags")).contains("xen2nitro:rehearsal-of")),
+                "the group made for it is deleted: " + o.list("securityGroups"));
+        assertOriginalUntouched(o);
+        assertEquals("rehearsal-failed", o.tags(SEED).get("xen2nitro:status"));
+        String report = (String) o.list("notifications").get(0).get("message");
+        assertTrue(report.contains("RehearsalRoleArns") && report.contains("iam:PassRole"), report);
     }
 
     @Test
