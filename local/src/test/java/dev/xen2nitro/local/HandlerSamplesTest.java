@@ -162,10 +162,52 @@ class HandlerSamplesTest {
         ObjectNode group = array(w, "securityGroups").addObject().put("id", "sg-0a1b2c3d4e5f6c10e").put("vpcId", "vpc-0a1b2c3d4e5f60001")
                 .put("groupName", "xen2nitro-rehearsal-3f6c2a9e");
         tags(group).put("xen2nitro:rehearsal-of", ID).put("xen2nitro:rehearsal-execution", REHEARSAL);
-        for (var i : w.get("instances")) {
-            if (CLONE.equals(i.get("id").asText())) ((ObjectNode) i).putArray("securityGroupIds").add("sg-0a1b2c3d4e5f6c10e");
-        }
-    }).seeded(c -> c.instances.get(CLONE).state = "terminated");
+    }).seeded(c -> {
+        // Terminated: its volumes and its interface (and so its place in the group) went with it.
+        Cloud.Instance clone = c.instances.get(CLONE);
+        clone.state = "terminated";
+        clone.volumes.clear();
+        clone.securityGroupIds.clear();
+    });
+
+    /** The clone's migration, as the sample of SummarizeRehearsal reads it. */
+    static final String CLONE_RUN = "arn:aws:states:us-east-1:123456789012:execution:MigrateInstanceStateMachine:rehearsal-f8b8a18328b270f1";
+
+    /**
+     * The clone's migration has run, shortened to a few states: its history as Step Functions records it (the PV install
+     * 30 s after the first state and 180 s long, the stop at 570 s, the guest back at 780 s), and its end, migrated.
+     */
+    static void cloneMigrated(Cloud cloud) {
+        String machine = CLONE_RUN.substring(0, CLONE_RUN.lastIndexOf(':')).replace(":execution:", ":stateMachine:");
+        cloud.executions.start(CLONE_RUN, machine, Executions.name(CLONE_RUN), "{\"instanceId\":\"" + CLONE + "\",\"rehearsalOf\":\"" + ID + "\"}");
+        // A second after its start (now): each state at its time from there.
+        long t0 = cloud.executions.get(CLONE_RUN).startDate + 1000;
+        long[] id = {0};
+        java.util.function.BiConsumer<String, Object[]> state = (name, at) -> {
+            String type = (String) at[0];
+            var entered = JSON.createObjectNode().put("name", name);
+            id[0] = cloud.executions.record(CLONE_RUN, id[0], t0 + ((Integer) at[1]) * 1000L, type + "StateEntered", "stateEnteredEventDetails", entered,
+                    "input", dev.xen2nitro.local.cloud.ExecutionHistory.Data.of("{}"));
+            if (at.length > 2) {
+                id[0] = cloud.executions.record(CLONE_RUN, id[0], t0 + ((Integer) at[2]) * 1000L, type + "StateExited", "stateExitedEventDetails",
+                        JSON.createObjectNode().put("name", name), "output", dev.xen2nitro.local.cloud.ExecutionHistory.Data.of("{}"));
+            }
+        };
+        state.accept("Preflight", new Object[] {"Task", 0, 2});
+        state.accept("InstallPvDriver", new Object[] {"Task", 30, 31});
+        state.accept("WaitForInstallPvDriver", new Object[] {"Wait", 31, 200});
+        state.accept("CaptureGuestFactsAfterPvDriver", new Object[] {"Task", 210, 211});
+        state.accept("VerifyRehearsal", new Object[] {"Task", 300, 301});
+        state.accept("StopInstance", new Object[] {"Task", 570, 571});
+        state.accept("StartInstance", new Object[] {"Task", 661, 662});
+        state.accept("CaptureGuestFactsAfterMove", new Object[] {"Task", 780, 781});
+        state.accept("MarkMigrated", new Object[] {"Pass", 900, 900});
+        state.accept("MigrationEnded", new Object[] {"Succeed", 901, 901});
+        var e = cloud.executions.get(CLONE_RUN);
+        e.status = "SUCCEEDED";
+        e.stopDate = t0 + 901_000;
+        e.output = "{\"outcome\":{\"status\":\"migrated\",\"reason\":\"Migrated and verified.\"}}";
+    }
 
     /** The samples' execution runs, migrating the seed with a rehearsal. */
     static void rehearsing(Cloud cloud) {
@@ -466,7 +508,24 @@ class HandlerSamplesTest {
             })),
             Map.entry("VerifyApproval", reads(SEED.seeded(HandlerSamplesTest::sampleKey))),
             // The clone carries the rehearsal's tags and was launched from the seed's backup AMI by the running execution.
+            // The clone of the seed from its backup AMI, in a group of its own that lets out HTTPS to the endpoints' subnet and S3 only.
+            Map.entry("LaunchRehearsal", changes(REACHABLE.and(WITH_BACKUP.edit()), Set.of("instances", "securityGroups"), (after, r, local) -> {
+                JsonNode clone = find(after.part("instances"), "id", r.get("cloneId").asText());
+                assertEquals(ID, clone.at("/tags/xen2nitro:rehearsal-of").asText());
+                assertEquals(REHEARSAL, clone.at("/tags/xen2nitro:rehearsal-execution").asText());
+                assertEquals(BACKUP, clone.get("imageId").asText());
+                assertEquals("subnet-0a1b2c3d4e5f60001", clone.get("subnetId").asText());
+                assertEquals(List.of(r.get("securityGroupId").asText()), JSON.convertValue(clone.get("securityGroupIds"), List.class));
+                JsonNode group = find(after.part("securityGroups"), "id", r.get("securityGroupId").asText());
+                assertEquals(0, group.get("ingress").size(), "nothing is let in");
+                assertEquals(List.of(Map.of("ipProtocol", "tcp", "fromPort", 443, "toPort", 443, "cidrBlocks", List.of(SUBNET_CIDR))),
+                        JSON.convertValue(group.get("egress"), List.class), "HTTPS to the endpoints' subnet only, and S3's prefix list");
+                assertEquals(1, group.get("egressPrefixLists").size());
+                assertEquals("running", after.instance().get("state").asText(), "the original is not touched");
+            })),
             Map.entry("VerifyRehearsal", reads(REHEARSING.seeded(HandlerSamplesTest::rehearsing))),
+            // Read from the clone's execution: each state's time, the unavailable spans, migrated.
+            Map.entry("SummarizeRehearsal", reads(SEED.seeded(HandlerSamplesTest::cloneMigrated))),
             // The clone has terminated: its group is deleted, and nothing else is touched (the seed, its own group).
             Map.entry("RemoveRehearsal", changes(CLONE_TERMINATED, Set.of("securityGroups"), (after, r, local) -> {
                 assertEquals(Set.of("sg-0a1b2c3d4e5f60001"), ids(after.part("securityGroups"), "id"), "only the seed's own group is left");
@@ -682,7 +741,8 @@ class HandlerSamplesTest {
         List<String> out = new ArrayList<>();
         if (expected.isObject() && expected.size() == 1 && expected.has("$matches")) {
             String regex = expected.get("$matches").asText();
-            if (!actual.isTextual() || !actual.asText().matches(regex)) {
+            // A generated number (a time measured now) is matched by its decimal text.
+            if (!(actual.isTextual() || actual.isNumber()) || !actual.asText().matches(regex)) {
                 out.add(path + ": " + actual + " does not match " + regex);
             }
         } else if (expected.isObject() && actual.isObject()) {
