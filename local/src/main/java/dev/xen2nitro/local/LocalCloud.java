@@ -38,8 +38,6 @@ public final class LocalCloud implements AutoCloseable {
         p.put("ApproverArns", dev.xen2nitro.local.host.LocalPeople.approverArns(cloud.accountId));
         // Each approver's own link on the approval-link topic, which the local people read in world.json.
         p.put("ApprovalLinks", "true");
-        // The rehearsal's clone gets its original's instance profile: the worlds' instances have the default one.
-        p.put("RehearsalRoleArns", "arn:aws:iam::" + cloud.accountId + ":role/SSMInstanceProfile");
         p.putAll(given);
         return p;
     }
@@ -87,6 +85,7 @@ public final class LocalCloud implements AutoCloseable {
         }
         // The topic's policy decides who may publish to it, with the publishers' own policies; a key's policy who may use it.
         stack.topicPolicies().forEach(emulator.access()::resourcePolicy);
+
         stack.kmsKeys().forEach(k -> emulator.access().resourcePolicy(k.arn(), k.policy()));
         this.host = new LambdaHost(template, cloud.timeFactor, emulator::cloud, emulator.endpoint(), credentials, emulator.access(), stack,
                 parameters);
@@ -103,6 +102,10 @@ public final class LocalCloud implements AutoCloseable {
      * (those a world names already keep their messages), and its KMS keys, each with key material of its own in this cloud.
      */
     private void createDocuments(Cloud cloud) throws IOException {
+        // The stack's instance profiles exist in the account (the rehearsal's clone is launched with one).
+        synchronized (cloud) {
+            cloud.instanceProfiles.putAll(roles(projectRoot, cloud.region, cloud.accountId, parameters).instanceProfiles());
+        }
         for (String logicalId : template.stateMachines().keySet()) {
             // Each with its role, which its executions run as (ExecutionStarted names it).
             dev.xen2nitro.local.iam.Principal role = emulator.access().principal(credentials(logicalId).accessKeyId());

@@ -509,7 +509,7 @@ class HandlerSamplesTest {
             Map.entry("VerifyApproval", reads(SEED.seeded(HandlerSamplesTest::sampleKey))),
             // The clone carries the rehearsal's tags and was launched from the seed's backup AMI by the running execution.
             // The clone of the seed from its backup AMI, in a group of its own that lets out HTTPS to the endpoints' subnet and S3 only.
-            Map.entry("LaunchRehearsal", changes(REACHABLE.and(WITH_BACKUP.edit()), Set.of("instances", "securityGroups"), (after, r, local) -> {
+            Map.entry("LaunchRehearsal", changes(REACHABLE.and(WITH_BACKUP.edit()).seeded(HandlerSamplesTest::rehearsing), Set.of("instances", "securityGroups"), (after, r, local) -> {
                 JsonNode clone = find(after.part("instances"), "id", r.get("cloneId").asText());
                 assertEquals(ID, clone.at("/tags/xen2nitro:rehearsal-of").asText());
                 assertEquals(REHEARSAL, clone.at("/tags/xen2nitro:rehearsal-execution").asText());
@@ -523,7 +523,8 @@ class HandlerSamplesTest {
                 assertEquals(1, group.get("egressPrefixLists").size());
                 assertEquals("running", after.instance().get("state").asText(), "the original is not touched");
             })),
-            Map.entry("VerifyRehearsal", reads(REHEARSING.seeded(HandlerSamplesTest::rehearsing))),
+            Map.entry("VerifyRehearsal", reads(REHEARSING.seeded(HandlerSamplesTest::rehearsing)
+                    .seeded(c -> c.instances.get(CLONE).clientToken = Executions.clientToken(REHEARSAL, "rehearsal")))),
             // Read from the clone's execution: each state's time, the unavailable spans, migrated.
             Map.entry("SummarizeRehearsal", reads(SEED.seeded(HandlerSamplesTest::cloneMigrated))),
             // The clone has terminated: its group is deleted, and nothing else is touched (the seed, its own group).

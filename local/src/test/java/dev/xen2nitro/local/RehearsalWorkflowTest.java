@@ -26,8 +26,15 @@ class RehearsalWorkflowTest {
     static final String SEED = MigrationWorkflowTest.SEED;
     static final String INPUT = MigrationWorkflowTest.input(SEED, "\"targetType\":\"m5.xlarge\",\"rehearse\":true");
 
+    /**
+     * The seed's adapter by DHCP with the VPC's resolver: a clone of it can be isolated (the seed as shipped sets its address
+     * and its domain's DNS servers in Windows, which a rehearsal refuses).
+     */
+    static final UnaryOperator<String> DHCP = Worlds.guestField(SEED, "nics",
+            "[{\"macAddress\":\"0A:D4:E5:F6:00:01\",\"dhcp\":true,\"dnsServers\":[\"10.20.0.2\"]}]");
+
     static MigrationWorkflowTest.Outcome run(UnaryOperator<String> edit, String stopAt) throws Exception {
-        return run(edit, stopAt, Map.of());
+        return run(w -> DHCP.apply(edit.apply(w)), stopAt, Map.of());
     }
 
     static MigrationWorkflowTest.Outcome run(UnaryOperator<String> edit, String stopAt, Map<String, String> parameters) throws Exception {
@@ -91,6 +98,8 @@ class RehearsalWorkflowTest {
         assertEquals("m5.xlarge", clone.get("instanceType"), "the clone was migrated before it went");
         assertNotEquals(o.instance(SEED).get("privateIpAddress"), clone.get("privateIpAddress"), "the clone has its own address");
         assertEquals(o.tags(SEED).get("xen2nitro:backup-image"), clone.get("imageId"), "launched from the backup AMI");
+        assertEquals("arn:aws:iam::123456789012:instance-profile/xen2nitro-RehearsalInstanceProfile", clone.get("iamInstanceProfile"),
+                "the stack's SSM-only profile, not the original's");
 
         JsonNode rehearsal = o.report().output().get("rehearsal");
         assertEquals("migrated", rehearsal.get("status").asText(), rehearsal.toString());
@@ -156,16 +165,17 @@ class RehearsalWorkflowTest {
     }
 
     @Test
-    void withoutTheRightToPassTheOriginalsRoleNoCloneIsLaunchedAndTheOriginalIsLeftAsItWas() throws Exception {
-        MigrationWorkflowTest.Outcome o = run(w -> w, null, Map.of("RehearsalRoleArns", ""));
+    void aServerWithItsAddressSetInWindowsIsNotClonedAndTheOriginalIsLeftAsItWas() throws Exception {
+        // The seed as shipped: a static address and its domain's DNS servers, which a clone in an isolated group cannot use.
+        MigrationWorkflowTest.Outcome o = run(w -> w, null, Map.of());
         assertEquals("Xen2Nitro.RehearsalFailed", o.report().error(), o.progress());
         assertTrue(clones(o).isEmpty(), "no clone was launched");
         assertTrue(o.list("securityGroups").stream().noneMatch(g -> String.valueOf(g.get("tags")).contains("xen2nitro:rehearsal-of")),
-                "the group made for it is deleted: " + o.list("securityGroups"));
+                "no group is left: " + o.list("securityGroups"));
         assertOriginalUntouched(o);
         assertEquals("rehearsal-failed", o.tags(SEED).get("xen2nitro:status"));
         String report = (String) o.list("notifications").get(0).get("message");
-        assertTrue(report.contains("RehearsalRoleArns") && report.contains("iam:PassRole"), report);
+        assertTrue(report.contains("has its address set in Windows"), report);
     }
 
     @Test

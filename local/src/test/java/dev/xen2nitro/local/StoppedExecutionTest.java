@@ -159,7 +159,7 @@ class StoppedExecutionTest {
         MigrationWorkflowTest.Outcome o = MigrationWorkflowTest.run("seed-2012r2-private", MigrationWorkflowTest.input(SEED, "\"targetType\":\"m4.2xlarge\""));
         assertEquals("FAILED", o.report().status(), o.progress());
         Runner.Report c = cleanup(o);
-        assertEquals(List.of("ResetPollCounters", "WaitForGuestCommands", "CancelGuestCommands", "AreGuestCommandsEnded", "InspectEndedExecution", "NoteInstance",
+        assertEquals(List.of("ResetPollCounters", "WaitForGuestCommands", "CancelGuestCommands", "AreGuestCommandsEnded", "RemoveRehearsal", "InspectEndedExecution", "NoteInstance",
                 "WhatToDo", "DeleteEndpoints", "ForgetApproval", "HeldLock", "CleanedUp"), c.visited());
         o.assertNothingChanged();
         assertEquals(1, o.list("notifications").size(), "one report, the migration's own");

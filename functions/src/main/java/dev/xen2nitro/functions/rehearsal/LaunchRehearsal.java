@@ -27,7 +27,8 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 
 /**
  * Launches the rehearsal's clone: one instance from the backup AMI, of the original's type, in the original's subnet with a new
- * private IP and no public IP, with the original's instance profile (so its SSM agent registers), in a security group made for
+ * private IP and no public IP, with the stack's rehearsal instance profile (SSM only, so that its agent registers and it has none
+ * of the original's permissions), in a security group made for
  * it that admits nothing inbound and lets out only HTTPS to the VPC's interface endpoints (the subnets their interfaces are in)
  * and to the S3 prefix list (the driver packages, through the gateway endpoint). A domain-joined copy of the server thus cannot
  * reach its domain controllers or anything else the original talks to. The clone, its volumes (deleted with it), its network
@@ -37,7 +38,9 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 public class LaunchRehearsal extends JsonHandler<LaunchRehearsal.Input, LaunchRehearsal.Result> {
 
     /** @param backupImageId the backup AMI, available; subnetId and vpcId the original's (the preflight's facts) */
-    public record Input(String instanceId, String execution, String backupImageId, String subnetId, String vpcId) implements Validatable {
+    /** @param network the guest's adapters as CaptureGuestFacts printed them (macAddress, dhcp, addresses, gateways, dnsServers) */
+    public record Input(String instanceId, String execution, String backupImageId, String subnetId, String vpcId,
+                        com.fasterxml.jackson.databind.JsonNode network) implements Validatable {
         @Override
         public void validate() {
             InstanceIds.require("instanceId", instanceId);
@@ -68,6 +71,7 @@ public class LaunchRehearsal extends JsonHandler<LaunchRehearsal.Input, LaunchRe
         if (!in.subnetId().equals(original.subnetId())) {
             throw new InvalidInputException("'subnetId' " + in.subnetId() + " is not " + in.instanceId() + "'s subnet (" + original.subnetId() + ")");
         }
+        refuseUnlessClonable(in, original);
         Image image = Ec2Calls.call("DescribeImages " + in.backupImageId(), () -> Aws.ec2().describeImages(r -> r.imageIds(in.backupImageId())))
                 .images().stream().findFirst().orElseThrow(() -> new RehearsalRefusedException("the backup AMI " + in.backupImageId() + " was not found"));
         // Only this instance's own backup: CreateBackupImage tags it with the instance it was taken from.
@@ -83,7 +87,8 @@ public class LaunchRehearsal extends JsonHandler<LaunchRehearsal.Input, LaunchRe
         String groupId = securityGroup(in, tags);
         List<String> egress = restrictEgress(groupId, in.vpcId());
 
-        String profile = original.iamInstanceProfile() == null ? null : original.iamInstanceProfile().arn();
+        // The stack's rehearsal profile (SSM only), never the original's: the clone must not act with production's permissions.
+        String profile = Aws.setting("REHEARSAL_INSTANCE_PROFILE");
         // Every volume of the clone goes with it (BlockDeviceMapping DeleteOnTermination): nothing of the rehearsal is left.
         List<BlockDeviceMapping> disks = image.blockDeviceMappings().stream().filter(b -> b.ebs() != null)
                 .map(b -> BlockDeviceMapping.builder().deviceName(b.deviceName()).ebs(e -> e.deleteOnTermination(true)).build()).toList();
@@ -96,25 +101,80 @@ public class LaunchRehearsal extends JsonHandler<LaunchRehearsal.Input, LaunchRe
                     .clientToken(token)
                     .networkInterfaces(n -> n.deviceIndex(0).subnetId(in.subnetId()).groups(groupId).associatePublicIpAddress(false)
                             .deleteOnTermination(true))
-                    .iamInstanceProfile(profile == null ? null : software.amazon.awssdk.services.ec2.model.IamInstanceProfileSpecification.builder()
-                            .arn(profile).build())
+                    .iamInstanceProfile(p -> p.arn(profile))
                     .blockDeviceMappings(disks)
                     .tagSpecifications(spec(ResourceType.INSTANCE, tags), spec(ResourceType.VOLUME, tags), spec(ResourceType.NETWORK_INTERFACE, tags))))
                     .instances().get(0);
         } catch (AwsActionFailedException e) {
-            String message = e.getMessage();
-            if (message.contains("iam:PassRole") || (profile != null && message.contains("UnauthorizedOperation"))) {
-                throw new RehearsalRefusedException("RunInstances of the clone was denied iam:PassRole for " + in.instanceId()
-                        + "'s instance profile " + profile + ": add the profile's role ARN to the stack parameter RehearsalRoleArns"
-                        + " (README, \"Rehearsal\") and start again. The original was not changed. " + message);
+            // UnauthorizedOperation carries an encoded message (sts:DecodeAuthorizationMessage decodes it): say what the stack
+            // allows, so that an operator can tell which condition refused.
+            if (e.getMessage().contains("UnauthorizedOperation")) {
+                throw new RehearsalRefusedException("RunInstances of the clone of " + in.instanceId() + " was denied. The stack launches only"
+                        + " from its own backup AMIs (tag xen2nitro:instance), into a rehearsal's group, with the stack's rehearsal profile,"
+                        + " tagged xen2nitro:rehearsal-of and xen2nitro:rehearsal-execution; an SCP or permissions boundary may refuse more."
+                        + " The original was not changed. " + e.getMessage());
             }
             throw e;
+        }
+        // A stop of the execution does not stop this invocation (Step Functions, StopExecution): a clone launched for an
+        // execution that no longer runs would be left to the cleanup, which may have looked already. It goes at once.
+        String status = dev.xen2nitro.functions.core.AwsCalls.call("DescribeExecution " + in.execution(),
+                () -> Aws.sfn().describeExecution(r -> r.executionArn(in.execution()))).statusAsString();
+        if (!"RUNNING".equals(status)) {
+            String id = clone.instanceId();
+            Ec2Calls.call("TerminateInstances " + id, () -> Aws.ec2().terminateInstances(r -> r.instanceIds(id)));
+            throw new RehearsalRefusedException("the execution " + in.execution() + " is " + status + ": its clone " + id + " was terminated");
         }
         String launched = clone.launchTime() == null ? java.time.Instant.now().toString() : clone.launchTime().toString();
         String name = "rehearsal-" + Executions.digest(in.execution());
         // execution:MACHINE:NAME: the clone's migration runs on this execution's own state machine.
         String arn = in.execution().substring(0, in.execution().lastIndexOf(':') + 1) + name;
         return new Result(clone.instanceId(), groupId, clone.instanceTypeAsString(), clone.privateIpAddress(), launched, gib, name, arn, egress);
+    }
+
+    /**
+     * What a copy of this server cannot do in its isolated group, refused before anything is created. An address set in
+     * Windows is the original's: the copy would come up with it, and the VPC delivers only the addresses it assigned (VPC User
+     * Guide, "IP addressing"). DNS servers other than the VPC's resolver (its base address plus two, or 169.254.169.253,
+     * which security groups do not filter: VPC User Guide, "Amazon DNS server", "Security group rules") are unreachable
+     * from the group, so the agent could not resolve the endpoints. Dedicated tenancy or a Dedicated Host (licences bound to
+     * a host) is not reproduced by a clone on shared tenancy.
+     */
+    private static void refuseUnlessClonable(Input in, Instance original) {
+        String tenancy = original.placement() == null ? null : original.placement().tenancyAsString();
+        if (tenancy != null && !"default".equals(tenancy)) {
+            throw new RehearsalRefusedException(in.instanceId() + " runs on " + tenancy + " tenancy; a rehearsal's clone would run on shared"
+                    + " tenancy, which its licences may not allow. Migrate it without \"rehearse\". The original was not changed.");
+        }
+        if (in.network() == null || !in.network().isArray() || in.network().isEmpty()) {
+            throw new RehearsalRefusedException("the guest's network configuration is not known (CaptureGuestFacts' network); a clone of it"
+                    + " cannot be isolated safely. The original was not changed.");
+        }
+        String cidr = Ec2Calls.call("DescribeVpcs " + in.vpcId(), () -> Aws.ec2().describeVpcs(r -> r.vpcIds(in.vpcId()))).vpcs().get(0).cidrBlock();
+        String resolver = plus(cidr.substring(0, cidr.indexOf('/')), 2);
+        for (com.fasterxml.jackson.databind.JsonNode nic : in.network()) {
+            String mac = nic.path("macAddress").asText("?");
+            if (!nic.path("dhcp").asBoolean(false)) {
+                throw new RehearsalRefusedException("the adapter " + mac + " of " + in.instanceId() + " has its address set in Windows: a clone"
+                        + " would come up with the original's address, which the VPC does not deliver to it. Use DHCP on the adapter (the"
+                        + " instance keeps its private IP) or migrate without \"rehearse\". The original was not changed.");
+            }
+            for (com.fasterxml.jackson.databind.JsonNode dns : nic.path("dnsServers")) {
+                if (!dns.asText().equals(resolver) && !dns.asText().equals("169.254.169.253")) {
+                    throw new RehearsalRefusedException("the adapter " + mac + " of " + in.instanceId() + " uses the DNS server " + dns.asText()
+                            + ", which the clone's isolated group cannot reach (only the VPC's resolver, " + resolver + ", is reachable):"
+                            + " it could not resolve the SSM endpoints. Migrate without \"rehearse\". The original was not changed.");
+                }
+            }
+        }
+    }
+
+    /** {@code ip} plus {@code n}. */
+    static String plus(String ip, int n) {
+        long a = 0;
+        for (String part : ip.split("\\.")) a = a * 256 + Long.parseLong(part);
+        a += n;
+        return (a >> 24 & 255) + "." + (a >> 16 & 255) + "." + (a >> 8 & 255) + "." + (a & 255);
     }
 
     private static TagSpecification spec(ResourceType type, List<Tag> tags) {
@@ -143,8 +203,7 @@ public class LaunchRehearsal extends JsonHandler<LaunchRehearsal.Input, LaunchRe
      * Guide, "Gateway endpoints": security groups must allow traffic to the prefix list). Returns the rules it holds.
      */
     private static List<String> restrictEgress(String groupId, String vpcId) {
-        SecurityGroup group = Ec2Calls.call("DescribeSecurityGroups " + groupId, () -> Aws.ec2().describeSecurityGroups(r -> r.groupIds(groupId)))
-                .securityGroups().get(0);
+        SecurityGroup group = describeNew(groupId);
         List<VpcEndpoint> endpoints = Ec2Calls.call("DescribeVpcEndpoints " + vpcId, () -> Aws.ec2().describeVpcEndpoints(r -> r.filters(
                 Filter.builder().name("vpc-id").values(vpcId).build()))).vpcEndpoints().stream()
                 .filter(e -> !Set.of("deleting", "deleted", "failed", "rejected").contains(e.stateAsString())).toList();
@@ -199,6 +258,27 @@ public class LaunchRehearsal extends JsonHandler<LaunchRehearsal.Input, LaunchRe
         return held;
     }
 
+    /**
+     * A group just created, which EC2 may not show at once ("Eventual consistency in the Amazon EC2 API": a Describe right
+     * after a create can answer NotFound): asked again for a few seconds.
+     */
+    private static SecurityGroup describeNew(String groupId) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return Ec2Calls.call("DescribeSecurityGroups " + groupId, () -> Aws.ec2().describeSecurityGroups(r -> r.groupIds(groupId)))
+                        .securityGroups().get(0);
+            } catch (AwsActionFailedException e) {
+                if (attempt >= 5 || !e.getMessage().contains("InvalidGroup.NotFound")) throw e;
+                try {
+                    Thread.sleep(1000L * attempt);
+                } catch (InterruptedException x) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
     private static void authorize(String groupId, IpPermission p) {
         try {
             Aws.ec2().authorizeSecurityGroupEgress(r -> r.groupId(groupId).ipPermissions(p));
@@ -212,6 +292,7 @@ public class LaunchRehearsal extends JsonHandler<LaunchRehearsal.Input, LaunchRe
 
     @Override
     protected Input sampleInput() {
-        return new Input("i-0123456789abcdef0", Executions.SAMPLE, "ami-0123456789abcdef0", "subnet-0123456789abcdef0", "vpc-0123456789abcdef0");
+        return new Input("i-0123456789abcdef0", Executions.SAMPLE, "ami-0123456789abcdef0", "subnet-0123456789abcdef0", "vpc-0123456789abcdef0",
+                JSON.createArrayNode());
     }
 }

@@ -119,11 +119,13 @@ public class SummarizeRehearsal extends JsonHandler<SummarizeRehearsal.Input, Su
         double down = unavailable.stream().mapToDouble(Unavailable::seconds).sum();
 
         JsonNode output = read(d.output());
-        String outcomeStatus = output == null ? null : output.at("/outcome/status").asText(null);
+        // The clone's run ends with its outcome (RehearsalRunEnded); a failed one gives none, and its cause says why.
+        JsonNode ended = output == null ? null : output.has("outcome") ? output.get("outcome") : output;
+        String outcomeStatus = ended == null ? null : ended.path("status").asText(null);
         String executionStatus = d.statusAsString();
         boolean migrated = "SUCCEEDED".equals(executionStatus) && "migrated".equals(outcomeStatus);
         String status = migrated ? "migrated" : outcomeStatus != null ? outcomeStatus : executionStatus.toLowerCase();
-        String reason = output != null && output.at("/outcome/reason").isTextual() ? output.at("/outcome/reason").asText()
+        String reason = ended != null && ended.path("reason").isTextual() ? ended.path("reason").asText()
                 : d.cause() != null ? d.cause() : d.error();
         if (migrated) {
             failedStep = null;

@@ -19,10 +19,11 @@ import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 /**
  * Takes the place of the human approval in the migration of a rehearsal's clone, which is disposable: it approves only when the
  * instance is a clone launched for that rehearsal, and nothing else. The instance must carry {@value Tags#REHEARSAL_OF} = the
- * original and {@value Tags#REHEARSAL_EXECUTION} = the execution that started this one (the stack's role writes those tags only
- * as RunInstances creates the clone), have been launched from a backup AMI of the original (tag {@value Tags#INSTANCE}), and the
- * rehearsing execution must be running and migrating that original with {@code rehearse}. Anything else is a refusal, before
- * anything irreversible: an execution given {@code rehearsalOf} for a real server is not approved by it.
+ * original and {@value Tags#REHEARSAL_EXECUTION} = the execution that started this one, have been launched by that execution's
+ * LaunchRehearsal (the launch's client token, which nothing can change afterwards), from a backup AMI of the original (tag
+ * {@value Tags#INSTANCE}), and the rehearsing execution must be running and migrating that original with {@code rehearse}. The
+ * migration checks this right after its preflight, before it takes the lock: an execution given {@code rehearsalOf} for a real
+ * server ends as an invalid input, having changed nothing.
  */
 public class VerifyRehearsal extends JsonHandler<VerifyRehearsal.Input, VerifyRehearsal.Result> {
 
@@ -59,6 +60,11 @@ public class VerifyRehearsal extends JsonHandler<VerifyRehearsal.Input, VerifyRe
         }
         if (!in.startedBy().equals(tags.get(Tags.REHEARSAL_EXECUTION))) {
             return refused(in.instanceId() + " was launched for the rehearsal of " + tags.get(Tags.REHEARSAL_EXECUTION) + ", not of " + in.startedBy());
+        }
+        // Tags can be written by anyone allowed ec2:CreateTags; the launch's client token cannot be changed after it
+        // (DescribeInstances, ClientToken): the rehearsing execution's LaunchRehearsal launched this instance.
+        if (!Executions.clientToken(in.startedBy(), "rehearsal").equals(clone.clientToken())) {
+            return refused(in.instanceId() + " was not launched by the rehearsal of " + in.startedBy() + " (its launch's client token differs)");
         }
         boolean fromBackup = Ec2Calls.call("DescribeImages " + clone.imageId(), () -> Aws.ec2().describeImages(r -> r.imageIds(clone.imageId())))
                 .images().stream().anyMatch(im -> im.tags().stream().anyMatch(t -> t.key().equals(Tags.INSTANCE) && t.value().equals(in.rehearsalOf())));

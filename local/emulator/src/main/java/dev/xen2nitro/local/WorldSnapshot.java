@@ -44,6 +44,7 @@ final class WorldSnapshot {
             m.put("subnetId", i.subnetId);
             m.put("privateIpAddress", i.privateIpAddress);
             m.put("imageId", i.imageId);
+            m.put("iamInstanceProfile", i.iamInstanceProfile);
             m.put("securityGroupIds", i.securityGroupIds);
             m.put("stopCount", i.stopCount);
             m.put("startCount", i.startCount);

@@ -181,6 +181,18 @@ public final class StackRoles {
         return out;
     }
 
+    /** The stack's instance profiles, by ARN, to the ARN of their role. */
+    public Map<String, String> instanceProfiles() {
+        Map<String, String> out = new LinkedHashMap<>();
+        resources.fields().forEachRemaining(e -> {
+            if (e.getValue().path("Type").asText().equals("AWS::IAM::InstanceProfile")) {
+                String role = e.getValue().path("Properties").path("Roles").path(0).path("Ref").asText();
+                out.put(getAtt(e.getKey(), "Arn", Deployment.NONE), getAtt(role, "Arn", Deployment.NONE));
+            }
+        });
+        return out;
+    }
+
     /** The ARNs of the stack's SNS topics, which the stack creates. */
     public List<String> topicArns() {
         List<String> out = new ArrayList<>();
@@ -420,6 +432,7 @@ public final class StackRoles {
             case "AWS::StepFunctions::StateMachine.Arn" -> ref(resource);
             case "AWS::Lambda::Function.Arn" -> "arn:aws:lambda:" + region + ":" + accountId + ":function:" + resource;
             case "AWS::IAM::Role.Arn" -> "arn:aws:iam::" + accountId + ":role/" + roleName(resource);
+            case "AWS::IAM::InstanceProfile.Arn" -> "arn:aws:iam::" + accountId + ":instance-profile/" + roleName(resource);
             case "AWS::SNS::Topic.TopicArn" -> ref(resource);
             case "AWS::SNS::Topic.TopicName" -> resolve(r.path("Properties").path("TopicName")).asText();
             case "AWS::KMS::Key.Arn" -> kmsKeyArn(resource);

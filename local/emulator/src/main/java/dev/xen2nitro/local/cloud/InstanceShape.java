@@ -74,6 +74,10 @@ final class InstanceShape {
                 .currentInstanceBootMode(bootMode(cloud, i))
                 .usageOperationUpdateTime(i.launchTime)
                 .tags(Ec2Tags.of(i.tags));
+        if (i.clientToken != null) {
+            // The launch's idempotency token, when RunInstances was given one (API_Instance, ClientToken).
+            b.clientToken(i.clientToken);
+        }
         if (i.iamInstanceProfile != null) {
             // IamInstanceProfile: the profile's ARN and ID (API_IamInstanceProfile).
             b.iamInstanceProfile(p -> p.arn(i.iamInstanceProfile).id("AIPA" + Integer.toHexString(i.iamInstanceProfile.hashCode()).toUpperCase()));
