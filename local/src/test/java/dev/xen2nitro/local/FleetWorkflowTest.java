@@ -102,6 +102,25 @@ class FleetWorkflowTest {
     }
 
     @Test
+    void aRehearsingFleetRehearsesEachInstanceOnAClone() throws Exception {
+        Outcome o = run("{\"selection\":{\"instanceIds\":" + ids(WEB_2016, APP_2016) + "},\"maxConcurrency\":2,\"rehearse\":true,"
+                + "\"toleratedFailurePercentage\":100}", "auto");
+        assertTrue(o.plan().get("rehearse").asBoolean(), "the approved plan says each migration rehearses");
+        // The 2016 web server (DHCP) is rehearsed on a clone, which is gone, then migrated.
+        assertEquals("t3.medium", o.type(WEB_2016), o.progress());
+        List<Map<String, Object>> clones = o.list("instances").stream()
+                .filter(i -> String.valueOf(i.get("tags")).contains("xen2nitro:rehearsal-of=" + WEB_2016)).toList();
+        assertEquals(1, clones.size(), o.progress());
+        assertEquals("terminated", clones.get(0).get("state"));
+        // The app server sets its address in Windows: no clone of it, and it is left as it was.
+        assertEquals(o.typeBefore(APP_2016), o.type(APP_2016));
+        assertEquals("rehearsal-failed", ((Map<?, ?>) o.instance(APP_2016).get("tags")).get("xen2nitro:status"));
+        assertTrue(o.list("instances").stream().noneMatch(i -> String.valueOf(i.get("tags")).contains("xen2nitro:rehearsal-of=" + APP_2016)));
+        assertEquals("Xen2Nitro.FleetIncomplete", o.report().error(), o.progress());
+        o.assertNothingTemporaryLeft();
+    }
+
+    @Test
     void pastTheToleratedFailuresNoFurtherWaveStarts() throws Exception {
         Outcome o = run("{\"selection\":{\"instanceIds\":" + ids(DC, WEB_2016) + "},\"maxConcurrency\":1,\"toleratedFailurePercentage\":0}", "auto");
         assertEquals("Xen2Nitro.FleetIncomplete", o.report().error(), o.progress());

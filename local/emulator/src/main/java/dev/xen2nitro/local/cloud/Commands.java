@@ -161,10 +161,10 @@ public final class Commands {
     }
 
     public boolean reachable(Cloud.Instance i) {
-        // An address set in Windows that is not the one EC2 assigned (a copy of a server with a static address): the VPC
-        // delivers only assigned addresses (VPC User Guide, "IP addressing for your VPCs and subnets").
-        if (i.guest != null && i.guest.nics.stream().anyMatch(n -> !n.dhcp && !n.addresses.isEmpty()
-                && n.addresses.stream().noneMatch(a -> a[0].equals(i.privateIpAddress)))) {
+        // No adapter has the address EC2 assigned (a copy of a server whose address is set in Windows comes up with the
+        // original's): the VPC delivers only assigned addresses (VPC User Guide, "IP addressing for your VPCs and subnets").
+        if (i.guest != null && !i.guest.nics.isEmpty() && i.guest.nics.stream().noneMatch(n -> n.dhcp
+                || n.addresses.stream().anyMatch(a -> a[0].equals(i.privateIpAddress)))) {
             return false;
         }
         Cloud.Subnet subnet = cloud.subnets.get(i.subnetId);
