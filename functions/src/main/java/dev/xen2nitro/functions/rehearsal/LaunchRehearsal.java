@@ -260,22 +260,19 @@ public class LaunchRehearsal extends JsonHandler<LaunchRehearsal.Input, LaunchRe
 
     /**
      * A group just created, which EC2 may not show at once ("Eventual consistency in the Amazon EC2 API": a Describe right
-     * after a create can answer NotFound): asked again for a few seconds.
+     * after a create can answer NotFound): that is a transient error, which the state machine retries (transient-retry.yaml);
+     * the retry finds the group by its name and goes on.
      */
     private static SecurityGroup describeNew(String groupId) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return Ec2Calls.call("DescribeSecurityGroups " + groupId, () -> Aws.ec2().describeSecurityGroups(r -> r.groupIds(groupId)))
-                        .securityGroups().get(0);
-            } catch (AwsActionFailedException e) {
-                if (attempt >= 5 || !e.getMessage().contains("InvalidGroup.NotFound")) throw e;
-                try {
-                    Thread.sleep(1000L * attempt);
-                } catch (InterruptedException x) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
+        try {
+            return Ec2Calls.call("DescribeSecurityGroups " + groupId, () -> Aws.ec2().describeSecurityGroups(r -> r.groupIds(groupId)))
+                    .securityGroups().get(0);
+        } catch (AwsActionFailedException e) {
+            if (e.getMessage().contains("InvalidGroup.NotFound")) {
+                throw new dev.xen2nitro.functions.core.TransientAwsException("the new security group " + groupId
+                        + " is not visible yet (EC2 eventual consistency): " + e.getMessage(), e);
             }
+            throw e;
         }
     }
 
