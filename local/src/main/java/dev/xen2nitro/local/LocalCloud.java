@@ -191,6 +191,12 @@ public final class LocalCloud implements AutoCloseable {
         return emulator;
     }
 
+    /** Puts {@code cloud} in place of this local cloud's account, with the stack's SSM documents, as a fresh deployment has it. */
+    public synchronized void reset(Cloud cloud) throws IOException {
+        emulator.load(cloud);
+        createDocuments(cloud);
+    }
+
     public LambdaHost host() {
         return host;
     }

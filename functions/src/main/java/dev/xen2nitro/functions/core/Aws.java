@@ -1,6 +1,18 @@
 package dev.xen2nitro.functions.core;
 
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
+import software.amazon.awssdk.http.AbortableInputStream;
+import software.amazon.awssdk.http.ExecutableHttpRequest;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
@@ -18,24 +30,145 @@ import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
- * SDK clients, built once per container on first use.
+ * SDK clients, built once per container on first use, or before the SnapStart snapshot by {@link #prime()}.
  *
- * <p>Region comes from {@code AWS_REGION} (or the {@code aws.region} system property); credentials from
- * the default chain (SnapStart supplies them). Endpoints are the SDK's own: the standard overrides
- * {@code AWS_ENDPOINT_URL} and {@code AWS_ENDPOINT_URL_<SERVICE>} (or {@code aws.endpointUrl}) are
- * honoured by the SDK itself, which is how the local cloud is reached; there is no other switch.
+ * <p>Built as the SDK's guide for Lambda advises for fast starts ("Reduce SDK startup time for AWS Lambda", AWS SDK for
+ * Java 2.x Developer Guide): the URL connection HTTP client only; the region from {@code AWS_REGION} (or the
+ * {@code aws.region} system property), never the provider chain; credentials from one provider chosen by what Lambda
+ * sets ({@link #credentialsProvider()}). Endpoints are the SDK's own: the standard overrides {@code AWS_ENDPOINT_URL}
+ * and {@code AWS_ENDPOINT_URL_<SERVICE>} (or {@code aws.endpointUrl}) are honoured by the SDK itself, which is how the
+ * local cloud is reached; there is no other switch.
+ *
+ * <p>While a thread primes ({@link #priming}), every client's calls are answered here, with an empty success, and
+ * signed with placeholder credentials: the request and response paths run, and nothing reaches AWS or the credentials
+ * endpoint, so no connection or credential is in the snapshot.
  */
 public final class Aws {
     private Aws() {}
 
-    private static final SdkHttpClient HTTP = UrlConnectionHttpClient.create();
+    private static final ThreadLocal<Boolean> PRIMING = ThreadLocal.withInitial(() -> false);
+    private static final java.util.concurrent.atomic.AtomicLong SENT = new java.util.concurrent.atomic.AtomicLong();
+
+    private static final SdkHttpClient HTTP = new PrimingAwareHttpClient(UrlConnectionHttpClient.create());
+
+    private static final AwsCredentialsProvider CREDENTIALS = new PrimingAwareCredentials(credentialsProvider());
+
+    /**
+     * The credentials of the function's role, from where Lambda puts them: with SnapStart, the container credentials
+     * endpoint ({@code AWS_CONTAINER_CREDENTIALS_FULL_URI}; Lambda Developer Guide, "Activating and managing Lambda
+     * SnapStart", credentials: the access key variables are not set); otherwise the variables {@code AWS_ACCESS_KEY_ID},
+     * {@code AWS_SECRET_ACCESS_KEY} and {@code AWS_SESSION_TOKEN} (Lambda, "Defined runtime environment variables").
+     * The system properties {@code aws.accessKeyId} and {@code aws.secretAccessKey} come first, as in the SDK's default
+     * chain (Lambda sets none; the local cloud does). None of these (a tool outside Lambda): the SDK's default chain. Each
+     * provider reads its source on every
+     * resolution (the container provider caches until the credentials near expiry), so the choice holds after a restore.
+     */
+    static AwsCredentialsProvider credentialsProvider() {
+        if (System.getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI") != null) {
+            return ContainerCredentialsProvider.builder().build();
+        }
+        if (System.getProperty("aws.accessKeyId") != null) {
+            return SystemPropertyCredentialsProvider.create();
+        }
+        if (System.getenv("AWS_ACCESS_KEY_ID") != null) {
+            return EnvironmentVariableCredentialsProvider.create();
+        }
+        return DefaultCredentialsProvider.builder().build();
+    }
+
+    /**
+     * Builds every client (class loading, the clients' configuration, endpoint rules) without a call, so that the
+     * SnapStart snapshot holds them built.
+     */
+    public static void prime() {
+        ec2();
+        ssm();
+        sns();
+        s3();
+        s3Presigner();
+        kms();
+        sfn();
+        autoScaling();
+        cloudTrail();
+    }
+
+    /**
+     * Runs {@code action} on this thread with every SDK call answered here (HTTP 200, an empty body of the protocol's kind)
+     * and signed with placeholder credentials: nothing leaves the process. For priming only.
+     */
+    public static void priming(Runnable action) {
+        PRIMING.set(true);
+        try {
+            action.run();
+        } finally {
+            PRIMING.set(false);
+        }
+    }
+
+    /** Requests the clients of this JVM have sent to an endpoint (primed ones are not sent). */
+    public static long requestsSent() {
+        return SENT.get();
+    }
+
+    private static final class PrimingAwareHttpClient implements SdkHttpClient {
+        private final SdkHttpClient delegate;
+
+        PrimingAwareHttpClient(SdkHttpClient delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
+            if (!PRIMING.get()) {
+                SENT.incrementAndGet();
+                return delegate.prepareRequest(request);
+            }
+            // JSON protocols (SSM, KMS, Step Functions, CloudTrail) carry X-Amz-Target; the others answer in XML.
+            boolean json = request.httpRequest().firstMatchingHeader("X-Amz-Target").isPresent();
+            byte[] body = (json ? "{}" : "<Response/>").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            return new ExecutableHttpRequest() {
+                @Override
+                public HttpExecuteResponse call() {
+                    return HttpExecuteResponse.builder()
+                            .response(SdkHttpResponse.builder().statusCode(200)
+                                    .putHeader("Content-Type", json ? "application/x-amz-json-1.1" : "text/xml")
+                                    .putHeader("Content-Length", String.valueOf(body.length)).build())
+                            .responseBody(AbortableInputStream.create(new java.io.ByteArrayInputStream(body))).build();
+                }
+
+                @Override
+                public void abort() {
+                    // Nothing is under way.
+                }
+            };
+        }
+
+        @Override
+        public String clientName() {
+            return delegate.clientName();
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
+
+    private record PrimingAwareCredentials(AwsCredentialsProvider delegate) implements AwsCredentialsProvider {
+        private static final AwsCredentials PLACEHOLDER = AwsBasicCredentials.create("AKIAPRIMINGONLY00000", "priming-only");
+
+        @Override
+        public AwsCredentials resolveCredentials() {
+            return PRIMING.get() ? PLACEHOLDER : delegate.resolveCredentials();
+        }
+    }
 
     public static Region region() {
         return new SystemSettingsRegionProvider().getRegion();
     }
 
     private static final class Ec2Holder {
-        static final Ec2Client EC2 = Ec2Client.builder().httpClient(HTTP).region(region()).build();
+        static final Ec2Client EC2 = Ec2Client.builder().httpClient(HTTP).credentialsProvider(CREDENTIALS).region(region()).build();
     }
 
     public static Ec2Client ec2() {
@@ -43,7 +176,7 @@ public final class Aws {
     }
 
     private static final class AutoScalingHolder {
-        static final AutoScalingClient AUTOSCALING = AutoScalingClient.builder().httpClient(HTTP).region(region()).build();
+        static final AutoScalingClient AUTOSCALING = AutoScalingClient.builder().httpClient(HTTP).credentialsProvider(CREDENTIALS).region(region()).build();
     }
 
     public static AutoScalingClient autoScaling() {
@@ -51,7 +184,7 @@ public final class Aws {
     }
 
     private static final class SsmHolder {
-        static final SsmClient SSM = SsmClient.builder().httpClient(HTTP).region(region()).build();
+        static final SsmClient SSM = SsmClient.builder().httpClient(HTTP).credentialsProvider(CREDENTIALS).region(region()).build();
     }
 
     public static SsmClient ssm() {
@@ -59,7 +192,7 @@ public final class Aws {
     }
 
     private static final class SnsHolder {
-        static final SnsClient SNS = SnsClient.builder().httpClient(HTTP).region(region()).build();
+        static final SnsClient SNS = SnsClient.builder().httpClient(HTTP).credentialsProvider(CREDENTIALS).region(region()).build();
     }
 
     public static SnsClient sns() {
@@ -67,7 +200,7 @@ public final class Aws {
     }
 
     private static final class KmsHolder {
-        static final KmsClient KMS = KmsClient.builder().httpClient(HTTP).region(region()).build();
+        static final KmsClient KMS = KmsClient.builder().httpClient(HTTP).credentialsProvider(CREDENTIALS).region(region()).build();
     }
 
     public static KmsClient kms() {
@@ -75,7 +208,7 @@ public final class Aws {
     }
 
     private static final class CloudTrailHolder {
-        static final CloudTrailClient CLOUDTRAIL = CloudTrailClient.builder().httpClient(HTTP).region(region()).build();
+        static final CloudTrailClient CLOUDTRAIL = CloudTrailClient.builder().httpClient(HTTP).credentialsProvider(CREDENTIALS).region(region()).build();
     }
 
     public static CloudTrailClient cloudTrail() {
@@ -83,7 +216,7 @@ public final class Aws {
     }
 
     private static final class SfnHolder {
-        static final SfnClient SFN = SfnClient.builder().httpClient(HTTP).region(region()).build();
+        static final SfnClient SFN = SfnClient.builder().httpClient(HTTP).credentialsProvider(CREDENTIALS).region(region()).build();
     }
 
     public static SfnClient sfn() {
@@ -92,7 +225,7 @@ public final class Aws {
 
     private static final class S3Holder {
         // Path-style keeps bucket names with dots valid over TLS; it works for every bucket.
-        static final S3Client S3 = S3Client.builder().httpClient(HTTP).region(region()).forcePathStyle(true).build();
+        static final S3Client S3 = S3Client.builder().httpClient(HTTP).credentialsProvider(CREDENTIALS).region(region()).forcePathStyle(true).build();
     }
 
     public static S3Client s3() {
@@ -112,7 +245,7 @@ public final class Aws {
          * named here, virtual-hosted (the stack's bucket name has no dots: S3 User Guide, "Virtual hosting of
          * buckets"). Presigning is computed locally and makes no call.
          */
-        static final S3Presigner PRESIGNER = S3Presigner.builder().region(region())
+        static final S3Presigner PRESIGNER = S3Presigner.builder().credentialsProvider(CREDENTIALS).region(region())
                 .endpointOverride(URI.create("https://s3." + region().id() + "." + s3Domain()))
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(false).build()).build();
     }

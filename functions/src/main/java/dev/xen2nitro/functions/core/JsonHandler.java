@@ -25,7 +25,7 @@ import org.crac.Resource;
  * state machine's Retry and Catch match on.
  *
  * <p>Each handler registers itself as an org.crac {@link Resource}: before the SnapStart snapshot it
- * runs {@link #prime()}, which touches its parsing and mapping code without calling AWS.
+ * runs {@link #prime()}, which builds the SDK clients and runs its own code on its sample without calling AWS.
  */
 public abstract class JsonHandler<I, O> implements RequestStreamHandler, Resource {
 
@@ -158,13 +158,28 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler, Resourc
         return false;
     }
 
-    /** Runs the parse and serialise paths once (and the whole handler when it calls no AWS), without calling AWS. */
+    /**
+     * Primes for the SnapStart snapshot without calling AWS: parses the sample as an input, builds every SDK client
+     * ({@link Aws#prime()}), then runs the action on the sample with the clients' calls answered in the process
+     * ({@link Aws#priming}), so that the marshalling, endpoint, signing and response paths of its calls are loaded and
+     * run once. The canned answers are empty, so the action usually ends in an error there, which is expected and dropped;
+     * an {@link Error} (a class missing from the package) is not. A handler that calls no AWS runs whole on its sample.
+     */
     public void prime() throws IOException {
         I sample = sampleInput();
         I parsed = parse(JSON.writeValueAsBytes(sample));
         if (callsNoAws()) {
             JSON.writeValueAsBytes(handle(parsed));
+            return;
         }
+        Aws.prime();
+        Aws.priming(() -> {
+            try {
+                JSON.writeValueAsBytes(handle(parsed));
+            } catch (RuntimeException | IOException expected) {
+                // An empty answer is not what AWS would say; the paths ran all the same.
+            }
+        });
     }
 
     @Override

@@ -1,0 +1,56 @@
+package dev.xen2nitro.local.bench;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.xen2nitro.local.host.Template;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The package template.yaml deploys (functions/target/xen2nitro-functions.jar, which the build shades before these tests
+ * run), on its own in a fresh JVM: every handler of the template constructs and primes from it, as SnapStart primes
+ * before its snapshot. Priming runs each handler's SDK calls (answered in the process, so no endpoint is needed) and lets
+ * no Error pass, so a class the package lacks fails here rather than in Lambda. It holds no Log4j, which is what lets
+ * template.yaml turn off the Lambda runtime's Log4Shell patch.
+ */
+class DeployedPackageTest {
+    static final Path ROOT = Path.of(System.getProperty("xen2nitro.projectRoot", "..")).toAbsolutePath().normalize();
+
+    @Test
+    void everyHandlerOfTheTemplatePrimesFromTheDeployedPackageAlone() throws Exception {
+        Path jar = StartupBenchmark.deployed(ROOT);
+        assertTrue(Files.isRegularFile(jar), jar + " is built by ./mvnw package");
+        Path probe = StartupProbe.copyTo(Files.createTempDirectory("probe"));
+        TreeSet<String> handlers = new TreeSet<>();
+        new Template(ROOT).functions().values().forEach(f -> handlers.add(f.handlerClass()));
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                jar + File.pathSeparator + probe, StartupProbe.class.getName(), "prime-all"));
+        command.addAll(handlers);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
+        pb.environment().put("AWS_REGION", "us-east-1");
+        pb.environment().put("AWS_ACCESS_KEY_ID", "AKIATESTONLY00000000");
+        pb.environment().put("AWS_SECRET_ACCESS_KEY", "test-only");
+        // Nothing listens here: a call that priming let out would fail, and the handler's error would show.
+        pb.environment().put("AWS_ENDPOINT_URL", "http://127.0.0.1:9");
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), output);
+        assertTrue(output.contains("STARTUP primed=" + handlers.size()), output);
+    }
+
+    @Test
+    void thePackageHoldsNoLog4j() throws Exception {
+        try (ZipFile z = new ZipFile(StartupBenchmark.deployed(ROOT).toFile())) {
+            List<String> log4j = z.stream().map(java.util.zip.ZipEntry::getName).filter(n -> n.contains("log4j")).toList();
+            assertEquals(List.of(), log4j, "template.yaml sets AWS_LAMBDA_DISABLE_CVE_2021_44228_PROTECTION: the package must not hold Log4j");
+        }
+    }
+}
