@@ -680,6 +680,16 @@ class HandlerSamplesTest {
     }
 
     static LocalCloud load(String name, World world) throws IOException {
+        Cloud cloud = cloud(name, world);
+        LocalCloud local = LocalCloud.start(root(), cloud);
+        synchronized (cloud) {
+            world.seed().accept(cloud);
+        }
+        return local;
+    }
+
+    /** The account of {@code world} for events/NAME.json, before its seed (what the world file cannot hold) is applied. */
+    static Cloud cloud(String name, World world) throws IOException {
         ObjectNode w = (ObjectNode) JSON.readTree(Worlds.read("seed-2012r2-private"));
         world.edit().accept(w);
         // Every sample but AcquireLock's is an invocation in the middle of a migration, which holds the instance: the
@@ -687,12 +697,7 @@ class HandlerSamplesTest {
         if (!name.equals("AcquireLock") && !tags(instance(w)).has("xen2nitro:lock")) {
             tags(instance(w)).put("xen2nitro:lock", EXECUTION);
         }
-        Cloud cloud = WorldLoader.load(JSON.writeValueAsString(w), "the world of events/" + name + ".json");
-        LocalCloud local = LocalCloud.start(root(), cloud);
-        synchronized (cloud) {
-            world.seed().accept(cloud);
-        }
-        return local;
+        return WorldLoader.load(JSON.writeValueAsString(w), "the world of events/" + name + ".json");
     }
 
     /** POST /2015-03-31/functions/{name}/invocations, as the state machine's Lambda integration calls the host. */

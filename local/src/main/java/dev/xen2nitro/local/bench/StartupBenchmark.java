@@ -21,7 +21,8 @@ import java.util.zip.ZipFile;
  *
  * <p><b>Cold start</b>: for every function of template.yaml, a fresh JVM ({@link StartupProbe}) on the deployed package
  * (functions/target/xen2nitro-functions.jar) constructs the handler, invokes it once with its events/ sample against the
- * local cloud (the seed world, loaded fresh before every invocation, the function's own environment and role), and exits;
+ * local cloud (in the account the sample assumes, loaded afresh before every invocation, with the function's own
+ * environment and role), and exits;
  * paired in the same round with the same measurement on the baseline package (local/baseline: the same handlers with their
  * SDK clients built as most samples build them). Wall time is measured here, from starting the process to its exit; CPU
  * time and the peak resident set by the process itself. Both run with the JVM options Lambda's java17 and java21 runtimes
@@ -35,6 +36,11 @@ import java.util.zip.ZipFile;
 public final class StartupBenchmark {
     /** Lambda's default JVM options of the java17 and java21 runtimes (see the class comment). */
     static final List<String> LAMBDA_JVM_OPTIONS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
+    /** Loads, afresh, the account in which a function's events/ sample is invoked. */
+    public interface Worlds {
+        void load(LocalCloud local, String function) throws IOException;
+    }
 
     public record Run(double wallMs, long cpuMs, long peakKiB, String outcome) {}
 
@@ -78,7 +84,7 @@ public final class StartupBenchmark {
     }
 
     /** Measures {@code functions} (all of template.yaml when empty), {@code runs} cold pairs each. */
-    public List<FunctionFigures> measure(List<String> functions, int runs, PrintStream progress) throws Exception {
+    public List<FunctionFigures> measure(List<String> functions, int runs, Worlds worlds, PrintStream progress) throws Exception {
         for (Path p : List.of(deployed(root), baseline(root))) {
             if (!Files.isRegularFile(p)) {
                 throw new IllegalStateException(p + " is missing: build it with ./mvnw package -DskipTests -Pbench (local/perf does)");
@@ -94,10 +100,9 @@ public final class StartupBenchmark {
             if (!logicalIds.containsKey(f)) throw new IllegalArgumentException(f + " is no function of template.yaml; it has " + logicalIds.keySet());
             if (!Files.isRegularFile(root.resolve("events/" + f + ".json"))) throw new IllegalStateException("events/" + f + ".json is missing");
         }
-        Path worldFile = root.resolve("local/worlds/seed-2012r2-private.json");
-        String worldJson = Files.readString(worldFile);
+        Path seed = root.resolve("local/worlds/seed-2012r2-private.json");
         List<FunctionFigures> figures = new ArrayList<>();
-        try (LocalCloud local = LocalCloud.open(root, WorldLoader.load(worldJson, worldFile.toString()))) {
+        try (LocalCloud local = LocalCloud.open(root, WorldLoader.load(Files.readString(seed), seed.toString()))) {
             for (String f : chosen) {
                 Template.Function fn = template.functions().get(logicalIds.get(f));
                 Map<String, String> env = environment(local, template, logicalIds.get(f));
@@ -107,15 +112,15 @@ public final class StartupBenchmark {
                     // Alternate which goes first, so that neither always finds the machine's caches warmer.
                     boolean oursFirst = r % 2 == 0;
                     Path first = oursFirst ? deployed(root) : baseline(root), second = oursFirst ? baseline(root) : deployed(root);
-                    local.reset(WorldLoader.load(worldJson, worldFile.toString()));
+                    worlds.load(local, f);
                     Run a = cold(first, probe, fn.handlerClass(), event, env);
-                    local.reset(WorldLoader.load(worldJson, worldFile.toString()));
+                    worlds.load(local, f);
                     Run b = cold(second, probe, fn.handlerClass(), event, env);
                     (oursFirst ? ours : base).add(a);
                     (oursFirst ? base : ours).add(b);
                 }
-                local.reset(WorldLoader.load(worldJson, worldFile.toString()));
-                Primed primed = primed(deployed(root), probe, fn.handlerClass(), event, env);
+                Primed primed = primed(deployed(root), probe, fn.handlerClass(), event, env,
+                        () -> worlds.load(local, f));
                 FunctionFigures ff = new FunctionFigures(f, ours, base, primed);
                 figures.add(ff);
                 progress.printf("  %-28s cold %6.0f ms, baseline %6.0f ms (%.2f); primed first %6.1f ms, warm %6.1f ms%n", f, ff.oursWall(),
@@ -147,20 +152,26 @@ public final class StartupBenchmark {
         return env;
     }
 
+    /** Loads the world afresh. */
+    interface Reset {
+        void reset() throws IOException;
+    }
+
     private Run cold(Path pkg, Path probe, String handler, Path event, Map<String, String> env) throws IOException, InterruptedException {
         long started = System.nanoTime();
-        Map<String, String> out = probe(pkg, probe, "cold", handler, event, env);
+        Map<String, String> out = probe(pkg, probe, "cold", handler, event, env, null);
         double wall = (System.nanoTime() - started) / 1e6;
         return new Run(wall, Long.parseLong(out.get("cpuMs")), Long.parseLong(out.get("peakKiB")), out.get("outcome"));
     }
 
-    private Primed primed(Path pkg, Path probe, String handler, Path event, Map<String, String> env) throws IOException, InterruptedException {
-        Map<String, String> out = probe(pkg, probe, "primed", handler, event, env);
+    private Primed primed(Path pkg, Path probe, String handler, Path event, Map<String, String> env, Reset reset)
+            throws IOException, InterruptedException {
+        Map<String, String> out = probe(pkg, probe, "primed", handler, event, env, reset);
         return new Primed(Double.parseDouble(out.get("primeMs")), Double.parseDouble(out.get("firstMs")), Double.parseDouble(out.get("warmMs")),
                 out.get("outcome"));
     }
 
-    private Map<String, String> probe(Path pkg, Path probe, String mode, String handler, Path event, Map<String, String> env)
+    private Map<String, String> probe(Path pkg, Path probe, String mode, String handler, Path event, Map<String, String> env, Reset reset)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
@@ -170,9 +181,20 @@ public final class StartupBenchmark {
         pb.environment().clear();
         pb.environment().putAll(env);
         Process p = pb.start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        StringBuilder output = new StringBuilder();
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+             var answer = new java.io.PrintStream(p.getOutputStream(), true, StandardCharsets.UTF_8)) {
+            for (String l; (l = lines.readLine()) != null; ) {
+                if (l.equals("NEXT")) {
+                    if (reset != null) reset.reset();
+                    answer.println();
+                } else {
+                    output.append(l).append('\n');
+                }
+            }
+        }
         int exit = p.waitFor();
-        String line = output.lines().filter(l -> l.startsWith("STARTUP ")).findFirst().orElse(null);
+        String line = output.toString().lines().filter(l -> l.startsWith("STARTUP ")).findFirst().orElse(null);
         if (exit != 0 || line == null) {
             throw new IllegalStateException(mode + " " + handler + " on " + pkg.getFileName() + " exited " + exit + ":\n" + output);
         }

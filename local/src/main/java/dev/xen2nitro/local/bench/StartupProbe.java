@@ -21,7 +21,9 @@ import java.util.List;
  * </pre>
  *
  * {@code cold}: construct, one invocation, exit. {@code primed}: construct, run the handler's org.crac
- * {@code beforeCheckpoint} (what SnapStart runs before its snapshot), then the first invocation and five warm ones.
+ * {@code beforeCheckpoint} (what SnapStart runs before its snapshot), then the first invocation and five warm ones, each on
+ * the world the sample assumes: before each it prints {@code NEXT} and waits for a line on its input, which the benchmark
+ * writes once it has loaded the world afresh.
  * Prints {@code key=value} pairs: constructMs, primeMs, firstMs, warmMs (the median of the warm ones), outcome (ok or the
  * error's class), cpuMs (the process's CPU time) and peakKiB (VmHWM, the resident set's peak, from /proc/self/status).
  * {@code prime-all}: constructs and primes each handler in turn, as SnapStart would before its snapshot, and prints
@@ -52,12 +54,15 @@ public final class StartupProbe {
             ((org.crac.Resource) handler).beforeCheckpoint(null);
             out.append(" primeMs=").append(ms(System.nanoTime() - t1));
         }
+        boolean primed = mode.equals("primed");
+        if (primed) awaitWorld();
         long s = System.nanoTime();
         String outcome = invoke(handler, event);
         out.append(" firstMs=").append(ms(System.nanoTime() - s)).append(" outcome=").append(outcome);
         if (mode.equals("primed")) {
             List<Double> warm = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
+                awaitWorld();
                 long w = System.nanoTime();
                 invoke(handler, event);
                 warm.add(ms(System.nanoTime() - w));
@@ -83,6 +88,15 @@ public final class StartupProbe {
             Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         return dir;
+    }
+
+    private static final java.io.BufferedReader IN = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8));
+
+    /** Asks the benchmark for the world the sample assumes (it loads it afresh) and waits until it is there; not timed. */
+    private static void awaitWorld() throws java.io.IOException {
+        System.out.println("NEXT");
+        System.out.flush();
+        IN.readLine();
     }
 
     private static String invoke(RequestStreamHandler handler, byte[] event) {
