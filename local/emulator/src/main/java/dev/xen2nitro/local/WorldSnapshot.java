@@ -49,6 +49,15 @@ final class WorldSnapshot {
             m.put("stopCount", i.stopCount);
             m.put("startCount", i.startCount);
             m.put("stateHistory", i.stateHistory);
+            List<Object> unavailable = new ArrayList<>();
+            for (Cloud.Outage o : i.outages) {
+                Map<String, Object> u = new LinkedHashMap<>();
+                u.put("cause", o.cause);
+                u.put("seconds", Math.round(o.seconds(c, now) * 10) / 10.0);
+                u.put("open", o.upAt == null);
+                unavailable.add(u);
+            }
+            m.put("unavailable", unavailable);
             m.put("volumes", list(i.volumes));
             m.put("tags", i.tags);
             if (i.guest != null) m.put("guest", i.guest.state());

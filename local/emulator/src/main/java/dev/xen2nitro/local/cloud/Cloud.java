@@ -311,6 +311,24 @@ public final class Cloud {
         }
     }
 
+    /** A span in which an instance's server did not serve (see {@link Instance#outages}); times in this JVM's milliseconds. */
+    public static final class Outage {
+        public final String cause;
+        public final long downAt;
+        /** When its status checks passed again; null while it is still down. */
+        public Long upAt;
+
+        Outage(String cause, long downAt) {
+            this.cause = cause;
+            this.downAt = downAt;
+        }
+
+        /** Its length in AWS seconds (real time over the time factor), up to {@code now} while still open. */
+        public double seconds(Cloud cloud, long now) {
+            return ((upAt == null ? now : upAt) - downAt) / 1000.0 / cloud.timeFactor;
+        }
+    }
+
     public static final class Volume {
         public String volumeId, deviceName;
         public int sizeGiB;
@@ -350,6 +368,12 @@ public final class Cloud {
         /** The SSM agent has registered at least once (so it is listed, Online or ConnectionLost). */
         public boolean ssmRegistered;
         public List<String> stateHistory = new ArrayList<>();
+        /**
+         * Each span in which the server did not serve, in the order they began: from the moment it went down (a reboot, or
+         * StopInstances) until its status checks passed after the boot that followed (the model's boot time,
+         * {@link #STATUS_INIT_SECONDS}). A stop not yet followed by a start is the last span, open.
+         */
+        public List<Outage> outages = new ArrayList<>();
 
         public boolean isWindows() {
             return "windows".equals(platform);
@@ -366,7 +390,7 @@ public final class Cloud {
                 nextState = null;
                 moveTo(reached);
                 if ("running".equals(reached)) {
-                    boot(cloud);
+                    boot(cloud, null);
                 }
                 if ("terminated".equals(reached)) {
                     // Volumes with DeleteOnTermination go with the instance, the others stay, available; its primary network
@@ -382,9 +406,28 @@ public final class Cloud {
             }
         }
 
-        /** The guest boots on the current type: status checks pass later, or fail for a reason. */
-        void boot(Cloud cloud) {
+        /** The server goes down for a stop: a span that the boot after the next start closes. */
+        void goingDown(String cause) {
+            Outage open = outages.isEmpty() ? null : outages.get(outages.size() - 1);
+            if (open == null || open.upAt != null) {
+                outages.add(new Outage(cause, System.currentTimeMillis()));
+            }
+        }
+
+        /**
+         * The guest boots on the current type: status checks pass later, or fail for a reason. {@code cause} names a reboot
+         * (a span from now); null is the boot after a start, which closes the span its stop opened (a first launch has none).
+         */
+        void boot(Cloud cloud, String cause) {
             statusReadyAt = cloud.after(STATUS_INIT_SECONDS);
+            Outage open = outages.isEmpty() ? null : outages.get(outages.size() - 1);
+            if (cause != null) {
+                Outage o = new Outage(cause, System.currentTimeMillis());
+                o.upAt = statusReadyAt;
+                outages.add(o);
+            } else if (open != null && open.upAt == null) {
+                open.upAt = statusReadyAt;
+            }
             Catalogue.InstanceType t = cloud.catalogue.type(instanceType);
             bootProblem = guest == null ? null : guest.bootProblem(t != null && t.nitro());
             // RUNBOOK: when Windows first sees the ENA adapter, a static IP or custom DNS of the old adapter can be lost.
@@ -465,7 +508,7 @@ public final class Cloud {
                         root.volumeId = newId("vol");
                         root.attachTime = Instant.now();
                     }
-                    i.boot(cloud);
+                    i.boot(cloud, "root volume replacement");
                     state = "succeeded";
                 } else {
                     // On failure the original root volume stays attached (replace-root.html).

@@ -336,7 +336,7 @@ public final class Commands {
                     // IP address and DNS settings of the network adapter.
                     g.takeNicFailure("LosesStaticIpOnPv").forEach(WindowsGuest.Nic::loseStaticConfiguration);
                     inv.output = "AWS PV driver " + version + " installed; reboot requested (exit 3010)\n";
-                    i.boot(cloud);
+                    i.boot(cloud, "guest reboot");
                     inv.doneAt = cloud.after(g.rebootSeconds);
                 } else {
                     finish(inv, "Success", 0, inv.output + "AWS PV driver " + g.pvDriver + " present after reboot", "");

@@ -59,9 +59,10 @@ public final class Ec2Images {
             }
         }
         cloud.images.put(image.id, image);
-        // CreateImage reboots the instance unless NoReboot is set.
+        // CreateImage reboots the instance unless NoReboot is set (API reference, CreateImage: NoReboot false "ensures
+        // that all buffered data and data in memory is written to the volumes before the snapshots are created").
         if (!Boolean.TRUE.equals(r.noReboot()) && "running".equals(i.state)) {
-            i.boot(cloud);
+            i.boot(cloud, "CreateImage reboot");
         }
         return CreateImageResponse.builder().imageId(image.id).build();
     }

@@ -95,6 +95,7 @@ public final class Ec2Instances {
             if ("running".equals(i.state)) {
                 // "a few minutes" (EC2 User Guide, stop and start); instance-store data is lost on stop.
                 i.moveTo("stopping");
+                i.goingDown("stop/start");
                 i.stoppedByUserAt = Instant.now();
                 i.nextState = "stopped";
                 i.transitionAt = cloud.after(Cloud.STOP_SECONDS);
