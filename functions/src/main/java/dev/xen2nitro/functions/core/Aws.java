@@ -33,21 +33,24 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * SDK clients, built once per container on first use, or before the SnapStart snapshot by {@link #prime()}.
  *
  * <p>Built as the SDK's guide for Lambda advises for fast starts ("Reduce SDK startup time for AWS Lambda", AWS SDK for
- * Java 2.x Developer Guide): the URL connection HTTP client only; the region from {@code AWS_REGION} (or the
- * {@code aws.region} system property), never the provider chain; credentials from one provider chosen by what Lambda
- * sets ({@link #credentialsProvider()}). Endpoints are the SDK's own: the standard overrides {@code AWS_ENDPOINT_URL}
+ * Java 2.x Developer Guide): one HTTP client, named; the region from {@code AWS_REGION} (or the {@code aws.region}
+ * system property), never the provider chain; credentials from one provider chosen by what Lambda sets
+ * ({@link #credentialsProvider()}). The HTTP client is the URL connection client, which needs no library beyond the
+ * JDK; the guide now also names the CRT-based client, which brings native libraries and was not measured here. Endpoints are the SDK's own: the standard overrides {@code AWS_ENDPOINT_URL}
  * and {@code AWS_ENDPOINT_URL_<SERVICE>} (or {@code aws.endpointUrl}) are honoured by the SDK itself, which is how the
  * local cloud is reached; there is no other switch.
  *
- * <p>While a thread primes ({@link #priming}), every client's calls are answered here, with an empty success, and
- * signed with placeholder credentials: the request and response paths run, and nothing reaches AWS or the credentials
- * endpoint, so no connection or credential is in the snapshot.
+ * <p>While the process primes ({@link #priming}), every client's calls, on any thread, are answered here, with an empty
+ * success, and signed with placeholder credentials: the paths of the calls that run are exercised, and nothing reaches
+ * AWS or the credentials endpoint, so no connection or credential is in the snapshot.
  */
 public final class Aws {
     private Aws() {}
 
-    private static final ThreadLocal<Boolean> PRIMING = ThreadLocal.withInitial(() -> false);
+    /** Set while the process primes, for every thread (Lambda invokes nothing before the snapshot is taken). */
+    private static volatile boolean priming;
     private static final java.util.concurrent.atomic.AtomicLong SENT = new java.util.concurrent.atomic.AtomicLong();
+    private static final java.util.concurrent.atomic.AtomicLong ANSWERED = new java.util.concurrent.atomic.AtomicLong();
 
     private static final SdkHttpClient HTTP = new PrimingAwareHttpClient(UrlConnectionHttpClient.create());
 
@@ -58,8 +61,8 @@ public final class Aws {
      * endpoint ({@code AWS_CONTAINER_CREDENTIALS_FULL_URI}; Lambda Developer Guide, "Activating and managing Lambda
      * SnapStart", credentials: the access key variables are not set); otherwise the variables {@code AWS_ACCESS_KEY_ID},
      * {@code AWS_SECRET_ACCESS_KEY} and {@code AWS_SESSION_TOKEN} (Lambda, "Defined runtime environment variables").
-     * The system properties {@code aws.accessKeyId} and {@code aws.secretAccessKey} come first, as in the SDK's default
-     * chain (Lambda sets none; the local cloud does). None of these (a tool outside Lambda): the SDK's default chain. Each
+     * Between the two, the system properties {@code aws.accessKeyId} and {@code aws.secretAccessKey}, which the SDK's
+     * default chain also reads before the variables (Lambda sets none; the local cloud does). None of these (a tool outside Lambda): the SDK's default chain. Each
      * provider reads its source on every
      * resolution (the container provider caches until the credentials near expiry), so the choice holds after a restore.
      */
@@ -93,21 +96,26 @@ public final class Aws {
     }
 
     /**
-     * Runs {@code action} on this thread with every SDK call answered here (HTTP 200, an empty body of the protocol's kind)
-     * and signed with placeholder credentials: nothing leaves the process. For priming only.
+     * Runs {@code action} with every SDK call of the process answered here (HTTP 200, an empty body of the protocol's kind)
+     * and signed with placeholder credentials: nothing leaves the process. For priming only, before any invocation.
      */
-    public static void priming(Runnable action) {
-        PRIMING.set(true);
+    public static synchronized void priming(Runnable action) {
+        priming = true;
         try {
             action.run();
         } finally {
-            PRIMING.set(false);
+            priming = false;
         }
     }
 
     /** Requests the clients of this JVM have sent to an endpoint (primed ones are not sent). */
     public static long requestsSent() {
         return SENT.get();
+    }
+
+    /** Calls answered in the process while priming. */
+    public static long primedAnswers() {
+        return ANSWERED.get();
     }
 
     private static final class PrimingAwareHttpClient implements SdkHttpClient {
@@ -119,10 +127,11 @@ public final class Aws {
 
         @Override
         public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
-            if (!PRIMING.get()) {
+            if (!priming) {
                 SENT.incrementAndGet();
                 return delegate.prepareRequest(request);
             }
+            ANSWERED.incrementAndGet();
             // JSON protocols (SSM, KMS, Step Functions, CloudTrail) carry X-Amz-Target; the others answer in XML.
             boolean json = request.httpRequest().firstMatchingHeader("X-Amz-Target").isPresent();
             byte[] body = (json ? "{}" : "<Response/>").getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -159,7 +168,7 @@ public final class Aws {
 
         @Override
         public AwsCredentials resolveCredentials() {
-            return PRIMING.get() ? PLACEHOLDER : delegate.resolveCredentials();
+            return priming ? PLACEHOLDER : delegate.resolveCredentials();
         }
     }
 

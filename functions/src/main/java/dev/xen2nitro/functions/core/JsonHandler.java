@@ -161,9 +161,10 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler, Resourc
     /**
      * Primes for the SnapStart snapshot without calling AWS: parses the sample as an input, builds every SDK client
      * ({@link Aws#prime()}), then runs the action on the sample with the clients' calls answered in the process
-     * ({@link Aws#priming}), so that the marshalling, endpoint, signing and response paths of its calls are loaded and
-     * run once. The canned answers are empty, so the action usually ends in an error there, which is expected and dropped;
-     * an {@link Error} (a class missing from the package) is not. A handler that calls no AWS runs whole on its sample.
+     * ({@link Aws#priming}), so that the marshalling, endpoint, signing and response paths of the calls it reaches are
+     * loaded and run once. The canned answers are empty, so the action usually ends in an error after its first call or
+     * two (or before any, when its sample's settings are not those of the deployment), which is expected and dropped; an
+     * {@link Error} (a class missing from the package) is not. A handler that calls no AWS runs whole on its sample.
      */
     public void prime() throws IOException {
         I sample = sampleInput();

@@ -25,16 +25,18 @@ import java.util.zip.ZipFile;
  * environment and role), and exits;
  * paired in the same round with the same measurement on the baseline package (local/baseline: the same handlers with their
  * SDK clients built as most samples build them). Wall time is measured here, from starting the process to its exit; CPU
- * time and the peak resident set by the process itself. Both run with the JVM options Lambda's java17 and java21 runtimes
- * set by default: tiered compilation stopped at level 1 and the serial collector (Lambda Developer Guide, "Customize Java
- * runtime startup behavior for Lambda functions").
+ * time and the peak resident set by the process itself. Both run with tiered compilation stopped at level 1, the java17
+ * and java21 runtimes' default, and the serial collector, the java11 and java17 default (Lambda Developer Guide,
+ * "Customize Java runtime startup behavior for Lambda functions"), on this machine's JDK (printed), with no heap limit.
+ * The credentials are the function role's keys in the environment, as on-demand Lambda gives them; a SnapStart function
+ * fetches them from the container endpoint on its first call instead, which is not reproduced.
  *
  * <p><b>After priming</b>: a fresh JVM constructs the handler, runs its {@code beforeCheckpoint} (what SnapStart runs
  * before it takes the snapshot; the snapshot itself and its restore cannot be reproduced here), then times the first
  * invocation and the median of five warm ones.
  */
 public final class StartupBenchmark {
-    /** Lambda's default JVM options of the java17 and java21 runtimes (see the class comment). */
+    /** The JVM options of Lambda's runtimes this benchmark reproduces (see the class comment). */
     static final List<String> LAMBDA_JVM_OPTIONS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
 
     /** Loads, afresh, the account in which a function's events/ sample is invoked. */

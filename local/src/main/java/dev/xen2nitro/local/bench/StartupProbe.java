@@ -27,7 +27,8 @@ import java.util.List;
  * Prints {@code key=value} pairs: constructMs, primeMs, firstMs, warmMs (the median of the warm ones), outcome (ok or the
  * error's class), cpuMs (the process's CPU time) and peakKiB (VmHWM, the resident set's peak, from /proc/self/status).
  * {@code prime-all}: constructs and primes each handler in turn, as SnapStart would before its snapshot, and prints
- * {@code primed=N}; a class the package lacks ends it with the error (priming lets no {@link Error} pass).
+ * {@code primed=N} and the handlers whose priming reached no SDK call ({@code noCall}); a class the package lacks ends it
+ * with the error (priming lets no {@link Error} pass).
  */
 public final class StartupProbe {
     private StartupProbe() {}
@@ -36,12 +37,17 @@ public final class StartupProbe {
         String mode = args[0];
         if (mode.equals("prime-all")) {
             int n = 0;
+            StringBuilder none = new StringBuilder();
             for (int i = 1; i < args.length; i++) {
+                long before = dev.xen2nitro.functions.core.Aws.primedAnswers();
                 Object handler = Class.forName(args[i]).getDeclaredConstructor().newInstance();
                 ((org.crac.Resource) handler).beforeCheckpoint(null);
+                if (dev.xen2nitro.functions.core.Aws.primedAnswers() == before) {
+                    none.append(none.isEmpty() ? "" : ",").append(args[i].substring(args[i].lastIndexOf('.') + 1));
+                }
                 n++;
             }
-            System.out.println("STARTUP primed=" + n);
+            System.out.println("STARTUP primed=" + n + " noCall=" + none);
             System.out.flush();
             Runtime.getRuntime().halt(0);
         }

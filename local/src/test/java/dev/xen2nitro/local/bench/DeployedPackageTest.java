@@ -35,6 +35,26 @@ class DeployedPackageTest {
         command.addAll(handlers);
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
+        // What template.yaml's Globals give every function, for this account, and the settings single functions read, as a
+        // deployment resolves them (Aws.setting), so that priming goes past them to the handlers' calls.
+        new Template(ROOT).environment("us-east-1", "123456789012").forEach(pb.environment()::put);
+        String arn = "arn:aws:%s:us-east-1:123456789012:%s";
+        java.util.Map.ofEntries(
+                java.util.Map.entry("APPROVAL_KEY_ID", "0b1e2d3c-4a5b-4c6d-8e7f-901234567890"),
+                java.util.Map.entry("PENDING_APPROVAL_KEY_ID", "1b1e2d3c-4a5b-4c6d-8e7f-901234567890"),
+                java.util.Map.entry("APPROVAL_LINKS", "true"),
+                java.util.Map.entry("APPROVAL_LINK_TOPIC_ARN", arn.formatted("sns", "xen2nitro-approval-links")),
+                java.util.Map.entry("APPROVAL_LINK_URL", "https://abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.on.aws/"),
+                java.util.Map.entry("APPROVAL_URL", "https://bbcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.on.aws/"),
+                java.util.Map.entry("APPROVER_ARNS", "arn:aws:iam::123456789012:user/alice,arn:aws:iam::123456789012:user/bob"),
+                java.util.Map.entry("MINIMUM_APPROVALS", "1"),
+                java.util.Map.entry("PENDING_APPROVALS", "/xen2nitro/approvals/"),
+                java.util.Map.entry("ENDPOINT_USERS", "/xen2nitro/endpoints/"),
+                java.util.Map.entry("FLEET_STATE_MACHINE_ARN", arn.formatted("states", "stateMachine:MigrateFleetStateMachine-abc")),
+                java.util.Map.entry("REHEARSAL_INSTANCE_PROFILE", "arn:aws:iam::123456789012:instance-profile/xen2nitro-rehearsal"),
+                // The pins a deployment is built with; the local ones name the stand-in packages of the samples.
+                java.util.Map.entry("XEN2NITRO_PACKAGE_PINS", ROOT.resolve("local/package-pins.sha256").toString()))
+                .forEach(pb.environment()::put);
         pb.environment().put("AWS_REGION", "us-east-1");
         pb.environment().put("AWS_ACCESS_KEY_ID", "AKIATESTONLY00000000");
         pb.environment().put("AWS_SECRET_ACCESS_KEY", "test-only");
@@ -43,7 +63,17 @@ class DeployedPackageTest {
         Process p = pb.start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), output);
-        assertTrue(output.contains("STARTUP primed=" + handlers.size()), output);
+        assertTrue(output.contains("STARTUP primed=" + handlers.size() + " "), output);
+        String line = output.lines().filter(l -> l.startsWith("STARTUP")).findFirst().orElseThrow();
+        List<String> noCall = List.of(line.substring(line.indexOf("noCall=") + "noCall=".length()).split(","));
+        // Priming reaches the SDK calls of the handlers on a migration's path; a handler whose priming sample stops before
+        // its first call (a guest step whose sample's package version the deployment has not pinned, an answer whose
+        // signature does not verify) still has its clients built.
+        for (String h : List.of("Preflight", "AcquireLock", "CreateBackupImage", "StopInstance", "EnableEnaSupport", "ChangeInstanceType",
+                "StartInstance", "CheckInstanceState", "CheckGuestCommand", "RequestApproval", "VerifyMigration", "ReplaceRootVolume",
+                "RecordOutcome", "ReleaseLock", "PublishReport", "LaunchRehearsal", "PlanFleet")) {
+            assertFalse(noCall.contains(h), h + "'s priming reached no SDK call: " + line);
+        }
     }
 
     @Test
