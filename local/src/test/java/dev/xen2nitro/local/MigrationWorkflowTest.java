@@ -85,6 +85,20 @@ class MigrationWorkflowTest {
         assertEquals("ok", i.get("instanceStatus"));
         assertEquals(1, i.get("stopCount"), "one stop/start cycle");
         assertEquals(1, i.get("startCount"));
+        // The server's unavailable spans as the emulator modelled them, and the plan's estimate (DowntimeEstimate) of them:
+        // the backup AMI's reboot and the PV install's are a boot each; the stop/start is its durations and the time between
+        // stopped and StartInstances (real time here, so long at this time factor).
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> down = (List<Map<String, Object>>) i.get("unavailable");
+        assertEquals(List.of("CreateImage reboot", "guest reboot", "stop/start"), down.stream().map(d -> d.get("cause")).toList(), down.toString());
+        assertTrue(down.stream().noneMatch(d -> (Boolean) d.get("open")), down.toString());
+        var estimate = dev.xen2nitro.functions.fleet.DowntimeEstimate.estimate();
+        double reboots = ((Number) down.get(0).get("seconds")).doubleValue() + ((Number) down.get(1).get("seconds")).doubleValue();
+        double stopStart = ((Number) down.get(2).get("seconds")).doubleValue();
+        assertEquals(2 * dev.xen2nitro.functions.fleet.DowntimeEstimate.REBOOT_SECONDS, reboots, 4, down.toString());
+        assertEquals(estimate.maxSeconds() - reboots, dev.xen2nitro.local.cloud.Cloud.STOP_SECONDS + dev.xen2nitro.local.cloud.Cloud.START_SECONDS
+                + dev.xen2nitro.local.cloud.Cloud.STATUS_INIT_SECONDS, 4, "the estimate's stop/start is the emulator's");
+        assertTrue(stopStart >= estimate.maxSeconds() - reboots - 2, down.toString());
         assertEquals(Map.of("pv", "8.4.3", "ena", "2.6.0", "nvme", "1.5.0"), o.guest(SEED).get("drivers"), "NVMe package 1.5.1 reports driver 1.5.0");
         assertEquals(Map.of("name", "EC2Config", "version", "4.9.5777"), o.guest(SEED).get("launchAgent"));
         assertEquals(Map.of("balanced", 0, "highPerformance", 0, "powerSaver", 0), o.guest(SEED).get("power"), "the seed's schemes were at 1");

@@ -22,7 +22,12 @@ import software.amazon.awssdk.services.ec2.model.TagSpecification;
  * the date and the instance's type, enaSupport and state before the migration (what a rollback restores,
  * also when the execution was stopped midway), and tags the instance with it. The image and its snapshots are kept after the
  * migration: they are the way back. One image per execution: a retried call finds the first by name.
- * CreateImage reboots the instance (NoReboot false) so the file systems are consistent.
+ * CreateImage reboots the instance (NoReboot false) so the file systems are consistent: with NoReboot true it "creates
+ * crash-consistent snapshots that include only the data that has been written to the volumes", without what Windows holds
+ * in memory (EC2 API Reference, CreateImage), and "we can't guarantee the file system integrity of the created image" (EC2
+ * User Guide, "Create an Amazon EBS-backed AMI"). This image is the way back, so it keeps the reboot, about two minutes of
+ * the migration's downtime (local/perf). The reboot-free consistent image AWS documents for Windows, a VSS snapshot
+ * (AWSEC2-CreateVssSnapshot), needs the AWS VSS components in the guest and the EC2 API reachable from it.
  */
 public class CreateBackupImage extends JsonHandler<CreateBackupImage.Input, CreateBackupImage.Result> {
 

@@ -46,7 +46,10 @@ public class SummarizeRehearsal extends JsonHandler<SummarizeRehearsal.Input, Su
      */
     public record Step(String step, int runs, double seconds, String outcome, String error) {}
 
-    /** The spans in which the server did not serve: the PV driver's install with its reboot, and the stop and start. */
+    /**
+     * The spans in which the server did not serve: the PV driver's install with its reboot, and the stop and start. The clone
+     * takes no backup; the original's migration adds its backup AMI's reboot (CreateBackupImage) to these.
+     */
     public record Unavailable(String span, double seconds) {}
 
     /**

@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class MigrationBenchmark {
     /** AWS time over real time for these runs. */
-    static final double TIME_FACTOR = 0.05;
+    public static final double TIME_FACTOR = 0.05;
     /** Step Functions Standard workflows, USD per state transition (AWS Step Functions pricing: USD 0.025 per 1,000, us-east-1). */
     static final double PRICE_PER_TRANSITION = 0.025 / 1000;
     static final String MACHINE = "MigrateInstanceStateMachine";

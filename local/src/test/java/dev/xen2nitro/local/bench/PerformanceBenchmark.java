@@ -13,11 +13,13 @@ import java.util.Map;
 
 /**
  * {@code local/perf}: the project's speed, size and downtime figures in one run, each beside its baseline: the functions'
- * cold start and their first invocation after priming ({@link StartupBenchmark}), and the deployed package's size. Not a test: {@code ./mvnw verify} never runs it. It lives with the tests because it invokes
+ * cold start and their first invocation after priming ({@link StartupBenchmark}), the deployed package's size, and per
+ * migration the state transitions, API calls and the time the server is unavailable against the manual procedure
+ * ({@link MigrationBenchmark}). Not a test: {@code ./mvnw verify} never runs it. It lives with the tests because it invokes
  * each function in the account its events/ sample assumes, which {@link dev.xen2nitro.local.HandlerSamplesTest} defines.
  *
  * <pre>
- * local/perf [--runs 3] [--functions Preflight,CheckInstanceState] [--skip-startup] [--out local/target/perf]
+ * local/perf [--runs 3] [--functions Preflight,CheckInstanceState] [--skip-startup] [--skip-migrations] [--out local/target/perf]
  * </pre>
  */
 public final class PerformanceBenchmark {
@@ -25,12 +27,12 @@ public final class PerformanceBenchmark {
         Map<String, String> a = new LinkedHashMap<>();
         for (int i = 0; i < argv.length; i++) {
             String k = argv[i];
-            if (k.equals("--skip-startup")) {
+            if (k.equals("--skip-startup") || k.equals("--skip-migrations")) {
                 a.put(k, "true");
             } else if (List.of("--runs", "--functions", "--out").contains(k) && i + 1 < argv.length) {
                 a.put(k, argv[++i]);
             } else {
-                System.err.println("usage: local/perf [--runs 3] [--functions A,B] [--skip-startup] [--out DIR]");
+                System.err.println("usage: local/perf [--runs 3] [--functions A,B] [--skip-startup] [--skip-migrations] [--out DIR]");
                 System.exit(2);
             }
         }
@@ -61,6 +63,11 @@ public final class PerformanceBenchmark {
             List<StartupBenchmark.FunctionFigures> figures = new StartupBenchmark(root, out).measure(functions, runs,
                     dev.xen2nitro.local.SampleWorlds::load, System.err);
             StartupBenchmark.print(figures, o);
+        }
+        if (!a.containsKey("--skip-migrations")) {
+            o.println();
+            o.printf("== per migration (local cloud; AWS durations modelled at time factor %s) ==%n", MigrationBenchmark.TIME_FACTOR);
+            MigrationBenchmark.print(MigrationBenchmark.measure(root, out), o);
         }
         System.exit(0);
     }
