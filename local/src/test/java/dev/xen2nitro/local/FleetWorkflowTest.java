@@ -97,7 +97,7 @@ class FleetWorkflowTest {
         assertTrue(report.contains(NITRO_2019 + "  not selected"), report);
         JsonNode plan = o.plan();
         assertEquals(3, plan.get("migrate").size(), plan.toString());
-        assertEquals(360, plan.at("/downtimePerInstance/minSeconds").asInt(), "the backup's reboot and one stop and start");
+        assertEquals(450, plan.at("/downtimePerInstance/minSeconds").asInt(), "the backup's reboot and one stop and start");
         o.assertNothingTemporaryLeft();
     }
 

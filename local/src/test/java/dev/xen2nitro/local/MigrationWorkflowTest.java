@@ -86,7 +86,7 @@ class MigrationWorkflowTest {
         assertEquals(1, i.get("stopCount"), "one stop/start cycle");
         assertEquals(1, i.get("startCount"));
         // The server's unavailable spans as the emulator modelled them, and the plan's estimate (DowntimeEstimate) of them:
-        // the backup AMI's reboot and the PV install's are a boot each; the stop/start is its durations and the time between
+        // the backup AMI's reboot and the PV install's are a shutdown and a boot each; the stop/start is its durations and the time between
         // stopped and StartInstances (real time here, so long at this time factor).
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> down = (List<Map<String, Object>>) i.get("unavailable");
@@ -96,6 +96,7 @@ class MigrationWorkflowTest {
         double reboots = ((Number) down.get(0).get("seconds")).doubleValue() + ((Number) down.get(1).get("seconds")).doubleValue();
         double stopStart = ((Number) down.get(2).get("seconds")).doubleValue();
         assertEquals(2 * dev.xen2nitro.functions.fleet.DowntimeEstimate.REBOOT_SECONDS, reboots, 4, down.toString());
+        assertEquals(dev.xen2nitro.functions.fleet.DowntimeEstimate.REBOOT_SECONDS, dev.xen2nitro.local.cloud.Cloud.REBOOT_SECONDS, "the estimate's reboot is the emulator's");
         assertEquals(estimate.maxSeconds() - reboots, dev.xen2nitro.local.cloud.Cloud.STOP_SECONDS + dev.xen2nitro.local.cloud.Cloud.START_SECONDS
                 + dev.xen2nitro.local.cloud.Cloud.STATUS_INIT_SECONDS, 4, "the estimate's stop/start is the emulator's");
         assertTrue(stopStart >= estimate.maxSeconds() - reboots - 2, down.toString());

@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * each retry, which Step Functions bills as a transition) and their price; the AWS API calls by service (the emulator's
  * log, less the runner's own task-token and authorization calls); and the spans in which the server was unavailable, as
  * the emulator modelled them (each reboot and the stop/start, from AWS's durations: {@link Cloud#STOP_SECONDS},
- * {@link Cloud#START_SECONDS}, {@link Cloud#STATUS_INIT_SECONDS}). The manual procedure (RUNBOOK: stop, backup AMI,
+ * {@link Cloud#START_SECONDS}, {@link Cloud#STATUS_INIT_SECONDS}, {@link Cloud#REBOOT_SECONDS}), until the status checks
+ * pass (the services answer later: a lower bound). The manual procedure (RUNBOOK: stop, backup AMI,
  * start; the PV install's reboot; stop, ENA and type, start) is modelled from the same constants with no time between
  * the steps, so it is a lower bound.
  *
@@ -114,7 +115,7 @@ public final class MigrationBenchmark {
             // RUNBOOK, the manual procedure: a stop and start around the backup AMI, the PV install's reboot, and a stop and
             // start for ENA and the type; each boot until the status checks pass, with nobody waiting between the steps.
             double stopStart = Cloud.STOP_SECONDS + Cloud.START_SECONDS + Cloud.STATUS_INIT_SECONDS;
-            double manual = 2 * stopStart + (pvReboot ? Cloud.STATUS_INIT_SECONDS : 0);
+            double manual = 2 * stopStart + (pvReboot ? Cloud.REBOOT_SECONDS : 0);
             return new Figures(caseName, instanceId, os, status, entered.get(), retried.get(), calls, outages, unavailable, manual, spans.toString());
         }
     }
@@ -129,8 +130,9 @@ public final class MigrationBenchmark {
             o.printf("%-26s %-8s %-9s %6d %9.5f  %-44s %8.0f %8.0f  %s%n", f.caseName(), f.os(), f.status(), f.transitions() + f.retries(),
                     f.cost(), calls, f.unavailableSeconds(), f.manualSeconds(), f.spans());
         }
-        o.printf("trans.: states entered by the migration's executions plus retries (%s per 1,000 at the Standard price); down s: the"
-                + " modelled time the server was unavailable (time factor %s); manual s: the manual procedure's two stop/starts and the"
-                + " PV reboot, from the same durations, with no time between the steps (a lower bound)%n", "USD 0.025", TIME_FACTOR);
+        o.printf("trans.: states entered by the migration's executions plus retries; USD: their Step Functions price (Standard, %s per"
+                + " 1,000, us-east-1), nothing else; down s: the modelled time the server was unavailable until its status checks passed"
+                + " (time factor %s); manual s: the manual procedure's two stop/starts and the PV reboot, from the same durations, with"
+                + " no time between the steps (a lower bound)%n", "USD 0.025", TIME_FACTOR);
     }
 }

@@ -20,7 +20,15 @@ public final class Cloud {
 
     /** AWS durations in seconds, before the time factor. Sources in the comments of each use. */
     public static final double STOP_SECONDS = 90, START_SECONDS = 30, STATUS_INIT_SECONDS = 120,
-            IMAGE_SECONDS = 300, REPLACE_ROOT_SECONDS = 20, REBOOT_SECONDS = 120, COMMAND_SECONDS = 10;
+            IMAGE_SECONDS = 300, REPLACE_ROOT_SECONDS = 20, COMMAND_SECONDS = 10;
+    /**
+     * Windows shutting down before a reboot (CreateImage "attempts to shut down and reboot the instance", API reference; a
+     * script's exit 3010, SSM "Rebooting managed nodes from scripts"; a root volume replacement). AWS gives no figure; a stop
+     * shuts Windows down too, so the model takes the stop's {@link #STOP_SECONDS}.
+     */
+    public static final double SHUTDOWN_SECONDS = STOP_SECONDS;
+    /** A reboot, down from the shutdown until the status checks pass after the boot. */
+    public static final double REBOOT_SECONDS = SHUTDOWN_SECONDS + STATUS_INIT_SECONDS;
     /**
      * shutting-down to terminated: AWS gives no figure ("Terminate Amazon EC2 instances", EC2 User Guide: the instance
      * "shuts down" and then is terminated); a minute is this model's assumption.
@@ -371,7 +379,8 @@ public final class Cloud {
         /**
          * Each span in which the server did not serve, in the order they began: from the moment it went down (a reboot, or
          * StopInstances) until its status checks passed after the boot that followed (the model's boot time,
-         * {@link #STATUS_INIT_SECONDS}). A stop not yet followed by a start is the last span, open.
+         * {@link #STATUS_INIT_SECONDS}). A stop not yet followed by a start is the last span, open. Passing status checks is
+         * not the server's services answering, which take their own time after it: the spans are a lower bound.
          */
         public List<Outage> outages = new ArrayList<>();
 
@@ -416,10 +425,12 @@ public final class Cloud {
 
         /**
          * The guest boots on the current type: status checks pass later, or fail for a reason. {@code cause} names a reboot
-         * (a span from now); null is the boot after a start, which closes the span its stop opened (a first launch has none).
+         * (a span from now, through the shutdown and the boot); null is the boot after a start, which closes the span its stop
+         * opened (a first launch has none).
          */
         void boot(Cloud cloud, String cause) {
-            statusReadyAt = cloud.after(STATUS_INIT_SECONDS);
+            // A reboot shuts Windows down first; a start boots a stopped instance.
+            statusReadyAt = cloud.after(cause == null ? STATUS_INIT_SECONDS : REBOOT_SECONDS);
             Outage open = outages.isEmpty() ? null : outages.get(outages.size() - 1);
             if (cause != null) {
                 Outage o = new Outage(cause, System.currentTimeMillis());
