@@ -166,7 +166,12 @@ public final class Cloud {
 
     /** Milliseconds from now after which {@code awsSeconds} of AWS time have passed. */
     public long after(double awsSeconds) {
-        return System.currentTimeMillis() + Math.round(awsSeconds * timeFactor * 1000);
+        return after(System.currentTimeMillis(), awsSeconds);
+    }
+
+    /** The real time {@code awsSeconds} of AWS's pace after {@code from}. */
+    public long after(long from, double awsSeconds) {
+        return from + Math.round(awsSeconds * timeFactor * 1000);
     }
 
     public static String newId(String prefix) {
@@ -399,7 +404,8 @@ public final class Cloud {
                 nextState = null;
                 moveTo(reached);
                 if ("running".equals(reached)) {
-                    boot(cloud, null);
+                    // It reached running at transitionAt, whenever a request next looks: the boot counts from then.
+                    boot(cloud, null, transitionAt);
                 }
                 if ("terminated".equals(reached)) {
                     // Volumes with DeleteOnTermination go with the instance, the others stay, available; its primary network
@@ -423,17 +429,23 @@ public final class Cloud {
             }
         }
 
+        /** A reboot or a boot that begins now. */
+        void boot(Cloud cloud, String cause) {
+            boot(cloud, cause, System.currentTimeMillis());
+        }
+
         /**
          * The guest boots on the current type: status checks pass later, or fail for a reason. {@code cause} names a reboot
-         * (a span from now, through the shutdown and the boot); null is the boot after a start, which closes the span its stop
-         * opened (a first launch has none).
+         * (a span from {@code at}, through the shutdown and the boot); null is the boot after a start, which closes the span its
+         * stop opened (a first launch has none). {@code at} is when it began: the emulator settles lazily, on the next request,
+         * so a transition found late still counts from when it was due.
          */
-        void boot(Cloud cloud, String cause) {
+        void boot(Cloud cloud, String cause, long at) {
             // A reboot shuts Windows down first; a start boots a stopped instance.
-            statusReadyAt = cloud.after(cause == null ? STATUS_INIT_SECONDS : REBOOT_SECONDS);
+            statusReadyAt = cloud.after(at, cause == null ? STATUS_INIT_SECONDS : REBOOT_SECONDS);
             Outage open = outages.isEmpty() ? null : outages.get(outages.size() - 1);
             if (cause != null) {
-                Outage o = new Outage(cause, System.currentTimeMillis());
+                Outage o = new Outage(cause, at);
                 o.upAt = statusReadyAt;
                 outages.add(o);
             } else if (open != null && open.upAt == null) {
@@ -519,7 +531,7 @@ public final class Cloud {
                         root.volumeId = newId("vol");
                         root.attachTime = Instant.now();
                     }
-                    i.boot(cloud, "root volume replacement");
+                    i.boot(cloud, "root volume replacement", doneAt);
                     state = "succeeded";
                 } else {
                     // On failure the original root volume stays attached (replace-root.html).

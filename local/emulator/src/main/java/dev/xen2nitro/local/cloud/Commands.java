@@ -336,8 +336,11 @@ public final class Commands {
                     // IP address and DNS settings of the network adapter.
                     g.takeNicFailure("LosesStaticIpOnPv").forEach(WindowsGuest.Nic::loseStaticConfiguration);
                     inv.output = "AWS PV driver " + version + " installed; reboot requested (exit 3010)\n";
-                    i.boot(cloud, "guest reboot");
-                    inv.doneAt = cloud.after(g.rebootSeconds);
+                    // The script ran when the command came due, or when the agent was back if it was away then,
+                    // whenever a request next looks.
+                    long ranAt = Math.max(inv.doneAt, i.statusReadyAt);
+                    i.boot(cloud, "guest reboot", ranAt);
+                    inv.doneAt = cloud.after(ranAt, g.rebootSeconds);
                 } else {
                     finish(inv, "Success", 0, inv.output + "AWS PV driver " + g.pvDriver + " present after reboot", "");
                 }
