@@ -45,9 +45,13 @@ public final class LocalCloud implements AutoCloseable {
     private final Map<String, String> parameters;
 
     private LocalCloud(Path projectRoot, Cloud cloud, int port, Map<String, String> given) throws IOException {
+        this(projectRoot, cloud, dev.xen2nitro.local.wire.LocalServer.LOOPBACK, port, given);
+    }
+
+    private LocalCloud(Path projectRoot, Cloud cloud, String listenHost, int port, Map<String, String> given) throws IOException {
         this.projectRoot = projectRoot;
         this.template = new Template(projectRoot);
-        this.emulator = new Emulator(cloud, port);
+        this.emulator = new Emulator(cloud, listenHost, port);
         String endpoint = emulator.endpoint().toString();
         String region = System.getProperty("aws.region");
         if (region != null && !region.equals(cloud.region)) {
@@ -62,7 +66,7 @@ public final class LocalCloud implements AutoCloseable {
         System.setProperty("aws.accessKeyId", dev.xen2nitro.local.cloud.LocalCredentials.ACCESS_KEY_ID);
         System.setProperty("aws.secretAccessKey", dev.xen2nitro.local.cloud.LocalCredentials.SECRET_ACCESS_KEY);
         // The pins of the stand-in zips the worlds stage, read instead of the (empty) pins in the functions' jar.
-        // template.yaml never sets XEN2NITRO_PACKAGE_PINS: in AWS the functions read only the pins they were built with.
+        // template.yaml never gives XEN2NITRO_PACKAGE_PINS a value: in AWS the functions read only the pins they were built with.
         if (System.getenv("XEN2NITRO_PACKAGE_PINS") == null) {
             System.setProperty("XEN2NITRO_PACKAGE_PINS", projectRoot.resolve("local/package-pins.sha256").toAbsolutePath().toString());
         }
@@ -88,7 +92,7 @@ public final class LocalCloud implements AutoCloseable {
 
         stack.kmsKeys().forEach(k -> emulator.access().resourcePolicy(k.arn(), k.policy()));
         this.host = new LambdaHost(template, cloud.timeFactor, emulator::cloud, emulator.endpoint(), credentials, emulator.access(), stack,
-                parameters);
+                parameters, listenHost, port);
         createDocuments(cloud);
     }
 
@@ -176,6 +180,17 @@ public final class LocalCloud implements AutoCloseable {
         }
     }
 
+    /**
+     * The local cloud on {@code cloud} for tools outside this JVM (local/run --serve; sam local, README "SAM local
+     * testing"): the emulator on {@code host}:{@code port}, the Lambda host on {@code port} + 1, the function URLs from
+     * {@code port} + 2 in template.yaml's order, and the stack deployed in the account (its documents, topics and keys).
+     */
+    public static LocalCloud serve(Path projectRoot, Cloud cloud, String host, int port) throws IOException {
+        synchronized (LocalCloud.class) {
+            return new LocalCloud(projectRoot, cloud, host, port, Map.of());
+        }
+    }
+
     /** Starts the local cloud on {@code cloud}, or loads {@code cloud} into the one this JVM already runs. */
     public static synchronized LocalCloud start(Path projectRoot, Cloud cloud) throws IOException {
         if (current == null) {
@@ -185,6 +200,23 @@ public final class LocalCloud implements AutoCloseable {
             current.createDocuments(cloud);
         }
         return current;
+    }
+
+    public Template template() {
+        return template;
+    }
+
+    /**
+     * The environment template.yaml gives the function {@code logicalId} in a stack deployed with {@code more} parameter
+     * values besides this one's (as sam local reads the template with LocalEndpointUrl set), its URLs this host's.
+     */
+    public Map<String, String> environment(String logicalId, Map<String, String> more) throws IOException {
+        Map<String, String> p = new java.util.LinkedHashMap<>(parameters);
+        p.putAll(more);
+        Map<String, String> urls = new java.util.LinkedHashMap<>();
+        template.urls().keySet().forEach(u -> urls.put(u, host.url(u).toString()));
+        Cloud cloud = emulator.cloud();
+        return roles(projectRoot, cloud.region, cloud.accountId, p).environment(logicalId, new StackRoles.Deployment(Map.copyOf(p), urls));
     }
 
     public Emulator emulator() {

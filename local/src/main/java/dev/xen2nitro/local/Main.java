@@ -17,7 +17,7 @@ import java.util.Set;
  * <pre>
  * local/run --world FILE --input FILE [--approval auto|reject|manual] [--out DIR] [--time-factor F] [--state-machine NAME]
  * local/run --world FILE --event FILE [--approval auto|reject|manual] [--out DIR] [--time-factor F]
- * local/run --serve --world FILE [--port N] [--time-factor F]
+ * local/run --serve --world FILE [--host ADDRESS] [--port N] [--time-factor F]
  * </pre>
  */
 public final class Main {
@@ -36,8 +36,16 @@ public final class Main {
                   schedule's payload to those whose schedule sends that source (events/ReservationRenewal-*.json),
                   then runs each execution they started to its end; writes DIR/report.json (what each function
                   answered, each execution's report) and DIR/world.json
-              local/run --serve --world FILE [--port N] [--time-factor F]
-                  starts only the emulator and prints its endpoint (for the AWS CLI: --endpoint-url)
+              local/run --serve --world FILE [--host ADDRESS] [--port N] [--time-factor F]
+                  serves the world's account with the stack deployed in it (its SSM documents, topics and keys) until
+                  Ctrl-C: the AWS endpoint on --port (default 4566), the Lambda host on the next port and the function
+                  URLs on the ones after; prints them, and the endpoint a container reaches (sam local, README "SAM local
+                  testing"). --host is the address to listen on: 127.0.0.1 (the default) for this machine only,
+                  0.0.0.0 for containers too
+              local/run --credentials FUNCTION
+                  prints the export line of the access key the local cloud gives the role of FUNCTION (a logical ID
+                  of template.yaml): sam local signs with the shell's credentials, and the approval functions' KMS
+                  keys admit only their own roles
             """;
 
     public static void main(String[] argv) throws Exception {
@@ -57,8 +65,8 @@ public final class Main {
                 return usage(k + " needs a value");
             }
         }
-        Set<String> known = Set.of("--world", "--input", "--approval", "--out", "--time-factor", "--serve", "--port", "--help", "--state-machine",
-                "--started-by", "--event");
+        Set<String> known = Set.of("--world", "--input", "--approval", "--out", "--time-factor", "--serve", "--port", "--host", "--help", "--state-machine",
+                "--started-by", "--event", "--credentials");
         for (String k : a.keySet()) {
             if (!known.contains(k)) return usage("unknown option " + k);
         }
@@ -66,8 +74,18 @@ public final class Main {
             System.out.print(USAGE);
             return 0;
         }
-        if (!a.containsKey("--world")) return usage("--world FILE is required");
         Path root = Path.of(System.getProperty("xen2nitro.projectRoot", ".")).toAbsolutePath().normalize();
+        if (a.containsKey("--credentials")) {
+            if (a.size() > 1) return usage("--credentials takes no other option");
+            String fn = a.get("--credentials");
+            java.util.Set<String> functions = new dev.xen2nitro.local.host.Template(root).functions().keySet();
+            if (!functions.contains(fn)) return usage("--credentials: " + fn + " is no function of template.yaml; one of " + new java.util.TreeSet<>(functions));
+            software.amazon.awssdk.auth.credentials.AwsCredentials c = LocalCloud.credentials(fn);
+            System.out.println("# " + fn + "'s role in the local cloud (local/run --serve): its calls are authorized by that role's policies");
+            System.out.println("export AWS_ACCESS_KEY_ID=" + c.accessKeyId() + " AWS_SECRET_ACCESS_KEY=" + c.secretAccessKey());
+            return 0;
+        }
+        if (!a.containsKey("--world")) return usage("--world FILE is required");
         Path worldFile = Path.of(a.get("--world"));
         String worldJson;
         if (!Files.isRegularFile(worldFile)) {
@@ -95,15 +113,10 @@ public final class Main {
             return 2;
         }
         if (a.containsKey("--serve")) {
-            int port = a.containsKey("--port") ? Integer.parseInt(a.get("--port")) : 0;
-            Emulator emulator = new Emulator(cloud, port);
-            System.out.println("local cloud for " + worldFile + " listening on " + emulator.endpoint());
-            System.out.println("  aws ec2 describe-instances --endpoint-url " + emulator.endpoint() + " --region " + cloud.region);
-            System.out.println("  (any credentials work: export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local)");
-            System.out.println("  world state: curl " + emulator.endpoint() + "/_local/world");
-            System.out.println("Ctrl-C stops it.");
-            Thread.currentThread().join();
-            return 0;
+            return serve(root, cloud, worldFile, a.getOrDefault("--host", dev.xen2nitro.local.wire.LocalServer.LOOPBACK), a.get("--port"));
+        }
+        if (a.containsKey("--host") || a.containsKey("--port")) {
+            return usage("--host and --port are options of --serve");
         }
         if (a.containsKey("--event")) {
             if (a.containsKey("--input") || a.containsKey("--state-machine") || a.containsKey("--started-by")) {
@@ -171,6 +184,45 @@ public final class Main {
             System.out.println("wrote " + out.resolve("report.json") + " and " + out.resolve("world.json"));
             return ok ? 0 : 1;
         }
+    }
+
+    /** The port sam local's env file (local/sam-env.json) and samconfig.toml expect the local cloud on. */
+    public static final int SERVE_PORT = 4566;
+
+    /** {@code --serve}: the local cloud for tools outside this JVM, until the process is stopped. */
+    private static int serve(Path root, Cloud cloud, Path worldFile, String host, String portText) throws Exception {
+        int port;
+        try {
+            port = portText == null ? SERVE_PORT : Integer.parseInt(portText);
+        } catch (NumberFormatException e) {
+            return usage("--port must be a number, e.g. " + SERVE_PORT);
+        }
+        if (port < 1 || port > 65_000) return usage("--port must be 1 to 65000 (the next ports serve the Lambda host and the function URLs)");
+        LocalCloud local;
+        try {
+            local = LocalCloud.serve(root, cloud, host, port);
+        } catch (java.net.BindException | java.nio.channels.UnresolvedAddressException e) {
+            System.err.println("error: " + (e.getMessage() == null ? "cannot listen on " + host : e.getMessage()));
+            return 2;
+        }
+        String endpoint = local.emulator().endpoint().toString();
+        boolean reachable = !java.net.InetAddress.getByName(host).isLoopbackAddress();
+        System.out.println("local cloud for " + worldFile + " (" + cloud.region + ", account " + cloud.accountId + ", time factor " + cloud.timeFactor
+                + "), stack " + dev.xen2nitro.local.host.Template.STACK_NAME + " deployed in it; listening on " + host);
+        System.out.println("  AWS endpoint:      " + endpoint + "   (AWS CLI: --endpoint-url " + endpoint + " --region " + cloud.region + ")");
+        System.out.println("  from a container:  " + (reachable ? "http://" + SamEnv.CONTAINER_HOST + ":" + port
+                + "   (AWS_ENDPOINT_URL in local/sam-env.json" + (port == SERVE_PORT ? ")" : ", which expects port " + SERVE_PORT + ")")
+                : "none: 127.0.0.1 is this machine's alone; serve with --host 0.0.0.0 for sam local"));
+        System.out.println("  Lambda host:       " + local.host().endpoint() + "   (aws lambda invoke --endpoint-url " + local.host().endpoint() + ")");
+        for (String url : local.template().urls().keySet()) {
+            System.out.println("  function URL:      " + local.host().url(url) + "   (" + url + ")");
+        }
+        System.out.println("  world state:       curl " + endpoint + "/_local/world");
+        System.out.println("  any credentials work (sam local's placeholder defaultkey/defaultsecret too) and act as an administrator,"
+                + " except where a KMS key policy admits one role alone: local/run --credentials FUNCTION prints its role's key");
+        System.out.println("Ctrl-C stops it.");
+        Thread.currentThread().join();
+        return 0;
     }
 
     private static int usage(String problem) {

@@ -18,13 +18,15 @@ import java.util.regex.Pattern;
  * checks comes from here and never from the bucket the zip is downloaded from: whoever can write the
  * bucket can replace a zip, not the hash it must have.
  *
- * <p>{@value #OVERRIDE} names a file read instead of the jar's. template.yaml never sets it; only the
- * local cloud's Lambda host does, to pin the stand-in zips its worlds stage (local/package-pins.sha256).
+ * <p>{@value #OVERRIDE} names a file read instead of the jar's, or holds the pins themselves (lines as the file has them).
+ * Only the local cloud sets it, to pin the stand-in zips its worlds stage (local/package-pins.sha256): its Lambda host with
+ * the file, sam local with the lines (local/sam-env.json). template.yaml declares it for sam local alone (condition
+ * InLocalCloud), never with a value: in AWS the functions read only the pins they were built with.
  */
 final class PackagePins {
     private PackagePins() {}
 
-    /** A file of pins read instead of the jar's; set by the local Lambda host only, never by template.yaml. */
+    /** A file of pins read instead of the jar's, or the pins themselves; set by the local cloud only, never by template.yaml. */
     static final String OVERRIDE = "XEN2NITRO_PACKAGE_PINS";
     static final String RESOURCE = "package-pins.sha256";
 
@@ -35,9 +37,13 @@ final class PackagePins {
         return pkg + "/" + version + "/" + pkg + ".zip";
     }
 
+    /** A value that is pins, not a path: it starts as a pin's line does. */
+    private static final Pattern INLINE = Pattern.compile("^[0-9a-f]{64} ");
+
     /** Where the pins are read from, for messages. */
     static String source() {
         String file = setting();
+        if (file != null && INLINE.matcher(file).lookingAt()) return "the pins in " + OVERRIDE;
         return file != null ? file + " (" + OVERRIDE + ")"
                 : "functions/src/main/resources/dev/xen2nitro/functions/guest/" + RESOURCE + " (in the functions' jar)";
     }
@@ -49,6 +55,9 @@ final class PackagePins {
     static Map<String, String> load() {
         String file = setting();
         try {
+            if (file != null && INLINE.matcher(file).lookingAt()) {
+                return parse(file, OVERRIDE);
+            }
             if (file != null) {
                 return parse(Files.readString(Path.of(file), StandardCharsets.UTF_8), file);
             }

@@ -100,14 +100,35 @@ class PackageParametersTest {
         }
     }
 
-    /** Only the local Lambda host points the functions at other pins; the deployed stack never does, and reads no sums from S3. */
+    /**
+     * Only the local cloud points the functions at other pins; the deployed stack never does (it declares the variable for
+     * sam local alone, with no value), and reads no sums from S3.
+     */
     @Test
     void theTemplateNeitherOverridesThePinsNorReadsHashesOrPackagesWithAwsTools() throws java.io.IOException {
         String template = java.nio.file.Files.readString(java.nio.file.Path.of(System.getProperty("xen2nitro.projectRoot", ".."), "template.yaml"));
-        assertFalse(template.contains(PackagePins.OVERRIDE), "template.yaml must not set " + PackagePins.OVERRIDE);
+        java.util.List<String> lines = template.lines().filter(l -> l.contains(PackagePins.OVERRIDE)).map(String::strip).toList();
+        assertEquals(java.util.List.of(PackagePins.OVERRIDE + ": !If [InLocalCloud, \"\", !Ref \"AWS::NoValue\"]"), lines,
+                "template.yaml may only declare " + PackagePins.OVERRIDE + " for sam local, with no value");
         assertFalse(template.contains("SHA256SUMS"), "no hash is read from the bucket");
         assertFalse(template.contains("Read-S3Object"), "the guest downloads with .NET, not AWS Tools for PowerShell");
         assertFalse(template.contains("S3ReadPolicy"), "the functions read drivers/* only");
+    }
+
+    /** Under sam local the pins come in the variable itself (local/sam-env.json): a container has no path to the file. */
+    @Test
+    void pinsGivenInTheVariableAreReadAsPins() {
+        String sha = "c".repeat(64);
+        String before = System.getProperty(PackagePins.OVERRIDE);
+        System.setProperty(PackagePins.OVERRIDE, sha + "  AWSPVDriver/8.4.3/AWSPVDriver.zip\n" + "d".repeat(64) + "  AWSNVMe/1.5.1/AWSNVMe.zip");
+        try {
+            assertEquals(java.util.Optional.of(sha), PackagePins.sha256("AWSPVDriver", "8.4.3"));
+            assertEquals(java.util.Optional.empty(), PackagePins.sha256("AWSPVDriver", "8.6.1"));
+            assertEquals("the pins in " + PackagePins.OVERRIDE, PackagePins.source());
+        } finally {
+            if (before == null) System.clearProperty(PackagePins.OVERRIDE);
+            else System.setProperty(PackagePins.OVERRIDE, before);
+        }
     }
 
     @Test

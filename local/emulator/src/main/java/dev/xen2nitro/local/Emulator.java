@@ -46,8 +46,13 @@ public final class Emulator implements AutoCloseable {
     private final dev.xen2nitro.local.iam.AccessControl access = new dev.xen2nitro.local.iam.AccessControl();
 
     public Emulator(Cloud cloud, int port) throws IOException {
+        this(cloud, LocalServer.LOOPBACK, port);
+    }
+
+    /** Serves {@code cloud} on {@code host}:{@code port} (0: any free port). */
+    public Emulator(Cloud cloud, String host, int port) throws IOException {
         load(cloud);
-        server = new LocalServer(port, "emulator", "/", this::handle);
+        server = new LocalServer(host, port, "emulator", "/", this::handle);
     }
 
     /** Serves {@code next} from now on, in place of the current world. */

@@ -20,7 +20,7 @@ import java.util.zip.ZipFile;
  * How fast each function starts, beside a baseline, and how large its package is.
  *
  * <p><b>Cold start</b>: for every function of template.yaml, a fresh JVM ({@link StartupProbe}) on the deployed package
- * (functions/target/xen2nitro-functions.jar) constructs the handler, invokes it once with its events/ sample against the
+ * (functions/target/xen2nitro-functions.zip) constructs the handler, invokes it once with its events/ sample against the
  * local cloud (in the account the sample assumes, loaded afresh before every invocation, with the function's own
  * environment and role), and exits;
  * paired in the same round with the same measurement on the baseline package (local/baseline: the same handlers with their
@@ -65,7 +65,7 @@ public final class StartupBenchmark {
     }
 
     public static Path deployed(Path root) {
-        return root.resolve("functions/target/xen2nitro-functions.jar");
+        return root.resolve("functions/target/xen2nitro-functions.zip");
     }
 
     public static Path baseline(Path root) {

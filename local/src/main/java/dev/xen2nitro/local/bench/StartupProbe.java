@@ -18,6 +18,7 @@ import java.util.List;
  * <pre>
  * java -cp PACKAGE:DIR dev.xen2nitro.local.bench.StartupProbe cold|primed HANDLER_CLASS EVENT_FILE
  * java -cp PACKAGE:DIR dev.xen2nitro.local.bench.StartupProbe prime-all HANDLER_CLASS...
+ * java -cp PACKAGE:DIR dev.xen2nitro.local.bench.StartupProbe invoke HANDLER_CLASS EVENT_FILE
  * </pre>
  *
  * {@code cold}: construct, one invocation, exit. {@code primed}: construct, run the handler's org.crac
@@ -52,6 +53,19 @@ public final class StartupProbe {
             Runtime.getRuntime().halt(0);
         }
         byte[] event = Files.readAllBytes(Path.of(args[2]));
+        if (mode.equals("invoke")) {
+            ByteArrayOutputStream response = new ByteArrayOutputStream();
+            try {
+                RequestStreamHandler h = (RequestStreamHandler) Class.forName(args[1]).getDeclaredConstructor().newInstance();
+                h.handleRequest(new ByteArrayInputStream(event), response, null);
+                System.out.println("RESPONSE " + response.toString(StandardCharsets.UTF_8));
+            } catch (Exception | Error e) {
+                Throwable t = e instanceof java.lang.reflect.InvocationTargetException ite ? ite.getCause() : e;
+                System.out.println("ERROR " + t.getClass().getName() + ": " + t.getMessage());
+            }
+            System.out.flush();
+            Runtime.getRuntime().halt(0);
+        }
         long t0 = System.nanoTime();
         RequestStreamHandler handler = (RequestStreamHandler) Class.forName(args[1]).getDeclaredConstructor().newInstance();
         long t1 = System.nanoTime();

@@ -12,6 +12,8 @@ import java.util.Properties;
  */
 final class FunctionEnvironment extends Properties {
     private static final ThreadLocal<Map<String, String>> CURRENT = new ThreadLocal<>();
+    /** Names unset for the current invocation unless its environment has them, whatever the JVM's properties say. */
+    private static final ThreadLocal<java.util.Set<String>> HIDDEN = ThreadLocal.withInitial(java.util.Set::of);
 
     private FunctionEnvironment() {}
 
@@ -26,12 +28,19 @@ final class FunctionEnvironment extends Properties {
 
     /** The environment of the invocation this thread runs from now on. */
     static void enter(Map<String, String> environment) {
+        enter(environment, java.util.Set.of());
+    }
+
+    /** As {@link #enter(Map)}, with {@code hidden} unset unless {@code environment} has them. */
+    static void enter(Map<String, String> environment, java.util.Set<String> hidden) {
         install();
         CURRENT.set(Map.copyOf(environment));
+        HIDDEN.set(hidden);
     }
 
     static void leave() {
         CURRENT.remove();
+        HIDDEN.remove();
     }
 
     @Override
@@ -39,6 +48,9 @@ final class FunctionEnvironment extends Properties {
         Map<String, String> env = CURRENT.get();
         if (env != null && env.containsKey(key)) {
             return env.get(key);
+        }
+        if (env != null && HIDDEN.get().contains(key)) {
+            return null;
         }
         return super.getProperty(key);
     }

@@ -58,7 +58,7 @@ public final class LambdaHost implements AutoCloseable {
     /** Each function URL of the template, by the URL's logical ID, each served on a port of its own. */
     private final Map<String, LocalServer> urls = new LinkedHashMap<>();
     /** Each function's environment, as Lambda gives it (its Variables with the Globals), by logical ID. */
-    private final Map<String, Map<String, String>> environments = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> environments = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param timeFactor scales each function's Timeout, as the local cloud scales AWS durations (never below 30 s)
@@ -68,20 +68,33 @@ public final class LambdaHost implements AutoCloseable {
     public LambdaHost(Template template, double timeFactor, java.util.function.Supplier<dev.xen2nitro.local.cloud.Cloud> faults,
                       URI emulator, Map<String, software.amazon.awssdk.auth.credentials.AwsCredentials> credentials,
                       dev.xen2nitro.local.iam.AccessControl access, StackRoles roles, Map<String, String> parameters) throws IOException {
+        this(template, timeFactor, faults, emulator, credentials, access, roles, parameters, dev.xen2nitro.local.wire.LocalServer.LOOPBACK, 0);
+    }
+
+    /**
+     * As above, listening on {@code listenHost}: at {@code basePort} + 1 for invocations and {@code basePort} + 2, + 3, ...
+     * for the function URLs in template.yaml's order; a {@code basePort} of 0 takes any free ports.
+     */
+    public LambdaHost(Template template, double timeFactor, java.util.function.Supplier<dev.xen2nitro.local.cloud.Cloud> faults,
+                      URI emulator, Map<String, software.amazon.awssdk.auth.credentials.AwsCredentials> credentials,
+                      dev.xen2nitro.local.iam.AccessControl access, StackRoles roles, Map<String, String> parameters,
+                      String listenHost, int basePort) throws IOException {
         this.emulator = emulator;
         this.access = access;
         this.credentials = Map.copyOf(credentials);
         this.template = template;
         this.timeFactor = timeFactor;
         this.faults = faults;
-        server = new LocalServer(0, "lambda-host", "/2015-03-31/functions/", this::handle);
+        server = new LocalServer(listenHost, basePort == 0 ? 0 : basePort + 1, "lambda-host", "/2015-03-31/functions/", this::handle);
+        int nextUrlPort = basePort == 0 ? 0 : basePort + 2;
         Map<String, String> served = new LinkedHashMap<>();
         for (Template.Url u : template.urls().values()) {
             Template.Function fn = template.functions().get(u.function());
             if (fn == null) {
                 throw new IllegalStateException(u.logicalId() + " is the URL of " + u.function() + ", which is no function of template.yaml");
             }
-            LocalServer url = new LocalServer(0, "function-url", "/", ex -> url(fn, u.authType(), ex));
+            LocalServer url = new LocalServer(listenHost, nextUrlPort, "function-url", "/", ex -> url(fn, u.authType(), ex));
+            if (nextUrlPort != 0) nextUrlPort++;
             urls.put(u.logicalId(), url);
             // A function URL ends with a slash (AWS::Lambda::Url, FunctionUrl: https://URL-ID.lambda-url.REGION.on.aws/).
             served.put(u.logicalId(), url.endpoint() + "/");
@@ -109,6 +122,23 @@ public final class LambdaHost implements AutoCloseable {
         }
         return URI.create(url.endpoint() + "/");
     }
+
+    /**
+     * Runs each function of {@code given} with exactly that environment from now on, as Lambda would (or sam local with an
+     * --env-vars file): a variable of the stack that it does not name is unset for that function, even where the JVM has
+     * it as a property ({@code stackVariables}: every name the local cloud sets for some function).
+     */
+    public synchronized void useEnvironments(Map<String, Map<String, String>> given, java.util.Set<String> stackVariables) {
+        given.forEach((logicalId, env) -> {
+            if (!environments.containsKey(logicalId)) {
+                throw new IllegalArgumentException(logicalId + " is no function of template.yaml");
+            }
+            environments.put(logicalId, Map.copyOf(env));
+        });
+        hidden = java.util.Set.copyOf(stackVariables);
+    }
+
+    private volatile java.util.Set<String> hidden = java.util.Set.of();
 
     /** The environment Lambda gives the function {@code logicalId}. */
     public Map<String, String> environment(String logicalId) {
@@ -371,7 +401,7 @@ public final class LambdaHost implements AutoCloseable {
         }
         Future<byte[]> f = workers.submit(() -> {
             EmulatorRouting.set(emulator, credentials.get(fn.logicalId()));
-            FunctionEnvironment.enter(environments.getOrDefault(fn.logicalId(), Map.of()));
+            FunctionEnvironment.enter(environments.getOrDefault(fn.logicalId(), Map.of()), hidden);
             try {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 h.handleRequest(new ByteArrayInputStream(payload), out, new LocalContext(fn, timeoutMs, logs));

@@ -14,7 +14,7 @@ import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 
 /**
- * The package template.yaml deploys (functions/target/xen2nitro-functions.jar, which the build shades before these tests
+ * The package template.yaml deploys (functions/target/xen2nitro-functions.zip, which the build shades before these tests
  * run), on its own in a fresh JVM: every handler of the template constructs and primes from it, as SnapStart primes
  * before its snapshot. Priming runs each handler's SDK calls (answered in the process, so no endpoint is needed) and lets
  * no Error pass, so a class the package lacks fails here rather than in Lambda. It holds no Log4j, which is what lets
@@ -35,26 +35,10 @@ class DeployedPackageTest {
         command.addAll(handlers);
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
-        // What template.yaml's Globals give every function, for this account, and the settings single functions read, as a
-        // deployment resolves them (Aws.setting), so that priming goes past them to the handlers' calls.
-        new Template(ROOT).environment("us-east-1", "123456789012").forEach(pb.environment()::put);
-        String arn = "arn:aws:%s:us-east-1:123456789012:%s";
-        java.util.Map.ofEntries(
-                java.util.Map.entry("APPROVAL_KEY_ID", "0b1e2d3c-4a5b-4c6d-8e7f-901234567890"),
-                java.util.Map.entry("PENDING_APPROVAL_KEY_ID", "1b1e2d3c-4a5b-4c6d-8e7f-901234567890"),
-                java.util.Map.entry("APPROVAL_LINKS", "true"),
-                java.util.Map.entry("APPROVAL_LINK_TOPIC_ARN", arn.formatted("sns", "xen2nitro-approval-links")),
-                java.util.Map.entry("APPROVAL_LINK_URL", "https://abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.on.aws/"),
-                java.util.Map.entry("APPROVAL_URL", "https://bbcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.on.aws/"),
-                java.util.Map.entry("APPROVER_ARNS", "arn:aws:iam::123456789012:user/alice,arn:aws:iam::123456789012:user/bob"),
-                java.util.Map.entry("MINIMUM_APPROVALS", "1"),
-                java.util.Map.entry("PENDING_APPROVALS", "/xen2nitro/approvals/"),
-                java.util.Map.entry("ENDPOINT_USERS", "/xen2nitro/endpoints/"),
-                java.util.Map.entry("FLEET_STATE_MACHINE_ARN", arn.formatted("states", "stateMachine:MigrateFleetStateMachine-abc")),
-                java.util.Map.entry("REHEARSAL_INSTANCE_PROFILE", "arn:aws:iam::123456789012:instance-profile/xen2nitro-rehearsal"),
-                // The pins a deployment is built with; the local ones name the stand-in packages of the samples.
-                java.util.Map.entry("XEN2NITRO_PACKAGE_PINS", ROOT.resolve("local/package-pins.sha256").toString()))
-                .forEach(pb.environment()::put);
+        // What every function reads, with the local worlds' names, as sam local gives them (local/sam-env.json), so that
+        // priming goes past the settings (Aws.setting) to the handlers' calls; the pins name the samples' stand-in packages.
+        java.util.Map<String, java.util.Map<String, String>> samEnv = dev.xen2nitro.local.SamEnv.read(ROOT);
+        new Template(ROOT).functions().keySet().forEach(fn -> pb.environment().putAll(dev.xen2nitro.local.SamEnv.environment(samEnv, fn)));
         pb.environment().put("AWS_REGION", "us-east-1");
         pb.environment().put("AWS_ACCESS_KEY_ID", "AKIATESTONLY00000000");
         pb.environment().put("AWS_SECRET_ACCESS_KEY", "test-only");
@@ -74,6 +58,24 @@ class DeployedPackageTest {
                 "RecordOutcome", "ReleaseLock", "PublishReport", "LaunchRehearsal", "PlanFleet")) {
             assertFalse(noCall.contains(h), h + "'s priming reached no SDK call: " + line);
         }
+    }
+
+    /** sam local without its env file gives the declared AWS_ENDPOINT_URL an empty value: the function says what to do. */
+    @Test
+    void anEmptyEndpointVariableFailsWithWhatToDo() throws Exception {
+        Path probe = StartupProbe.copyTo(Files.createTempDirectory("probe"));
+        ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                StartupBenchmark.deployed(ROOT) + File.pathSeparator + probe, StartupProbe.class.getName(), "prime-all",
+                "dev.xen2nitro.functions.typechange.StopInstance").redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
+        pb.environment().put("AWS_REGION", "us-east-1");
+        pb.environment().put("AWS_ACCESS_KEY_ID", "AKIATESTONLY00000000");
+        pb.environment().put("AWS_SECRET_ACCESS_KEY", "test-only");
+        pb.environment().put("AWS_ENDPOINT_URL", "");
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertNotEquals(0, p.waitFor(), output);
+        assertTrue(output.contains("AWS_ENDPOINT_URL is set but empty: under sam local give --env-vars local/sam-env.json"), output);
     }
 
     @Test

@@ -48,7 +48,7 @@ public final class PerformanceBenchmark {
 
         o.println();
         o.println("== package (what template.yaml's CodeUri deploys) ==");
-        StartupBenchmark.PackageSize ours = StartupBenchmark.size("xen2nitro-functions.jar", StartupBenchmark.deployed(root));
+        StartupBenchmark.PackageSize ours = StartupBenchmark.size("xen2nitro-functions.zip", StartupBenchmark.deployed(root));
         StartupBenchmark.PackageSize base = Files.isRegularFile(StartupBenchmark.baseline(root))
                 ? StartupBenchmark.size("startup-baseline.jar (SDK defaults)", StartupBenchmark.baseline(root)) : null;
         for (StartupBenchmark.PackageSize s : base == null ? List.of(ours) : List.of(ours, base)) {

@@ -8,14 +8,29 @@ import java.net.URI;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-/** An HTTP server of the local cloud on 127.0.0.1, its threads daemons, all of it stopped by {@link #close}. */
+/**
+ * An HTTP server of the local cloud, on 127.0.0.1 unless told another address (0.0.0.0 for containers to reach it), its
+ * threads daemons, all of it stopped by {@link #close}.
+ */
 public final class LocalServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService threads;
 
-    /** Serves {@code handler} under {@code path} on {@code port} (0: any free port). */
+    /** Serves {@code handler} under {@code path} on 127.0.0.1:{@code port} (0: any free port). */
     public LocalServer(int port, String threadName, String path, HttpHandler handler) throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+        this(LOOPBACK, port, threadName, path, handler);
+    }
+
+    public static final String LOOPBACK = "127.0.0.1";
+
+    /** Serves {@code handler} under {@code path} on {@code host}:{@code port} (0: any free port). */
+    public LocalServer(String host, int port, String threadName, String path, HttpHandler handler) throws IOException {
+        try {
+            server = HttpServer.create(new InetSocketAddress(host, port), 64);
+        } catch (java.net.BindException e) {
+            throw new java.net.BindException("cannot listen on " + host + ":" + port + " (" + e.getMessage()
+                    + "): another process has the port, or the address is not this machine's; give another --port or --host");
+        }
         threads = daemons(threadName, 8);
         server.setExecutor(threads);
         server.createContext(path, handler);
@@ -32,8 +47,11 @@ public final class LocalServer implements AutoCloseable {
         return size == 0 ? Executors.newCachedThreadPool(factory) : Executors.newFixedThreadPool(size, factory);
     }
 
+    /** Where this machine reaches it: 127.0.0.1 when it listens on every address or on loopback, else its address. */
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        java.net.InetAddress a = server.getAddress().getAddress();
+        String host = a.isAnyLocalAddress() || a.isLoopbackAddress() ? LOOPBACK : a.getHostAddress();
+        return URI.create("http://" + host + ":" + server.getAddress().getPort());
     }
 
     @Override
