@@ -235,24 +235,36 @@ public final class LocalCloud implements AutoCloseable {
 
     public Runner.Report run(String stateMachine, String inputJson, String approval, PrintStream progress)
             throws IOException, InterruptedException {
-        return new Runner(projectRoot, template, emulator, host, progress).run(stateMachine, inputJson, approval);
+        return runner(progress).run(stateMachine, inputJson, approval);
     }
 
     /** As {@link #run(String, String, String, PrintStream)}, started by {@code startedBy}, one of the local people. */
     public Runner.Report run(String stateMachine, String inputJson, String approval, PrintStream progress,
                              dev.xen2nitro.local.host.LocalPeople.Person startedBy) throws IOException, InterruptedException {
-        return new Runner(projectRoot, template, emulator, host, progress).startedBy(startedBy).run(stateMachine, inputJson, approval);
+        return runner(progress).startedBy(startedBy).run(stateMachine, inputJson, approval);
     }
 
     /** As {@link #run(String, String, String, PrintStream)}, telling {@code listener} of each state the execution enters. */
     public Runner.Report run(String stateMachine, String inputJson, String approval, PrintStream progress, Runner.StateListener listener)
             throws IOException, InterruptedException {
-        return new Runner(projectRoot, template, emulator, host, progress).onStateEntered(listener).run(stateMachine, inputJson, approval);
+        return runner(progress).onStateEntered(listener).run(stateMachine, inputJson, approval);
     }
 
     /** A runner of this local cloud's state machines, for what the {@code run} methods do not set (e.g. {@link Runner#onEvent}). */
     public Runner runner(PrintStream progress) {
-        return new Runner(projectRoot, template, emulator, host, progress);
+        Runner r = new Runner(projectRoot, template, emulator, host, progress);
+        return lambdaEndpoint == null ? r : r.lambdaEndpoint(lambdaEndpoint);
+    }
+
+    private volatile java.net.URI lambdaEndpoint;
+
+    /**
+     * Sends the state machines' Lambda tasks to {@code endpoint} (e.g. sam local start-lambda's) instead of this local
+     * cloud's Lambda host; the functions there reach this emulator their own way (local/sam-env.json).
+     */
+    public LocalCloud lambdaEndpoint(java.net.URI endpoint) {
+        this.lambdaEndpoint = endpoint;
+        return this;
     }
 
     /** The definitions of template.yaml's state machines, by logical ID, their placeholders filled. */
@@ -268,7 +280,7 @@ public final class LocalCloud implements AutoCloseable {
     /** Runs {@code asl} as the state machine {@code role} of template.yaml would, with its role. */
     public Runner.Report runDefinition(String asl, String inputJson, String approval, String role, PrintStream progress)
             throws IOException, InterruptedException {
-        return new Runner(projectRoot, template, emulator, host, progress).runDefinition(asl, inputJson, approval, role);
+        return runner(progress).runDefinition(asl, inputJson, approval, role);
     }
 
     /**
@@ -319,7 +331,7 @@ public final class LocalCloud implements AutoCloseable {
             for (var x : cloud.executions.all()) {
                 if (before.contains(x.arn)) continue;
                 progress.printf("%s started %s; running it%n", e.function(), x.arn);
-                runs.add(new Runner(projectRoot, template, emulator, host, progress).runStarted(x.arn, approval));
+                runs.add(runner(progress).runStarted(x.arn, approval));
             }
             out.add(new Delivery(e.name(), e.function(), failed ? 500 : r.statusCode(), response, runs));
         }

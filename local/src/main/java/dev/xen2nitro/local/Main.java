@@ -42,6 +42,10 @@ public final class Main {
                   URLs on the ones after; prints them, and the endpoint a container reaches (sam local, README "SAM local
                   testing"). --host is the address to listen on: 127.0.0.1 (the default) for this machine only,
                   0.0.0.0 for containers too
+              local/run --world FILE --input FILE --lambda-endpoint URL --host 0.0.0.0 [--port N] [...]
+                  as the first form, with the state machine's Lambda tasks sent to URL (sam local start-lambda:
+                  http://127.0.0.1:3001) and the local cloud served as --serve serves it, for the functions in
+                  containers to reach (README, "SAM local testing")
               local/run --credentials FUNCTION
                   prints the export line of the access key the local cloud gives the role of FUNCTION (a logical ID
                   of template.yaml): sam local signs with the shell's credentials, and the approval functions' KMS
@@ -66,7 +70,7 @@ public final class Main {
             }
         }
         Set<String> known = Set.of("--world", "--input", "--approval", "--out", "--time-factor", "--serve", "--port", "--host", "--help", "--state-machine",
-                "--started-by", "--event", "--credentials");
+                "--started-by", "--event", "--credentials", "--lambda-endpoint");
         for (String k : a.keySet()) {
             if (!known.contains(k)) return usage("unknown option " + k);
         }
@@ -115,8 +119,23 @@ public final class Main {
         if (a.containsKey("--serve")) {
             return serve(root, cloud, worldFile, a.getOrDefault("--host", dev.xen2nitro.local.wire.LocalServer.LOOPBACK), a.get("--port"));
         }
-        if (a.containsKey("--host") || a.containsKey("--port")) {
-            return usage("--host and --port are options of --serve");
+        java.net.URI lambdaEndpoint = null;
+        if (a.containsKey("--lambda-endpoint")) {
+            try {
+                lambdaEndpoint = java.net.URI.create(a.get("--lambda-endpoint").replaceAll("/+$", ""));
+            } catch (IllegalArgumentException e) {
+                return usage("--lambda-endpoint must be a URL, e.g. http://127.0.0.1:3001 (sam local start-lambda)");
+            }
+            if (!"http".equals(lambdaEndpoint.getScheme()) || lambdaEndpoint.getHost() == null) {
+                return usage("--lambda-endpoint must be an http URL, e.g. http://127.0.0.1:3001 (sam local start-lambda)");
+            }
+            if (a.containsKey("--event")) return usage("--lambda-endpoint runs a state machine (--input); it takes no --event");
+            String host = a.getOrDefault("--host", dev.xen2nitro.local.wire.LocalServer.LOOPBACK);
+            if (java.net.InetAddress.getByName(host).isLoopbackAddress()) {
+                return usage("with --lambda-endpoint the functions run in containers, which cannot reach " + host + ": give --host 0.0.0.0");
+            }
+        } else if (a.containsKey("--host") || a.containsKey("--port")) {
+            return usage("--host and --port are options of --serve and --lambda-endpoint");
         }
         if (a.containsKey("--event")) {
             if (a.containsKey("--input") || a.containsKey("--state-machine") || a.containsKey("--started-by")) {
@@ -141,8 +160,25 @@ public final class Main {
             return usage("--started-by: " + e.getMessage());
         }
 
-        // A local cloud of its own: nothing else in this JVM can load another world into it mid-run.
-        try (LocalCloud local = LocalCloud.open(root, cloud)) {
+        // A local cloud of its own: nothing else in this JVM can load another world into it mid-run. With --lambda-endpoint
+        // it is served as --serve serves it, for the functions in containers to reach (local/sam-env.json).
+        LocalCloud opened;
+        if (lambdaEndpoint == null) {
+            opened = LocalCloud.open(root, cloud);
+        } else {
+            int port;
+            try {
+                port = Integer.parseInt(a.getOrDefault("--port", String.valueOf(SERVE_PORT)));
+            } catch (NumberFormatException e) {
+                return usage("--port must be a number, e.g. " + SERVE_PORT);
+            }
+            opened = LocalCloud.serve(root, cloud, a.get("--host"), port).lambdaEndpoint(lambdaEndpoint);
+        }
+        try (LocalCloud local = opened) {
+            if (lambdaEndpoint != null) {
+                System.out.println("Lambda tasks go to " + lambdaEndpoint + "; the functions there reach this cloud at http://"
+                        + SamEnv.CONTAINER_HOST + ":" + local.emulator().endpoint().getPort() + " (local/sam-env.json)");
+            }
             System.out.println("local cloud: " + local.emulator().endpoint() + "  (world " + worldFile + ", time factor " + cloud.timeFactor + ")");
             System.out.println("running " + stateMachine + " with " + inputFile);
             Runner.Report report = local.run(stateMachine, Files.readString(inputFile), approval, System.out, starter);

@@ -96,6 +96,14 @@ public final class Runner {
         this.progress = progress;
     }
 
+    private java.net.URI lambdaEndpoint;
+
+    /** Lambda tasks go to {@code endpoint} (POST /2015-03-31/functions/NAME/invocations) instead of the Lambda host. */
+    public Runner lambdaEndpoint(java.net.URI endpoint) {
+        this.lambdaEndpoint = endpoint;
+        return this;
+    }
+
     /** The name of the execution to run: a new one unless {@link #runStarted} names one StartExecution recorded. */
     private String executionName;
 
@@ -157,7 +165,7 @@ public final class Runner {
                 "--time-factor", String.valueOf(cloud.timeFactor), "--name", name)
                 .directory(runnerDir.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
         Map<String, String> env = pb.environment();
-        env.put("AWS_ENDPOINT_URL_LAMBDA", host.endpoint().toString());
+        env.put("AWS_ENDPOINT_URL_LAMBDA", (lambdaEndpoint != null ? lambdaEndpoint : host.endpoint()).toString());
         env.put("AWS_REGION", cloud.region);
         env.put("AWS_ACCESS_KEY_ID", "AKIALOCAL");
         env.put("AWS_SECRET_ACCESS_KEY", "local-secret");

@@ -224,4 +224,73 @@ class SamLocalTest {
         assertEquals(0, p.waitFor(), output);
         return output.lines().filter(l -> l.startsWith("RESPONSE ") || l.startsWith("ERROR ")).findFirst().orElse(output);
     }
+
+    /**
+     * local/run --lambda-endpoint sends the state machine's Lambda tasks where sam local start-lambda listens, naming each
+     * function as SAM finds it (a function ARN with its alias: samcli/lib/utils/name_utils.py,
+     * normalize_lambda_function_name keeps the name), and serves the local cloud at --port for the containers. The stand-in
+     * here for start-lambda forwards each invocation, by that name, to the served local cloud's own Lambda host.
+     */
+    @Test
+    void aRunSendsItsLambdaTasksToTheGivenEndpoint() throws Exception {
+        int port = freePorts(4);
+        java.util.List<String> invoked = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        com.sun.net.httpserver.HttpServer standIn = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 16);
+        standIn.createContext("/2015-03-31/functions/", ex -> {
+            String path = ex.getRequestURI().getPath();
+            String id = java.net.URLDecoder.decode(path.substring("/2015-03-31/functions/".length(), path.lastIndexOf("/invocations")),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            // As SAM reads a function ARN: arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER] is NAME.
+            String fn = id.contains(":function:") ? id.substring(id.indexOf(":function:") + ":function:".length()).split(":")[0] : id;
+            invoked.add(fn);
+            try {
+                var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + (port + 1)
+                        + "/2015-03-31/functions/" + fn + "/invocations")).POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(
+                        ex.getRequestBody().readAllBytes())).build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+                r.headers().firstValue("X-Amz-Function-Error").ifPresent(v -> ex.getResponseHeaders().add("X-Amz-Function-Error", v));
+                ex.sendResponseHeaders(r.statusCode(), r.body().length);
+                ex.getResponseBody().write(r.body());
+            } catch (InterruptedException e) {
+                ex.sendResponseHeaders(500, -1);
+            }
+            ex.close();
+        });
+        standIn.start();
+        Path out = Files.createTempDirectory("sam-run");
+        try {
+            int rc = Main.run(new String[] {"--world", Worlds.world("seed-2012r2-private").toString(), "--input",
+                    ROOT.resolve("events/MigrateInstance-dry-run.json").toString(), "--out", out.toString(), "--host", "0.0.0.0",
+                    "--port", String.valueOf(port), "--lambda-endpoint", "http://127.0.0.1:" + standIn.getAddress().getPort()});
+            assertEquals(0, rc, "the dry run through the stand-in for start-lambda");
+        } finally {
+            standIn.stop(0);
+        }
+        assertTrue(invoked.equals(List.of("PreflightFunction", "PublishReportFunction")), invoked.toString());
+        Set<String> functions = new Template(ROOT).functions().keySet();
+        assertTrue(functions.containsAll(invoked), "every name the runner sent is a function of template.yaml: " + invoked);
+        JsonNode report = HandlerSamplesTest.JSON.readTree(out.resolve("report.json").toFile());
+        assertEquals("SUCCEEDED", report.path("status").asText(), report.toPrettyString());
+    }
+
+    /** The first of {@code n} consecutive free ports on 127.0.0.1 and every address. */
+    static int freePorts(int n) throws Exception {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int first;
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+                first = s.getLocalPort();
+            }
+            if (first + n > 65_000) continue;
+            boolean free = true;
+            for (int i = 0; i < n && free; i++) {
+                try (java.net.ServerSocket s = new java.net.ServerSocket(first + i)) {
+                    free = s.isBound();
+                } catch (java.io.IOException e) {
+                    free = false;
+                }
+            }
+            if (free) return first;
+        }
+        throw new IllegalStateException("no " + n + " consecutive free ports");
+    }
 }
