@@ -27,21 +27,15 @@ class DeployedPackageTest {
     void everyHandlerOfTheTemplatePrimesFromTheDeployedPackageAlone() throws Exception {
         Path jar = StartupBenchmark.deployed(ROOT);
         assertTrue(Files.isRegularFile(jar), jar + " is built by ./mvnw package");
-        Path probe = StartupProbe.copyTo(Files.createTempDirectory("probe"));
         TreeSet<String> handlers = new TreeSet<>();
         new Template(ROOT).functions().values().forEach(f -> handlers.add(f.handlerClass()));
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                jar + File.pathSeparator + probe, StartupProbe.class.getName(), "prime-all"));
-        command.addAll(handlers);
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
+        List<String> arguments = new ArrayList<>(List.of("prime-all"));
+        arguments.addAll(handlers);
+        ProcessBuilder pb = probe(arguments);
         // What every function reads, with the local worlds' names, as sam local gives them (local/sam-env.json), so that
         // priming goes past the settings (Aws.setting) to the handlers' calls; the pins name the samples' stand-in packages.
         java.util.Map<String, java.util.Map<String, String>> samEnv = dev.xen2nitro.local.SamEnv.read(ROOT);
         new Template(ROOT).functions().keySet().forEach(fn -> pb.environment().putAll(dev.xen2nitro.local.SamEnv.environment(samEnv, fn)));
-        pb.environment().put("AWS_REGION", "us-east-1");
-        pb.environment().put("AWS_ACCESS_KEY_ID", "AKIATESTONLY00000000");
-        pb.environment().put("AWS_SECRET_ACCESS_KEY", "test-only");
         // Nothing listens here: a call that priming let out would fail, and the handler's error would show.
         pb.environment().put("AWS_ENDPOINT_URL", "http://127.0.0.1:9");
         Process p = pb.start();
@@ -63,19 +57,26 @@ class DeployedPackageTest {
     /** sam local without its env file gives the declared AWS_ENDPOINT_URL an empty value: the function says what to do. */
     @Test
     void anEmptyEndpointVariableFailsWithWhatToDo() throws Exception {
-        Path probe = StartupProbe.copyTo(Files.createTempDirectory("probe"));
-        ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                StartupBenchmark.deployed(ROOT) + File.pathSeparator + probe, StartupProbe.class.getName(), "prime-all",
-                "dev.xen2nitro.functions.typechange.StopInstance").redirectErrorStream(true);
-        pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
-        pb.environment().put("AWS_REGION", "us-east-1");
-        pb.environment().put("AWS_ACCESS_KEY_ID", "AKIATESTONLY00000000");
-        pb.environment().put("AWS_SECRET_ACCESS_KEY", "test-only");
+        ProcessBuilder pb = probe(List.of("prime-all", "dev.xen2nitro.functions.typechange.StopInstance"));
         pb.environment().put("AWS_ENDPOINT_URL", "");
         Process p = pb.start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertNotEquals(0, p.waitFor(), output);
         assertTrue(output.contains("AWS_ENDPOINT_URL is set but empty: under sam local give --env-vars local/sam-env.json"), output);
+    }
+
+    /** StartupProbe with {@code arguments}, on the deployed package alone, with a region, test keys and no other AWS_ variable. */
+    static ProcessBuilder probe(List<String> arguments) throws Exception {
+        Path probe = StartupProbe.copyTo(Files.createTempDirectory("probe"));
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                StartupBenchmark.deployed(ROOT) + File.pathSeparator + probe, StartupProbe.class.getName()));
+        command.addAll(arguments);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
+        pb.environment().put("AWS_REGION", "us-east-1");
+        pb.environment().put("AWS_ACCESS_KEY_ID", "AKIATESTONLY00000000");
+        pb.environment().put("AWS_SECRET_ACCESS_KEY", "test-only");
+        return pb;
     }
 
     @Test
