@@ -206,17 +206,10 @@ public final class LocalCloud implements AutoCloseable {
         return template;
     }
 
-    /**
-     * The environment template.yaml gives the function {@code logicalId} in a stack deployed with {@code more} parameter
-     * values besides this one's (as sam local reads the template with LocalEndpointUrl set), its URLs this host's.
-     */
-    public Map<String, String> environment(String logicalId, Map<String, String> more) throws IOException {
-        Map<String, String> p = new java.util.LinkedHashMap<>(parameters);
-        p.putAll(more);
-        Map<String, String> urls = new java.util.LinkedHashMap<>();
-        template.urls().keySet().forEach(u -> urls.put(u, host.url(u).toString()));
+    /** The variables template.yaml declares for the function {@code logicalId}, whatever their value (sam local's view). */
+    public java.util.Set<String> declaredVariables(String logicalId) throws IOException {
         Cloud cloud = emulator.cloud();
-        return roles(projectRoot, cloud.region, cloud.accountId, p).environment(logicalId, new StackRoles.Deployment(Map.copyOf(p), urls));
+        return roles(projectRoot, cloud.region, cloud.accountId, parameters).declaredVariables(logicalId);
     }
 
     public Emulator emulator() {

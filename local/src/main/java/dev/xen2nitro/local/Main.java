@@ -86,6 +86,8 @@ public final class Main {
             if (!functions.contains(fn)) return usage("--credentials: " + fn + " is no function of template.yaml; one of " + new java.util.TreeSet<>(functions));
             software.amazon.awssdk.auth.credentials.AwsCredentials c = LocalCloud.credentials(fn);
             System.out.println("# " + fn + "'s role in the local cloud (local/run --serve): its calls are authorized by that role's policies");
+            // A session token or profile of the shell would go with the key (sam local passes what boto3 finds).
+            System.out.println("unset AWS_SESSION_TOKEN AWS_PROFILE");
             System.out.println("export AWS_ACCESS_KEY_ID=" + c.accessKeyId() + " AWS_SECRET_ACCESS_KEY=" + c.secretAccessKey());
             return 0;
         }
@@ -254,6 +256,10 @@ public final class Main {
             System.out.println("  function URL:      " + local.host().url(url) + "   (" + url + ")");
         }
         System.out.println("  world state:       curl " + endpoint + "/_local/world");
+        if (java.net.InetAddress.getByName(host).isAnyLocalAddress()) {
+            System.out.println("  warning: on " + host + " every network this machine is on reaches it, and any key is an administrator"
+                    + " here; on Linux, --host 172.17.0.1 (docker0, where host-gateway points) serves the containers alone");
+        }
         System.out.println("  any credentials work (sam local's placeholder defaultkey/defaultsecret too) and act as an administrator,"
                 + " except where a KMS key policy admits one role alone: local/run --credentials FUNCTION prints its role's key");
         System.out.println("Ctrl-C stops it.");

@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
  *
  * <p>sam local sets only the variables template.yaml declares (AWS SAM CLI, samcli/local/lambdafn/env_vars.py,
  * {@code EnvironmentVariables.resolve}): so the template declares these two for sam local alone (condition
- * {@code InLocalCloud}), and the region, which Lambda reserves ({@code AWS_REGION}), comes from samconfig.toml instead.
+ * {@code SamLocalOnly}, false in every stack), and the region, which Lambda reserves ({@code AWS_REGION}), comes from samconfig.toml instead.
  *
  * <p>{@code main} writes the file; {@code SamLocalTest} fails when it differs from what this gives.
  */

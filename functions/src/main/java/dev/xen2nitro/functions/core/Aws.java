@@ -55,16 +55,20 @@ public final class Aws {
     private static final SdkHttpClient HTTP = new PrimingAwareHttpClient(checkedEndpointOverride());
 
     /**
-     * Fails with what to do when {@code AWS_ENDPOINT_URL} is set but empty, which the SDK would reject with a bare
-     * "URI scheme ... must not be null" at the first client: sam local gives every variable template.yaml declares and
-     * nothing sets an empty value (AWS SAM CLI, samcli/local/lambdafn/env_vars.py), and template.yaml declares this one
-     * for sam local. Returns the URL connection client, the one HTTP client of every SDK client.
+     * Fails with what to do when {@code AWS_ENDPOINT_URL} is empty, which the SDK would reject with a bare "URI scheme ...
+     * must not be null" at the first client, or when sam local runs the function ({@code AWS_SAM_LOCAL}, which it always
+     * sets) without it, which would send the calls to AWS with the shell's credentials: sam local gives every variable
+     * template.yaml declares and nothing sets an empty value (AWS SAM CLI, samcli/local/lambdafn/env_vars.py), and the
+     * template declares this one, with no value in any stack, for local/sam-env.json to set. Returns the URL connection
+     * client, the one HTTP client of every SDK client.
      */
     private static SdkHttpClient checkedEndpointOverride() {
         String endpoint = System.getenv("AWS_ENDPOINT_URL");
-        if (endpoint != null && endpoint.isBlank() && System.getProperty("aws.endpointUrl") == null) {
-            throw new IllegalStateException("AWS_ENDPOINT_URL is set but empty: under sam local give --env-vars local/sam-env.json,"
-                    + " which points it at the local cloud (README, \"SAM local testing\"); in AWS the stack leaves it unset");
+        boolean samLocal = "true".equals(System.getenv("AWS_SAM_LOCAL"));
+        if ((endpoint != null || samLocal) && (endpoint == null || endpoint.isBlank()) && System.getProperty("aws.endpointUrl") == null) {
+            throw new IllegalStateException("AWS_ENDPOINT_URL is " + (endpoint == null ? "not set" : "set but empty")
+                    + ": under sam local give --env-vars local/sam-env.json, which points it at the local cloud (README, \"SAM local"
+                    + " testing\"); in AWS the stack leaves it unset");
         }
         return UrlConnectionHttpClient.create();
     }

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * <p>{@value #OVERRIDE} names a file read instead of the jar's, or holds the pins themselves (lines as the file has them).
  * Only the local cloud sets it, to pin the stand-in zips its worlds stage (local/package-pins.sha256): its Lambda host with
  * the file, sam local with the lines (local/sam-env.json). template.yaml declares it for sam local alone (condition
- * InLocalCloud), never with a value: in AWS the functions read only the pins they were built with.
+ * SamLocalOnly, false in every stack), never with a value: in AWS the functions read only the pins they were built with.
  */
 final class PackagePins {
     private PackagePins() {}

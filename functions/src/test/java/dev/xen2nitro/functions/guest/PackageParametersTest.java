@@ -108,7 +108,7 @@ class PackageParametersTest {
     void theTemplateNeitherOverridesThePinsNorReadsHashesOrPackagesWithAwsTools() throws java.io.IOException {
         String template = java.nio.file.Files.readString(java.nio.file.Path.of(System.getProperty("xen2nitro.projectRoot", ".."), "template.yaml"));
         java.util.List<String> lines = template.lines().filter(l -> l.contains(PackagePins.OVERRIDE)).map(String::strip).toList();
-        assertEquals(java.util.List.of(PackagePins.OVERRIDE + ": !If [InLocalCloud, \"\", !Ref \"AWS::NoValue\"]"), lines,
+        assertEquals(java.util.List.of(PackagePins.OVERRIDE + ": !If [SamLocalOnly, \"\", !Ref \"AWS::NoValue\"]"), lines,
                 "template.yaml may only declare " + PackagePins.OVERRIDE + " for sam local, with no value");
         assertFalse(template.contains("SHA256SUMS"), "no hash is read from the bucket");
         assertFalse(template.contains("Read-S3Object"), "the guest downloads with .NET, not AWS Tools for PowerShell");

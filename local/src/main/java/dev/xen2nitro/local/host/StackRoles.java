@@ -181,6 +181,21 @@ public final class StackRoles {
         return out;
     }
 
+    /**
+     * The variables template.yaml declares for the function {@code logicalId}, with the Globals, whatever their value: the
+     * ones sam local gives it (with "" for what it cannot resolve; samcli/local/lambdafn/env_vars.py), before CloudFormation
+     * drops those whose value is AWS::NoValue.
+     */
+    public java.util.Set<String> declaredVariables(String logicalId) {
+        JsonNode r = resources.get(logicalId);
+        if (r == null || !r.path("Type").asText().equals("AWS::Lambda::Function")) {
+            throw new IllegalArgumentException("template.yaml declares no function " + logicalId);
+        }
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        r.path("Properties").path("Environment").path("Variables").fieldNames().forEachRemaining(out::add);
+        return out;
+    }
+
     /** The stack's instance profiles, by ARN, to the ARN of their role. */
     public Map<String, String> instanceProfiles() {
         Map<String, String> out = new LinkedHashMap<>();

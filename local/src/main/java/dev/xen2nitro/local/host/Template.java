@@ -76,8 +76,10 @@ public final class Template {
         // CloudFormation short-form tags (!Ref, !Sub) are read as their plain scalar text.
         JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
         int globalTimeout = root.path("Globals").path("Function").path("Timeout").asInt(3);
-        root.path("Globals").path("Function").path("Environment").path("Variables").fields()
-                .forEachRemaining(v -> environment.put(v.getKey(), v.getValue().asText()));
+        // Only plain values: a variable given by an intrinsic (sam local's, absent in a stack) is none of the Globals here.
+        root.path("Globals").path("Function").path("Environment").path("Variables").fields().forEachRemaining(v -> {
+            if (v.getValue().isValueNode()) environment.put(v.getKey(), v.getValue().asText());
+        });
         root.path("Parameters").fields().forEachRemaining(p -> {
             if (p.getValue().has("Default")) parameterDefaults.put(p.getKey(), p.getValue().path("Default").asText());
         });

@@ -65,6 +65,17 @@ class DeployedPackageTest {
         assertTrue(output.contains("AWS_ENDPOINT_URL is set but empty: under sam local give --env-vars local/sam-env.json"), output);
     }
 
+    /** Under sam local without the variable at all, the function stops rather than call AWS with the shell's credentials. */
+    @Test
+    void samLocalWithoutTheEndpointFailsRatherThanCallAws() throws Exception {
+        ProcessBuilder pb = probe(List.of("prime-all", "dev.xen2nitro.functions.typechange.StopInstance"));
+        pb.environment().put("AWS_SAM_LOCAL", "true");
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertNotEquals(0, p.waitFor(), output);
+        assertTrue(output.contains("AWS_ENDPOINT_URL is not set: under sam local give --env-vars local/sam-env.json"), output);
+    }
+
     /** StartupProbe with {@code arguments}, on the deployed package alone, with a region, test keys and no other AWS_ variable. */
     static ProcessBuilder probe(List<String> arguments) throws Exception {
         Path probe = StartupProbe.copyTo(Files.createTempDirectory("probe"));
