@@ -61,9 +61,14 @@ public class CheckPackagesStaged extends JsonHandler<CheckPackagesStaged.Input, 
         out.add(new Package(pkg, p.version(), DriverPackages.key(pkg, p.version()), sha));
     }
 
+    /** Each package at a pinned version when there is one (priming then runs the bucket checks), else nothing planned. */
     @Override
     protected Input sampleInput() {
-        return new Input("i-0123456789abcdef0", new Planned(false, null), new Planned(false, null), new Planned(false, null),
-                "EC2Config", new Planned(false, null));
+        return new Input("i-0123456789abcdef0", sample("AWSPVDriver"), sample("AwsEnaNetworkDriver"), sample("AWSNVMe"), "EC2Config",
+                sample(UpdateLaunchAgent.PACKAGE));
+    }
+
+    private static Planned sample(String pkg) {
+        return PackagePins.anyVersion(pkg).map(v -> new Planned(true, v)).orElseGet(() -> new Planned(false, null));
     }
 }

@@ -26,8 +26,10 @@ abstract class DriverInstallStep extends JsonHandler<DriverInstall, CommandSent>
                 DriverPackages.parameters(pkg, in.version())), step.name());
     }
 
+    /** The install of a pinned version when there is one (priming then runs the send path), else a skipped step. */
     @Override
     protected DriverInstall sampleInput() {
-        return new DriverInstall("i-0123456789abcdef0", Executions.SAMPLE, false, "1.0.0", "bucket");
+        return PackagePins.anyVersion(pkg).map(v -> new DriverInstall("i-0123456789abcdef0", Executions.SAMPLE, true, v, "bucket"))
+                .orElseGet(() -> new DriverInstall("i-0123456789abcdef0", Executions.SAMPLE, false, "1.0.0", "bucket"));
     }
 }

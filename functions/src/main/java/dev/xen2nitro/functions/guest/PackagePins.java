@@ -48,6 +48,18 @@ final class PackagePins {
                 : "functions/src/main/resources/dev/xen2nitro/functions/guest/" + RESOURCE + " (in the functions' jar)";
     }
 
+    /**
+     * A version of {@code pkg} that is pinned, if any: what priming runs an install with, so that the snapshot holds the
+     * install path of a deployment that pins its packages (every one that migrates does; README, "Driver packages").
+     */
+    static Optional<String> anyVersion(String pkg) {
+        try {
+            return load().keySet().stream().filter(k -> k.startsWith(pkg + "/")).map(k -> k.split("/")[1]).findFirst();
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     static Optional<String> sha256(String pkg, String version) {
         return Optional.ofNullable(load().get(path(pkg, version)));
     }

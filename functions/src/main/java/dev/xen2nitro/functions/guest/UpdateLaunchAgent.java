@@ -56,8 +56,10 @@ public class UpdateLaunchAgent extends JsonHandler<UpdateLaunchAgent.Input, Comm
                 parameters), GuestStep.UpdateLaunchAgent.name());
     }
 
+    /** EC2Config's update from a pinned package when there is one (priming then runs the send path), else a skipped step. */
     @Override
     protected Input sampleInput() {
-        return new Input("i-0123456789abcdef0", Executions.SAMPLE, false, "EC2Config", "4.9.5777");
+        return PackagePins.anyVersion(PACKAGE).map(v -> new Input("i-0123456789abcdef0", Executions.SAMPLE, true, "EC2Config", v))
+                .orElseGet(() -> new Input("i-0123456789abcdef0", Executions.SAMPLE, false, "EC2Config", "4.9.5777"));
     }
 }

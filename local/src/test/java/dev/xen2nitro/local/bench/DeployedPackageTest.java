@@ -45,11 +45,13 @@ class DeployedPackageTest {
         String line = output.lines().filter(l -> l.startsWith("STARTUP")).findFirst().orElseThrow();
         List<String> noCall = List.of(line.substring(line.indexOf("noCall=") + "noCall=".length()).split(","));
         // Priming reaches the SDK calls of the handlers on a migration's path; a handler whose priming sample stops before
-        // its first call (a guest step whose sample's package version the deployment has not pinned, an answer whose
-        // signature does not verify) still has its clients built.
+        // its first call (an answer whose signature does not verify) still has its clients built; a guest step primes its
+        // install only when the deployment pins a version of its package.
         for (String h : List.of("Preflight", "AcquireLock", "CreateBackupImage", "StopInstance", "EnableEnaSupport", "ChangeInstanceType",
                 "StartInstance", "CheckInstanceState", "CheckGuestCommand", "RequestApproval", "VerifyMigration", "ReplaceRootVolume",
-                "RecordOutcome", "ReleaseLock", "PublishReport", "LaunchRehearsal", "PlanFleet")) {
+                "RecordOutcome", "ReleaseLock", "PublishReport", "LaunchRehearsal", "PlanFleet",
+                // With packages pinned (here the local ones), the guest steps prime their bucket checks and sends.
+                "CheckPackagesStaged", "InstallPvDriver", "InstallEnaDriver", "InstallNvmeDriver", "UpdateLaunchAgent")) {
             assertFalse(noCall.contains(h), h + "'s priming reached no SDK call: " + line);
         }
     }
