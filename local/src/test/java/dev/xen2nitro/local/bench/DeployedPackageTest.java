@@ -59,23 +59,23 @@ class DeployedPackageTest {
     /** sam local without its env file gives the declared AWS_ENDPOINT_URL an empty value: the function says what to do. */
     @Test
     void anEmptyEndpointVariableFailsWithWhatToDo() throws Exception {
-        ProcessBuilder pb = probe(List.of("prime-all", "dev.xen2nitro.functions.typechange.StopInstance"));
-        pb.environment().put("AWS_ENDPOINT_URL", "");
-        Process p = pb.start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertNotEquals(0, p.waitFor(), output);
-        assertTrue(output.contains("AWS_ENDPOINT_URL is set but empty: under sam local give --env-vars local/sam-env.json"), output);
+        assertClientsRefused(java.util.Map.of("AWS_ENDPOINT_URL", ""), "AWS_ENDPOINT_URL is set but empty");
     }
 
     /** Under sam local without the variable at all, the function stops rather than call AWS with the shell's credentials. */
     @Test
     void samLocalWithoutTheEndpointFailsRatherThanCallAws() throws Exception {
+        assertClientsRefused(java.util.Map.of("AWS_SAM_LOCAL", "true"), "AWS_ENDPOINT_URL is not set");
+    }
+
+    /** A handler primed with {@code env} fails building its clients, with {@code problem} and what to do. */
+    static void assertClientsRefused(java.util.Map<String, String> env, String problem) throws Exception {
         ProcessBuilder pb = probe(List.of("prime-all", "dev.xen2nitro.functions.typechange.StopInstance"));
-        pb.environment().put("AWS_SAM_LOCAL", "true");
+        pb.environment().putAll(env);
         Process p = pb.start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertNotEquals(0, p.waitFor(), output);
-        assertTrue(output.contains("AWS_ENDPOINT_URL is not set: under sam local give --env-vars local/sam-env.json"), output);
+        assertTrue(output.contains(problem + ": under sam local give --env-vars local/sam-env.json"), output);
     }
 
     /** StartupProbe with {@code arguments}, on the deployed package alone, with a region, test keys and no other AWS_ variable. */
