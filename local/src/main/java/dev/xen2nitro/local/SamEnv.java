@@ -47,12 +47,13 @@ public final class SamEnv {
      */
     public static Map<String, Map<String, String>> of(LocalCloud local, Path projectRoot) throws IOException {
         Map<String, String> urls = served(local);
+        String pins = pins(projectRoot);
         Map<String, Map<String, String>> envs = new LinkedHashMap<>();
         for (String fn : local.template().functions().keySet()) {
             Map<String, String> env = new TreeMap<>();
             local.host().environment(fn).forEach((k, v) -> env.put(k, urls.getOrDefault(v, v)));
             env.put("AWS_ENDPOINT_URL", ENDPOINT);
-            env.put("XEN2NITRO_PACKAGE_PINS", pins(projectRoot));
+            env.put("XEN2NITRO_PACKAGE_PINS", pins);
             envs.put(fn, env);
         }
         Map<String, String> common = new TreeMap<>(envs.values().iterator().next());

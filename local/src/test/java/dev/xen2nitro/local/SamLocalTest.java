@@ -208,11 +208,8 @@ class SamLocalTest {
         String fn = name + "Function";
         Map<String, String> given = SamEnv.environment(file, fn);
         assertNotNull(given, SamEnv.FILE + " has no section for " + fn);
-        Path probe = dev.xen2nitro.local.bench.StartupProbe.copyTo(Files.createTempDirectory("probe"));
-        ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                dev.xen2nitro.local.bench.StartupBenchmark.deployed(ROOT) + java.io.File.pathSeparator + probe,
-                dev.xen2nitro.local.bench.StartupProbe.class.getName(), "invoke", local.template().functions().get(fn).handlerClass(),
-                ROOT.resolve("events/" + name + ".json").toString()).redirectErrorStream(true);
+        ProcessBuilder pb = dev.xen2nitro.local.bench.DeployedPackageTest.probe(List.of("invoke",
+                local.template().functions().get(fn).handlerClass(), ROOT.resolve("events/" + name + ".json").toString()));
         pb.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("XEN2NITRO_"));
         pb.environment().putAll(SamEnv.translate(Map.of(fn, given), local).get(fn));
         String region = local.emulator().cloud().region;

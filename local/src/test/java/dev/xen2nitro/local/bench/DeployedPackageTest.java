@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * no Error pass, so a class the package lacks fails here rather than in Lambda. It holds no Log4j, which is what lets
  * template.yaml turn off the Lambda runtime's Log4Shell patch.
  */
-class DeployedPackageTest {
+public class DeployedPackageTest {
     static final Path ROOT = Path.of(System.getProperty("xen2nitro.projectRoot", "..")).toAbsolutePath().normalize();
 
     @Test
@@ -79,7 +79,7 @@ class DeployedPackageTest {
     }
 
     /** StartupProbe with {@code arguments}, on the deployed package alone, with a region, test keys and no other AWS_ variable. */
-    static ProcessBuilder probe(List<String> arguments) throws Exception {
+    public static ProcessBuilder probe(List<String> arguments) throws Exception {
         Path probe = StartupProbe.copyTo(Files.createTempDirectory("probe"));
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
                 StartupBenchmark.deployed(ROOT) + File.pathSeparator + probe, StartupProbe.class.getName()));
