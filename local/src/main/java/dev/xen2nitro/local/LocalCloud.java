@@ -70,10 +70,6 @@ public final class LocalCloud implements AutoCloseable {
         if (System.getenv("XEN2NITRO_PACKAGE_PINS") == null) {
             System.setProperty("XEN2NITRO_PACKAGE_PINS", projectRoot.resolve("local/package-pins.sha256").toAbsolutePath().toString());
         }
-        // What template.yaml's Globals give every function (TOPIC_ARN, DRIVER_BUCKET, DOCUMENT_PREFIX).
-        template.environment(cloud.region, cloud.accountId).forEach((k, v) -> {
-            if (System.getenv(k) == null) System.setProperty(k, v);
-        });
         // Each function and state machine signs its calls as its role's session; the emulator authorizes them by its policies.
         this.parameters = parameters(cloud, given);
         StackRoles stack = roles(projectRoot, cloud.region, cloud.accountId, parameters);

@@ -107,7 +107,7 @@ public final class StartupBenchmark {
         try (LocalCloud local = LocalCloud.open(root, WorldLoader.load(Files.readString(seed), seed.toString()))) {
             for (String f : chosen) {
                 Template.Function fn = template.functions().get(logicalIds.get(f));
-                Map<String, String> env = environment(local, template, logicalIds.get(f));
+                Map<String, String> env = environment(local, logicalIds.get(f));
                 Path event = root.resolve("events/" + f + ".json");
                 List<Run> ours = new ArrayList<>(), base = new ArrayList<>();
                 for (int r = 0; r < runs; r++) {
@@ -133,7 +133,7 @@ public final class StartupBenchmark {
     }
 
     /** What Lambda gives the function: its region, its role's credentials, the stack's settings and its own; the local endpoint. */
-    private static Map<String, String> environment(LocalCloud local, Template template, String function) {
+    private static Map<String, String> environment(LocalCloud local, String function) {
         Map<String, String> env = new LinkedHashMap<>();
         for (String keep : List.of("PATH", "HOME", "LANG", "TMPDIR")) {
             if (System.getenv(keep) != null) env.put(keep, System.getenv(keep));
@@ -146,9 +146,9 @@ public final class StartupBenchmark {
         env.put("AWS_SECRET_ACCESS_KEY", credentials.secretAccessKey());
         env.put("AWS_ENDPOINT_URL", local.emulator().endpoint().toString());
         env.put("AWS_LAMBDA_FUNCTION_NAME", function);
-        template.environment(cloud.region, cloud.accountId).forEach(env::put);
         String pins = System.getProperty("XEN2NITRO_PACKAGE_PINS");
         if (pins != null) env.put("XEN2NITRO_PACKAGE_PINS", pins);
+        // Its Environment as the stack resolves it, the Globals with it.
         Map<String, String> own = local.host().environment(function);
         if (own != null) env.putAll(own);
         return env;

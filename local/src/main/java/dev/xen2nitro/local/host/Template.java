@@ -65,7 +65,6 @@ public final class Template {
     private final Map<String, Function> functions = new LinkedHashMap<>();
     private final Map<String, Url> urls = new LinkedHashMap<>();
     private final Map<String, JsonNode> resources = new LinkedHashMap<>();
-    private final Map<String, String> environment = new LinkedHashMap<>();
     private final Map<String, StateMachine> stateMachines = new LinkedHashMap<>();
     private final java.util.List<EventRule> eventRules = new java.util.ArrayList<>();
     private final java.util.List<FunctionEvent> functionEvents = new java.util.ArrayList<>();
@@ -76,10 +75,6 @@ public final class Template {
         // CloudFormation short-form tags (!Ref, !Sub) are read as their plain scalar text.
         JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
         int globalTimeout = root.path("Globals").path("Function").path("Timeout").asInt(3);
-        // Only plain values: a variable given by an intrinsic (sam local's, absent in a stack) is none of the Globals here.
-        root.path("Globals").path("Function").path("Environment").path("Variables").fields().forEachRemaining(v -> {
-            if (v.getValue().isValueNode()) environment.put(v.getKey(), v.getValue().asText());
-        });
         root.path("Parameters").fields().forEachRemaining(p -> {
             if (p.getValue().has("Default")) parameterDefaults.put(p.getKey(), p.getValue().path("Default").asText());
         });
@@ -140,32 +135,6 @@ public final class Template {
     /** Each parameter's default value, by name. */
     public Map<String, String> parameterDefaults() {
         return parameterDefaults;
-    }
-
-    /**
-     * The functions' environment as the stack would set it: a reference to the topic becomes its ARN,
-     * to the bucket its name; ${AWS::StackName}, ${AWS::Region} and ${AWS::AccountId} are filled.
-     */
-    public Map<String, String> environment(String region, String accountId) {
-        Map<String, String> out = new LinkedHashMap<>();
-        environment.forEach((k, v) -> {
-            JsonNode ref = resources.get(v);
-            String value = v;
-            if (ref != null) {
-                String type = ref.path("Type").asText();
-                if (type.equals("AWS::SNS::Topic")) {
-                    value = "arn:aws:sns:" + region + ":" + accountId + ":" + sub(ref.path("Properties").path("TopicName").asText(v), region, accountId);
-                } else if (type.equals("AWS::S3::Bucket")) {
-                    value = sub(ref.path("Properties").path("BucketName").asText(v), region, accountId);
-                }
-            }
-            out.put(k, sub(value, region, accountId));
-        });
-        return out;
-    }
-
-    private static String sub(String s, String region, String accountId) {
-        return s.replace("${AWS::StackName}", STACK_NAME).replace("${AWS::Region}", region).replace("${AWS::AccountId}", accountId);
     }
 
     public Map<String, Function> functions() {
