@@ -40,15 +40,17 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * and {@code AWS_ENDPOINT_URL_<SERVICE>} (or {@code aws.endpointUrl}) are honoured by the SDK itself, which is how the
  * local cloud is reached; there is no other switch.
  *
- * <p>While the process primes ({@link #priming}), every client's calls, on any thread, are answered here, with an empty
- * success, and signed with placeholder credentials: the paths of the calls that run are exercised, and nothing reaches
- * AWS or the credentials endpoint, so no connection or credential is in the snapshot.
+ * <p>While the process primes ({@link #priming}), every client's calls, on any thread, are answered here, with what AWS
+ * answered the handler's sample in the local cloud ({@link PrimingAnswers}) or else an empty success, and signed with
+ * placeholder credentials: the paths of the calls that run are exercised, and nothing reaches AWS or the credentials
+ * endpoint, so no connection or credential is in the snapshot.
  */
 public final class Aws {
     private Aws() {}
 
     /** Set while the process primes, for every thread (Lambda invokes nothing before the snapshot is taken). */
     private static volatile boolean priming;
+    private static volatile PrimingAnswers answers = PrimingAnswers.none();
     private static final java.util.concurrent.atomic.AtomicLong SENT = new java.util.concurrent.atomic.AtomicLong();
     private static final java.util.concurrent.atomic.AtomicLong ANSWERED = new java.util.concurrent.atomic.AtomicLong();
 
@@ -118,12 +120,22 @@ public final class Aws {
      * Runs {@code action} with every SDK call of the process answered here (HTTP 200, an empty body of the protocol's kind)
      * and signed with placeholder credentials: nothing leaves the process. For priming only, before any invocation.
      */
-    public static synchronized void priming(Runnable action) {
+    public static void priming(Runnable action) {
+        priming(PrimingAnswers.none(), action);
+    }
+
+    /**
+     * As {@link #priming(Runnable)}, each call answered with the next of {@code recorded} for it, while one is left
+     * ({@link PrimingAnswers}), otherwise empty.
+     */
+    public static synchronized void priming(PrimingAnswers recorded, Runnable action) {
+        answers = recorded;
         priming = true;
         try {
             action.run();
         } finally {
             priming = false;
+            answers = PrimingAnswers.none();
         }
     }
 
@@ -151,16 +163,26 @@ public final class Aws {
                 return delegate.prepareRequest(request);
             }
             ANSWERED.incrementAndGet();
-            // JSON protocols (SSM, KMS, Step Functions, CloudTrail) carry X-Amz-Target; the others answer in XML.
+            byte[] sent;
+            try (java.io.InputStream in = request.contentStreamProvider().map(p -> p.newStream()).orElse(null)) {
+                sent = in == null ? new byte[0] : in.readAllBytes();
+            } catch (java.io.IOException e) {
+                sent = new byte[0];
+            }
+            // Recorded, or empty: JSON protocols (SSM, KMS, Step Functions, CloudTrail) carry X-Amz-Target; the others answer in XML.
             boolean json = request.httpRequest().firstMatchingHeader("X-Amz-Target").isPresent();
-            byte[] body = (json ? "{}" : "<Response/>").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            PrimingAnswers.Answer answer = answers.next(request.httpRequest(), sent).orElseGet(() -> new PrimingAnswers.Answer("", 200,
+                    json ? "application/x-amz-json-1.1" : "text/xml", java.util.Map.of(), json ? "{}" : "<Response/>"));
+            byte[] body = answer.body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
             return new ExecutableHttpRequest() {
                 @Override
                 public HttpExecuteResponse call() {
+                    SdkHttpResponse.Builder response = SdkHttpResponse.builder().statusCode(answer.status())
+                            .putHeader("Content-Type", answer.contentType())
+                            .putHeader("Content-Length", String.valueOf(body.length));
+                    answer.headers().forEach(response::putHeader);
                     return HttpExecuteResponse.builder()
-                            .response(SdkHttpResponse.builder().statusCode(200)
-                                    .putHeader("Content-Type", json ? "application/x-amz-json-1.1" : "text/xml")
-                                    .putHeader("Content-Length", String.valueOf(body.length)).build())
+                            .response(response.build())
                             .responseBody(AbortableInputStream.create(new java.io.ByteArrayInputStream(body))).build();
                 }
 

@@ -159,28 +159,35 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler, Resourc
     }
 
     /**
-     * Primes for the SnapStart snapshot without calling AWS: parses the sample as an input, builds every SDK client
+     * Primes for the SnapStart snapshot without calling AWS: parses the recorded sample (or else {@link #sampleInput()}) as
+     * an input, builds every SDK client
      * ({@link Aws#prime()}), then runs the action on the sample with the clients' calls answered in the process
-     * ({@link Aws#priming}), so that the marshalling, endpoint, signing and response paths of the calls it reaches are
-     * loaded and run once. The canned answers are empty, so the action usually ends in an error after its first call or
-     * two (or before any, when its sample's settings are not those of the deployment), which is expected and dropped; an
-     * {@link Error} (a class missing from the package) is not. A handler that calls no AWS runs whole on its sample.
+     * ({@link Aws#priming}) with what AWS answered that sample in the local cloud ({@link PrimingAnswers}, recorded per
+     * handler), so that the marshalling, endpoint, signing and response paths of the calls the sample makes are loaded and
+     * run once. A call with no recorded answer left gets an empty one; the action may then end in an error, which is
+     * expected and dropped, as is one from the sample's settings not being those of the deployment; an {@link Error} (a
+     * class missing from the package) is not. A handler that calls no AWS runs whole on its sample.
      */
     public void prime() throws IOException {
-        I sample = sampleInput();
-        I parsed = parse(JSON.writeValueAsBytes(sample));
+        prime(PrimingAnswers.of(getClass()));
+    }
+
+    /** {@link #prime()} with these answers, on their input if they have one; returns them, with how many were taken. */
+    public PrimingAnswers prime(PrimingAnswers answers) throws IOException {
+        I parsed = parse(JSON.writeValueAsBytes(answers.input() != null ? answers.input() : sampleInput()));
         if (callsNoAws()) {
             JSON.writeValueAsBytes(handle(parsed));
-            return;
+            return answers;
         }
         Aws.prime();
-        Aws.priming(() -> {
+        Aws.priming(answers, () -> {
             try {
                 JSON.writeValueAsBytes(handle(parsed));
             } catch (RuntimeException | IOException expected) {
-                // An empty answer is not what AWS would say; the paths ran all the same.
+                // An empty answer, or one of other settings, is not what AWS would say here; the paths ran all the same.
             }
         });
+        return answers;
     }
 
     @Override

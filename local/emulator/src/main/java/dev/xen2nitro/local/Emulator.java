@@ -44,6 +44,19 @@ public final class Emulator implements AutoCloseable {
     private volatile Map<String, Actions> apis;
     private volatile S3Rest s3;
     private final dev.xen2nitro.local.iam.AccessControl access = new dev.xen2nitro.local.iam.AccessControl();
+    private volatile java.util.function.Consumer<Answer> recorder;
+    /** The call the current thread is answering and where its answer is recorded, while a recorder is set. */
+    private static final ThreadLocal<Recording> RECORDING = new ThreadLocal<>();
+
+    /**
+     * One answer of the local cloud as the client received it: {@code call} is the signing scope's service and the
+     * action ({@code X-Amz-Target}'s operation, the Query {@code Action}, or S3's HTTP method), e.g. {@code ec2
+     * DescribeInstances}, {@code kms VerifyMac}, {@code s3 PUT}; a body that is not UTF-8 text is left out, and a HEAD's
+     * is given by its {@code Content-Length} alone.
+     */
+    public record Answer(String call, int status, String contentType, Map<String, String> headers, String body) {}
+
+    private record Recording(String call, java.util.function.Consumer<Answer> to) {}
 
     public Emulator(Cloud cloud, int port) throws IOException {
         this(cloud, LocalServer.LOOPBACK, port);
@@ -88,6 +101,11 @@ public final class Emulator implements AutoCloseable {
         return cloud;
     }
 
+    /** Gives every answer to AWS calls from now on to {@code to}, in the order they are sent; null stops it. */
+    public void record(java.util.function.Consumer<Answer> to) {
+        recorder = to;
+    }
+
     public URI endpoint() {
         return server.endpoint();
     }
@@ -111,6 +129,13 @@ public final class Emulator implements AutoCloseable {
             String service = signed ? m.group(3) : guessService(ex, body);
             dev.xen2nitro.local.iam.Principal principal = signed ? access.principal(m.group(1)) : null;
             String target = ex.getRequestHeaders().getFirst("X-Amz-Target");
+            java.util.function.Consumer<Answer> to = recorder;
+            if (to != null) {
+                String action = target != null ? target.substring(target.lastIndexOf('.') + 1)
+                        : service.equals("s3") ? ex.getRequestMethod()
+                        : QueryCodec.parseForm(new String(body, StandardCharsets.UTF_8)).getOrDefault("Action", "");
+                RECORDING.set(new Recording(service + " " + action, to));
+            }
             switch (service) {
                 case "ec2", "sns", "autoscaling" -> query(ex, service, body, principal);
                 case "ssm", "states", "kms", "cloudtrail" -> json(ex, service, target, body, principal);
@@ -120,6 +145,8 @@ public final class Emulator implements AutoCloseable {
         } catch (RuntimeException e) {
             e.printStackTrace();
             send(ex, 500, "text/plain", String.valueOf(e).getBytes(StandardCharsets.UTF_8), Map.of());
+        } finally {
+            RECORDING.remove();
         }
     }
 
@@ -280,10 +307,27 @@ public final class Emulator implements AutoCloseable {
         send(ex, 404, "text/plain", ("no such local path " + path).getBytes(StandardCharsets.UTF_8), Map.of());
     }
 
+    /** The body as text, or null when it is not UTF-8 (a package's bytes). */
+    private static String utf8(byte[] body) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(body)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return null;
+        }
+    }
+
     static void send(HttpExchange ex, int status, String contentType, byte[] body, Map<String, String> headers) throws IOException {
         ex.getResponseHeaders().set("Content-Type", contentType);
         ex.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
         headers.forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+        Recording recording = RECORDING.get();
+        if (recording != null) {
+            boolean head = "HEAD".equals(ex.getRequestMethod());
+            Map<String, String> recorded = new java.util.TreeMap<>(headers);
+            if (head) recorded.put("Content-Length", String.valueOf(body.length));
+            String text = head ? "" : utf8(body);
+            recording.to().accept(new Answer(recording.call(), status, contentType, recorded, text == null ? "" : text));
+        }
         if ("HEAD".equals(ex.getRequestMethod())) {
             ex.getResponseHeaders().set("Content-Length", String.valueOf(body.length));
             ex.sendResponseHeaders(status, -1);

@@ -28,8 +28,9 @@ import java.util.List;
  * Prints {@code key=value} pairs: constructMs, primeMs, firstMs, warmMs (the median of the warm ones), outcome (ok or the
  * error's class), cpuMs (the process's CPU time) and peakKiB (VmHWM, the resident set's peak, from /proc/self/status).
  * {@code prime-all}: constructs and primes each handler in turn, as SnapStart would before its snapshot, and prints
- * {@code primed=N} and the handlers whose priming reached no SDK call ({@code noCall}); a class the package lacks ends it
- * with the error (priming lets no {@link Error} pass).
+ * {@code primed=N}, the handlers whose priming reached no SDK call ({@code noCall}), and those that left recorded answers
+ * untaken ({@code left}, each with its calls and how many of each were left); a class the package lacks ends it with the
+ * error (priming lets no {@link Error} pass).
  */
 public final class StartupProbe {
     private StartupProbe() {}
@@ -39,16 +40,28 @@ public final class StartupProbe {
         if (mode.equals("prime-all")) {
             int n = 0;
             StringBuilder none = new StringBuilder();
+            StringBuilder left = new StringBuilder();
             for (int i = 1; i < args.length; i++) {
                 long before = dev.xen2nitro.functions.core.Aws.primedAnswers();
-                Object handler = Class.forName(args[i]).getDeclaredConstructor().newInstance();
-                ((org.crac.Resource) handler).beforeCheckpoint(null);
+                Class<?> type = Class.forName(args[i]);
+                Object handler = type.getDeclaredConstructor().newInstance();
+                String name = args[i].substring(args[i].lastIndexOf('.') + 1);
+                // What beforeCheckpoint runs, with the recorded answers kept to see how many priming took.
+                var answers = dev.xen2nitro.functions.core.PrimingAnswers.of(type);
+                if (handler instanceof dev.xen2nitro.functions.core.JsonHandler<?, ?> h) {
+                    h.prime(answers);
+                } else {
+                    ((org.crac.Resource) handler).beforeCheckpoint(null);
+                }
                 if (dev.xen2nitro.functions.core.Aws.primedAnswers() == before) {
-                    none.append(none.isEmpty() ? "" : ",").append(args[i].substring(args[i].lastIndexOf('.') + 1));
+                    none.append(none.isEmpty() ? "" : ",").append(name);
+                }
+                if (!answers.left().isEmpty()) {
+                    left.append(left.isEmpty() ? "" : ";").append(name).append(answers.left());
                 }
                 n++;
             }
-            System.out.println("STARTUP primed=" + n + " noCall=" + none);
+            System.out.println("STARTUP primed=" + n + " noCall=" + none + " left=" + left.toString().replace(' ', '_'));
             System.out.flush();
             Runtime.getRuntime().halt(0);
         }
