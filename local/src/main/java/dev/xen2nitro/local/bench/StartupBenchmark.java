@@ -178,8 +178,6 @@ public final class StartupBenchmark {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(LAMBDA_JVM_OPTIONS);
-        String extra = System.getProperty("xen2nitro.probeJvmOptions", "").strip();
-        if (!extra.isEmpty()) command.addAll(List.of(extra.split("\\s+")));
         command.addAll(List.of("-cp", pkg + java.io.File.pathSeparator + probe, StartupProbe.class.getName(), mode, handler, event.toString()));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().clear();
