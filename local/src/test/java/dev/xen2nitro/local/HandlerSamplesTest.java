@@ -303,12 +303,14 @@ class HandlerSamplesTest {
         p.name = PENDING;
         p.type = "SecureString";
         p.version = 1;
-        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        // Fixed, and its expiry far ahead, so that what this sample is answered never expires: the package replays it while
+        // AnswerApproval primes, at whatever date (PrimingRecorder, DeployedPackageTest).
+        Instant now = Instant.parse("2025-11-27T09:10:00Z");
         try {
             JsonNode pending = JSON.readTree("{\"execution\":\"" + EXECUTION + "\",\"taskToken\":\"" + TOKEN + "\",\"instanceId\":\"" + ID
                     + "\",\"targetType\":\"m5.xlarge\",\"planHash\":\"" + PLAN_HASH + "\",\"backupImageId\":\"" + BACKUP
                     + "\",\"executionStartTime\":\"2025-11-27T09:00:00Z\",\"requestedBy\":null,\"starterSettled\":true,\"requestedAt\":\"" + now
-                    + "\",\"expiresAt\":\"" + now.plusSeconds(86_400) + "\",\"approvals\":[],\"plan\":[],\"links\":{}}");
+                    + "\",\"expiresAt\":\"2099-11-27T09:10:00Z\",\"approvals\":[],\"plan\":[],\"links\":{}}");
             byte[] mac = sampleMac().doFinal(("xen2nitro pending approval " + dev.xen2nitro.functions.approval.PlanHash.of(pending))
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8));
             p.value = JSON.createObjectNode().<com.fasterxml.jackson.databind.node.ObjectNode>set("pending", pending)

@@ -19,8 +19,9 @@ import java.util.TreeMap;
  * Records what the local cloud answers each function's events/ sample, in the account {@link HandlerSamplesTest} gives
  * it, into {@code functions/src/main/resources/priming/HANDLER.json}: the package replays them while the handler primes
  * for the SnapStart snapshot ({@code dev.xen2nitro.functions.core.PrimingAnswers}), so that priming walks the sample's
- * whole path. A function whose sample makes no AWS call gets no file. {@code PrimingAnswersTest} fails when the files
- * no longer match what the code calls; then run (README, "Performance"):
+ * whole path; a function whose sample makes no AWS call gets its input alone, which its priming parses and runs whole
+ * as Lambda will receive it. {@code PrimingAnswersTest} fails when the files
+ * no longer match what the code calls; then run (local/README.md, "Tests"):
  *
  * <pre>
  * ./mvnw -q -B -pl local -am test-compile -DskipTests
@@ -79,7 +80,6 @@ public final class PrimingRecorder {
         }
         int files = 0, answers = 0;
         for (Recording r : record(root).values()) {
-            if (r.answers().isEmpty()) continue;
             Files.writeString(dir.resolve(r.file()), JSON.writeValueAsString(content(r)) + "\n");
             files++;
             answers += r.answers().size();

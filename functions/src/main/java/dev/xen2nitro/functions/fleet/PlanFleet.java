@@ -155,9 +155,20 @@ public class PlanFleet extends JsonHandler<PlanFleet.Input, PlanFleet.Result> {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while planning", e);
         } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof Error error) {
+                throw error; // a class missing from the package: priming must not hide it
+            }
             throw new IllegalStateException(e.getCause());
         } finally {
+            // No preflight outlives the plan: none calls AWS after the invocation (or the priming) that started it has ended.
             pool.shutdownNow();
+            try {
+                if (!pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("the preflights of the plan did not stop within 30 s of being cancelled");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -463,7 +463,13 @@ public final class Cloud {
             cloud.logOnToDomain(this);
         }
 
-        /** {@code initializing}, {@code ok} or {@code impaired}; {@code not-applicable} unless running. */
+        /**
+         * {@code initializing}, {@code ok} or {@code impaired}; {@code not-applicable} unless running ({@code initializing}
+         * is one of the summary's values, EC2 API Reference, InstanceStatusSummary). AWS does not document what
+         * DescribeInstanceStatus shows while a running instance reboots: this model shows {@code initializing} until the boot's
+         * checks would pass, after a reboot as after a start, its own assumption, so that a step that waits for the checks
+         * waits out a reboot rather than see a stale {@code ok}.
+         */
         public String instanceStatus(long now) {
             if (!"running".equals(state)) return "not-applicable";
             if (now < statusReadyAt) return "initializing";
@@ -518,7 +524,14 @@ public final class Cloud {
             if (("pending".equals(state) || "in-progress".equals(state)) && now >= doneAt) {
                 Instance i = cloud.instances.get(instanceId);
                 Image image = imageId == null ? null : cloud.images.get(imageId);
-                // replace-root.html: the instance is rebooted onto the restored root; data volumes are kept.
+                // replace-root.html: the restored root is attached in place of the original; data volumes, network
+                // interfaces and instance store are kept, and "when the instance becomes available, all pending network
+                // traffic is flushed". The task is succeeded once "the instance is available" (API Reference,
+                // ReplaceRootVolumeTask). The instance reboots within the task, and "while rebooting, the current root
+                // volume is detached and the new root volume is attached" (AWS Compute Blog, "Quick Restoration through
+                // Replacing the Root Volumes of Amazon EC2 instances"); AWS gives no duration. This model counts a reboot's
+                // span (a shutdown and a boot) from the task's end instead, its own assumption, which makes a rollback wait
+                // longer for the status checks than AWS may, never shorter.
                 if (i != null && "running".equals(i.state)) {
                     if (image != null && image.guest != null) {
                         i.guest = image.guest.copy();
