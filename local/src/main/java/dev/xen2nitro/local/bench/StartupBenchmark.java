@@ -48,10 +48,13 @@ public final class StartupBenchmark {
 
     public record Primed(double primeMs, double firstMs, double warmMs, String outcome) {}
 
-    public record FunctionFigures(String function, List<Run> ours, List<Run> baseline, Primed primed) {
+    /** {@code cds}: ours again with an AppCDS archive of the package, or empty when not measured. */
+    public record FunctionFigures(String function, List<Run> ours, List<Run> baseline, Primed primed, List<Run> cds) {
         double oursWall() { return median(ours.stream().map(Run::wallMs).toList()); }
         double baseWall() { return median(baseline.stream().map(Run::wallMs).toList()); }
         double ratio() { return oursWall() / baseWall(); }
+        double cdsWall() { return median(cds.stream().map(Run::wallMs).toList()); }
+        double cdsRatio() { return cdsWall() / baseWall(); }
     }
 
     public record PackageSize(String name, long bytes, long uncompressedBytes, int entries) {}
@@ -87,6 +90,17 @@ public final class StartupBenchmark {
 
     /** Measures {@code functions} (all of template.yaml when empty), {@code runs} cold pairs each. */
     public List<FunctionFigures> measure(List<String> functions, int runs, Worlds worlds, PrintStream progress) throws Exception {
+        return measure(functions, runs, worlds, progress, false);
+    }
+
+    /**
+     * As {@link #measure(List, int, Worlds, PrintStream)}; with {@code cds}, each run also starts ours with an AppCDS
+     * archive of the package ({@link #archive}), which shows what a cache of the loaded classes would give. It is not what
+     * this stack deploys: an archive must come from the JVM build that uses it, and the Lambda Developer Guide ("Deploy
+     * Java Lambda functions with .zip or JAR file archives") strongly recommends against such caches in a .zip package,
+     * whose managed runtime Lambda updates.
+     */
+    public List<FunctionFigures> measure(List<String> functions, int runs, Worlds worlds, PrintStream progress, boolean cds) throws Exception {
         for (Path p : List.of(deployed(root), baseline(root))) {
             if (!Files.isRegularFile(p)) {
                 throw new IllegalStateException(p + " is missing: build it with ./mvnw package -DskipTests -Pbench (local/perf does)");
@@ -104,12 +118,15 @@ public final class StartupBenchmark {
         }
         Path seed = root.resolve("local/worlds/seed-2012r2-private.json");
         List<FunctionFigures> figures = new ArrayList<>();
+        // CDS archives only classes from jars: with the archive, the probe's classes come from a jar of their own.
+        Path probeJar = cds ? jar(probe, work.resolve("probe.jar")) : null;
+        List<String> cdsOptions = cds ? List.of("-XX:SharedArchiveFile=" + archive(probeJar, template, progress)) : List.of();
         try (LocalCloud local = LocalCloud.open(root, WorldLoader.load(Files.readString(seed), seed.toString()))) {
             for (String f : chosen) {
                 Template.Function fn = template.functions().get(logicalIds.get(f));
                 Map<String, String> env = environment(local, logicalIds.get(f));
                 Path event = root.resolve("events/" + f + ".json");
-                List<Run> ours = new ArrayList<>(), base = new ArrayList<>();
+                List<Run> ours = new ArrayList<>(), base = new ArrayList<>(), withCds = new ArrayList<>();
                 for (int r = 0; r < runs; r++) {
                     // Alternate which goes first, so that neither always finds the machine's caches warmer.
                     boolean oursFirst = r % 2 == 0;
@@ -120,10 +137,14 @@ public final class StartupBenchmark {
                     Run b = cold(second, probe, fn.handlerClass(), event, env);
                     (oursFirst ? ours : base).add(a);
                     (oursFirst ? base : ours).add(b);
+                    if (cds) {
+                        worlds.load(local, f);
+                        withCds.add(cold(deployed(root), probeJar, fn.handlerClass(), event, env, cdsOptions));
+                    }
                 }
                 Primed primed = primed(deployed(root), probe, fn.handlerClass(), event, env,
                         () -> worlds.load(local, f));
-                FunctionFigures ff = new FunctionFigures(f, ours, base, primed);
+                FunctionFigures ff = new FunctionFigures(f, ours, base, primed, withCds);
                 figures.add(ff);
                 progress.printf("  %-28s cold %6.0f ms, baseline %6.0f ms (%.2f); primed first %6.1f ms, warm %6.1f ms%n", f, ff.oursWall(),
                         ff.baseWall(), ff.ratio(), primed.firstMs(), primed.warmMs());
@@ -160,8 +181,13 @@ public final class StartupBenchmark {
     }
 
     private Run cold(Path pkg, Path probe, String handler, Path event, Map<String, String> env) throws IOException, InterruptedException {
+        return cold(pkg, probe, handler, event, env, List.of());
+    }
+
+    private Run cold(Path pkg, Path probe, String handler, Path event, Map<String, String> env, List<String> jvmOptions)
+            throws IOException, InterruptedException {
         long started = System.nanoTime();
-        Map<String, String> out = probe(pkg, probe, "cold", handler, event, env, null);
+        Map<String, String> out = probe(pkg, probe, "cold", handler, event, env, null, jvmOptions);
         double wall = (System.nanoTime() - started) / 1e6;
         return new Run(wall, Long.parseLong(out.get("cpuMs")), Long.parseLong(out.get("peakKiB")), out.get("outcome"));
     }
@@ -175,9 +201,15 @@ public final class StartupBenchmark {
 
     private Map<String, String> probe(Path pkg, Path probe, String mode, String handler, Path event, Map<String, String> env, Reset reset)
             throws IOException, InterruptedException {
+        return probe(pkg, probe, mode, handler, event, env, reset, List.of());
+    }
+
+    private Map<String, String> probe(Path pkg, Path probe, String mode, String handler, Path event, Map<String, String> env, Reset reset,
+                                      List<String> jvmOptions) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(LAMBDA_JVM_OPTIONS);
+        command.addAll(jvmOptions);
         command.addAll(List.of("-cp", pkg + java.io.File.pathSeparator + probe, StartupProbe.class.getName(), mode, handler, event.toString()));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().clear();
@@ -206,6 +238,47 @@ public final class StartupBenchmark {
             values.put(kv.substring(0, eq), kv.substring(eq + 1));
         }
         return values;
+    }
+
+    /**
+     * An AppCDS archive of the deployed package (a dynamic archive over the JDK's own), made as a build step of a container
+     * image could make it: a JVM on the package primes every handler of the template ({@code StartupProbe prime-all}, no AWS
+     * call) and writes the classes it loaded at exit ({@code -XX:ArchiveClassesAtExit}). Returns its path.
+     */
+    private Path archive(Path probe, Template template, PrintStream progress) throws IOException, InterruptedException {
+        Path jsa = work.resolve("xen2nitro-functions.jsa");
+        Files.deleteIfExists(jsa);
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        command.addAll(LAMBDA_JVM_OPTIONS);
+        command.addAll(List.of("-XX:ArchiveClassesAtExit=" + jsa, "-cp", deployed(root) + java.io.File.pathSeparator + probe,
+                StartupProbe.class.getName(), "prime-all"));
+        template.functions().values().stream().map(Template.Function::handlerClass).distinct().sorted().forEach(command::add);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
+        // What every function reads (local/sam-env.json), so that priming reaches the calls; nothing listens at the endpoint.
+        Map<String, Map<String, String>> samEnv = dev.xen2nitro.local.SamEnv.read(root);
+        template.functions().keySet().forEach(fn -> pb.environment().putAll(dev.xen2nitro.local.SamEnv.environment(samEnv, fn)));
+        pb.environment().putAll(Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:9", "AWS_REGION", "us-east-1",
+                "AWS_ACCESS_KEY_ID", "AKIATESTONLY00000000", "AWS_SECRET_ACCESS_KEY", "test-only"));
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0 || !Files.isRegularFile(jsa)) {
+            throw new IllegalStateException("the AppCDS archive was not written:\n" + output);
+        }
+        progress.printf("  AppCDS archive of the package: %s, %,d bytes%n", jsa, Files.size(jsa));
+        return jsa;
+    }
+
+    /** A jar of the files under {@code dir}. */
+    private static Path jar(Path dir, Path jar) throws IOException {
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar)); var files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                out.putNextEntry(new java.util.jar.JarEntry(dir.relativize(f).toString().replace(java.io.File.separatorChar, '/')));
+                out.write(Files.readAllBytes(f));
+                out.closeEntry();
+            }
+        }
+        return jar;
     }
 
     /** The probe's class in a directory of its own, so that the child's classpath is the package and nothing else of this module. */
@@ -247,5 +320,20 @@ public final class StartupBenchmark {
         out.printf("after priming, first invocation over a warm one: median %.2f, worst %.2f; %d of %d functions at 2 or less%n",
                 median(primedRatios), primedRatios.stream().mapToDouble(d -> d).max().orElse(Double.NaN),
                 primedRatios.stream().filter(r -> r <= 2).count(), primedRatios.size());
+        List<FunctionFigures> withCds = figures.stream().filter(f -> !f.cds().isEmpty()).toList();
+        if (!withCds.isEmpty()) {
+            out.println();
+            out.println("ours with an AppCDS archive of the package (not deployable as a .zip on a managed runtime; see the README):");
+            out.printf("%-28s %8s %7s %7s | %8s | %5s | %s%n", "function", "cds ms", "cpu ms", "MiB", "base ms", "ratio", "outcome");
+            List<Double> cdsRatios = new ArrayList<>();
+            for (FunctionFigures f : withCds) {
+                cdsRatios.add(f.cdsRatio());
+                out.printf("%-28s %8.0f %7d %7.0f | %8.0f | %5.2f | %s%n", f.function(), f.cdsWall(), medianLong(f.cds().stream().map(Run::cpuMs).toList()),
+                        medianLong(f.cds().stream().map(Run::peakKiB).toList()) / 1024.0, f.baseWall(), f.cdsRatio(), f.cds().get(0).outcome());
+            }
+            out.printf("with the archive, wall time over the baseline's: median %.2f, best %.2f, worst %.2f; %d of %d functions at 0.6 or less%n",
+                    median(cdsRatios), cdsRatios.stream().mapToDouble(d -> d).min().orElse(Double.NaN),
+                    cdsRatios.stream().mapToDouble(d -> d).max().orElse(Double.NaN), cdsRatios.stream().filter(r -> r <= 0.6).count(), cdsRatios.size());
+        }
     }
 }

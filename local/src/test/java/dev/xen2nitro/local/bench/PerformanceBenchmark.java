@@ -19,7 +19,7 @@ import java.util.Map;
  * each function in the account its events/ sample assumes, which {@link dev.xen2nitro.local.HandlerSamplesTest} defines.
  *
  * <pre>
- * local/perf [--runs 3] [--functions Preflight,CheckInstanceState] [--skip-startup] [--skip-migrations] [--out local/target/perf]
+ * local/perf [--runs 3] [--functions Preflight,CheckInstanceState] [--skip-startup] [--skip-migrations] [--cds] [--out local/target/perf]
  * </pre>
  */
 public final class PerformanceBenchmark {
@@ -27,12 +27,12 @@ public final class PerformanceBenchmark {
         Map<String, String> a = new LinkedHashMap<>();
         for (int i = 0; i < argv.length; i++) {
             String k = argv[i];
-            if (k.equals("--skip-startup") || k.equals("--skip-migrations")) {
+            if (k.equals("--skip-startup") || k.equals("--skip-migrations") || k.equals("--cds")) {
                 a.put(k, "true");
             } else if (List.of("--runs", "--functions", "--out").contains(k) && i + 1 < argv.length) {
                 a.put(k, argv[++i]);
             } else {
-                System.err.println("usage: local/perf [--runs 3] [--functions A,B] [--skip-startup] [--skip-migrations] [--out DIR]");
+                System.err.println("usage: local/perf [--runs 3] [--functions A,B] [--skip-startup] [--skip-migrations] [--cds] [--out DIR]");
                 System.exit(2);
             }
         }
@@ -61,7 +61,7 @@ public final class PerformanceBenchmark {
             o.println();
             o.printf("== cold start and priming (%d runs each, medians; JVM options %s) ==%n", runs, String.join(" ", StartupBenchmark.LAMBDA_JVM_OPTIONS));
             List<StartupBenchmark.FunctionFigures> figures = new StartupBenchmark(root, out).measure(functions, runs,
-                    dev.xen2nitro.local.SampleWorlds::load, System.err);
+                    dev.xen2nitro.local.SampleWorlds::load, System.err, a.containsKey("--cds"));
             StartupBenchmark.print(figures, o);
         }
         if (!a.containsKey("--skip-migrations")) {
