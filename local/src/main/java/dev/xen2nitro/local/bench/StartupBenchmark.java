@@ -61,6 +61,12 @@ public final class StartupBenchmark {
 
     private final Path root;
     private final Path work;
+    private long archiveBytes = -1;
+
+    /** The size of the AppCDS archive {@code measure} made with {@code cds}, or -1. */
+    public long archiveBytes() {
+        return archiveBytes;
+    }
 
     public StartupBenchmark(Path root, Path work) {
         this.root = root;
@@ -96,9 +102,10 @@ public final class StartupBenchmark {
     /**
      * As {@link #measure(List, int, Worlds, PrintStream)}; with {@code cds}, each run also starts ours with an AppCDS
      * archive of the package ({@link #archive}), which shows what a cache of the loaded classes would give. It is not what
-     * this stack deploys: an archive must come from the JVM build that uses it, and the Lambda Developer Guide ("Deploy
-     * Java Lambda functions with .zip or JAR file archives") strongly recommends against such caches in a .zip package,
-     * whose managed runtime Lambda updates.
+     * this stack deploys: such a cache is specific to the JVM build that made it, and for the AOT caches of Java 25 the
+     * Lambda Developer Guide says to deploy with container images ("Customize Java runtime startup behavior for Lambda
+     * functions") and strongly recommends not using them in .zip or JAR archives ("Deploy Java Lambda functions with .zip
+     * or JAR file archives"), whose managed runtime Lambda updates.
      */
     public List<FunctionFigures> measure(List<String> functions, int runs, Worlds worlds, PrintStream progress, boolean cds) throws Exception {
         for (Path p : List.of(deployed(root), baseline(root))) {
@@ -120,7 +127,8 @@ public final class StartupBenchmark {
         List<FunctionFigures> figures = new ArrayList<>();
         // CDS archives only classes from jars: with the archive, the probe's classes come from a jar of their own.
         Path probeJar = cds ? jar(probe, work.resolve("probe.jar")) : null;
-        List<String> cdsOptions = cds ? List.of("-XX:SharedArchiveFile=" + archive(probeJar, template, progress)) : List.of();
+        // -Xshare:on: a JVM that cannot map the archive stops, rather than run without it (-Xshare:auto) unnoticed.
+        List<String> cdsOptions = cds ? List.of("-Xshare:on", "-XX:SharedArchiveFile=" + archive(probeJar, template, progress)) : List.of();
         try (LocalCloud local = LocalCloud.open(root, WorldLoader.load(Files.readString(seed), seed.toString()))) {
             for (String f : chosen) {
                 Template.Function fn = template.functions().get(logicalIds.get(f));
@@ -128,18 +136,19 @@ public final class StartupBenchmark {
                 Path event = root.resolve("events/" + f + ".json");
                 List<Run> ours = new ArrayList<>(), base = new ArrayList<>(), withCds = new ArrayList<>();
                 for (int r = 0; r < runs; r++) {
-                    // Alternate which goes first, so that neither always finds the machine's caches warmer.
-                    boolean oursFirst = r % 2 == 0;
-                    Path first = oursFirst ? deployed(root) : baseline(root), second = oursFirst ? baseline(root) : deployed(root);
-                    worlds.load(local, f);
-                    Run a = cold(first, probe, fn.handlerClass(), event, env);
-                    worlds.load(local, f);
-                    Run b = cold(second, probe, fn.handlerClass(), event, env);
-                    (oursFirst ? ours : base).add(a);
-                    (oursFirst ? base : ours).add(b);
+                    // Rotate which goes first, so that none always finds the machine's caches warmer.
+                    List<Runnable> order = new ArrayList<>();
+                    List<Exception> failed = new ArrayList<>();
+                    order.add(measured(failed, () -> ours.add(cold(deployed(root), probe, fn.handlerClass(), event, env)), () -> worlds.load(local, f)));
+                    order.add(measured(failed, () -> base.add(cold(baseline(root), probe, fn.handlerClass(), event, env)), () -> worlds.load(local, f)));
                     if (cds) {
-                        worlds.load(local, f);
-                        withCds.add(cold(deployed(root), probeJar, fn.handlerClass(), event, env, cdsOptions));
+                        order.add(measured(failed, () -> withCds.add(cold(deployed(root), probeJar, fn.handlerClass(), event, env, cdsOptions)),
+                                () -> worlds.load(local, f)));
+                    }
+                    java.util.Collections.rotate(order, -(r % order.size()));
+                    for (Runnable m : order) {
+                        m.run();
+                        if (!failed.isEmpty()) throw failed.get(0);
                     }
                 }
                 Primed primed = primed(deployed(root), probe, fn.handlerClass(), event, env,
@@ -151,6 +160,22 @@ public final class StartupBenchmark {
             }
         }
         return figures;
+    }
+
+    private interface Measurement {
+        void run() throws Exception;
+    }
+
+    /** {@code m} after {@code reset}, its failure kept in {@code failed}. */
+    private static Runnable measured(List<Exception> failed, Measurement m, Reset reset) {
+        return () -> {
+            try {
+                reset.reset();
+                m.run();
+            } catch (Exception e) {
+                failed.add(e);
+            }
+        };
     }
 
     /** What Lambda gives the function: its region, its role's credentials, the stack's settings and its own; the local endpoint. */
@@ -265,7 +290,8 @@ public final class StartupBenchmark {
         if (p.waitFor() != 0 || !Files.isRegularFile(jsa)) {
             throw new IllegalStateException("the AppCDS archive was not written:\n" + output);
         }
-        progress.printf("  AppCDS archive of the package: %s, %,d bytes%n", jsa, Files.size(jsa));
+        archiveBytes = Files.size(jsa);
+        progress.printf("  AppCDS archive of the package: %s, %,d bytes%n", jsa, archiveBytes);
         return jsa;
     }
 

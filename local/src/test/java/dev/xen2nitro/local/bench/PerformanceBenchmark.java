@@ -60,9 +60,14 @@ public final class PerformanceBenchmark {
         if (!a.containsKey("--skip-startup")) {
             o.println();
             o.printf("== cold start and priming (%d runs each, medians; JVM options %s) ==%n", runs, String.join(" ", StartupBenchmark.LAMBDA_JVM_OPTIONS));
-            List<StartupBenchmark.FunctionFigures> figures = new StartupBenchmark(root, out).measure(functions, runs,
-                    dev.xen2nitro.local.SampleWorlds::load, System.err, a.containsKey("--cds"));
+            StartupBenchmark startup = new StartupBenchmark(root, out);
+            List<StartupBenchmark.FunctionFigures> figures = startup.measure(functions, runs, dev.xen2nitro.local.SampleWorlds::load, System.err,
+                    a.containsKey("--cds"));
             StartupBenchmark.print(figures, o);
+            if (startup.archiveBytes() >= 0) {
+                o.printf("the archive: %,d bytes, written at exit by a JVM that primed every handler (-XX:ArchiveClassesAtExit), used with"
+                        + " -Xshare:on (a JVM that cannot map it stops)%n", startup.archiveBytes());
+            }
         }
         if (!a.containsKey("--skip-migrations")) {
             o.println();
