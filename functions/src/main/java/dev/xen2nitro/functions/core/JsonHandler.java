@@ -172,7 +172,7 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler, Resourc
         prime(PrimingAnswers.of(getClass()));
     }
 
-    /** {@link #prime()} with these answers, on their input if they have one; returns them, with how many were taken. */
+    /** {@link #prime()} with these answers, on their input if they have one; returns them, with the calls that left some ({@link PrimingAnswers#left()}). */
     public PrimingAnswers prime(PrimingAnswers answers) throws IOException {
         I parsed = parse(JSON.writeValueAsBytes(answers.input() != null ? answers.input() : sampleInput()));
         if (callsNoAws()) {

@@ -37,15 +37,12 @@ public final class PrimingAnswers {
 
     private final Map<String, Deque<Answer>> byCall = new HashMap<>();
     private final com.fasterxml.jackson.databind.JsonNode input;
-    private final int recorded;
-    private int given;
 
     private PrimingAnswers(com.fasterxml.jackson.databind.JsonNode input, List<Answer> answers) {
         this.input = input;
         for (Answer a : answers) {
             byCall.computeIfAbsent(a.call(), k -> new ArrayDeque<>()).add(a);
         }
-        recorded = answers.size();
     }
 
     /** None: every call is answered empty. */
@@ -72,21 +69,7 @@ public final class PrimingAnswers {
     /** The next answer recorded for this request's call, if one is left. */
     synchronized Optional<Answer> next(SdkHttpRequest request, byte[] body) {
         Deque<Answer> left = byCall.get(call(request, body));
-        Answer a = left == null ? null : left.poll();
-        if (a != null) {
-            given++;
-        }
-        return Optional.ofNullable(a);
-    }
-
-    /** How many answers were recorded. */
-    public synchronized int recorded() {
-        return recorded;
-    }
-
-    /** How many of them calls have taken. */
-    public synchronized int given() {
-        return given;
+        return Optional.ofNullable(left == null ? null : left.poll());
     }
 
     /** The calls whose answers were not all taken, with how many are left of each. */

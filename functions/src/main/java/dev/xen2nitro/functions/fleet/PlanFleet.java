@@ -162,10 +162,9 @@ public class PlanFleet extends JsonHandler<PlanFleet.Input, PlanFleet.Result> {
         } finally {
             // No preflight outlives the plan: none calls AWS after the invocation (or the priming) that started it has ended.
             pool.shutdownNow();
+            // Waits rather than throws: a throw here would replace the exception under way, if any.
             try {
-                if (!pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("the preflights of the plan did not stop within 30 s of being cancelled");
-                }
+                pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

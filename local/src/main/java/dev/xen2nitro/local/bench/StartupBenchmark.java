@@ -280,11 +280,7 @@ public final class StartupBenchmark {
         template.functions().values().stream().map(Template.Function::handlerClass).distinct().sorted().forEach(command::add);
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
-        // What every function reads (local/sam-env.json), so that priming reaches the calls; nothing listens at the endpoint.
-        Map<String, Map<String, String>> samEnv = dev.xen2nitro.local.SamEnv.read(root);
-        template.functions().keySet().forEach(fn -> pb.environment().putAll(dev.xen2nitro.local.SamEnv.environment(samEnv, fn)));
-        pb.environment().putAll(Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:9", "AWS_REGION", "us-east-1",
-                "AWS_ACCESS_KEY_ID", "AKIATESTONLY00000000", "AWS_SECRET_ACCESS_KEY", "test-only"));
+        pb.environment().putAll(primingEnvironment(root));
         Process p = pb.start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0 || !Files.isRegularFile(jsa)) {
@@ -293,6 +289,20 @@ public final class StartupBenchmark {
         archiveBytes = Files.size(jsa);
         progress.printf("  AppCDS archive of the package: %s, %,d bytes%n", jsa, archiveBytes);
         return jsa;
+    }
+
+    /**
+     * The environment in which {@code StartupProbe prime-all} primes every handler of the template: what each function
+     * reads, with the local worlds' names (local/sam-env.json), so that priming goes past the settings to the calls; a
+     * region and test keys; and an endpoint where nothing listens, so that a call priming let out would fail.
+     */
+    public static Map<String, String> primingEnvironment(Path root) throws IOException {
+        Map<String, String> env = new LinkedHashMap<>();
+        Map<String, Map<String, String>> samEnv = dev.xen2nitro.local.SamEnv.read(root);
+        new Template(root).functions().keySet().forEach(fn -> env.putAll(dev.xen2nitro.local.SamEnv.environment(samEnv, fn)));
+        env.putAll(Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:9", "AWS_REGION", "us-east-1",
+                "AWS_ACCESS_KEY_ID", "AKIATESTONLY00000000", "AWS_SECRET_ACCESS_KEY", "test-only"));
+        return env;
     }
 
     /** A jar of the files under {@code dir}. */

@@ -32,12 +32,10 @@ public class DeployedPackageTest {
         List<String> arguments = new ArrayList<>(List.of("prime-all"));
         arguments.addAll(handlers);
         ProcessBuilder pb = probe(arguments);
-        // What every function reads, with the local worlds' names, as sam local gives them (local/sam-env.json), so that
-        // priming goes past the settings (Aws.setting) to the handlers' calls; the pins name the samples' stand-in packages.
-        java.util.Map<String, java.util.Map<String, String>> samEnv = dev.xen2nitro.local.SamEnv.read(ROOT);
-        new Template(ROOT).functions().keySet().forEach(fn -> pb.environment().putAll(dev.xen2nitro.local.SamEnv.environment(samEnv, fn)));
-        // Nothing listens here: a call that priming let out would fail, and the handler's error would show.
-        pb.environment().put("AWS_ENDPOINT_URL", "http://127.0.0.1:9");
+        // What every function reads, as sam local gives them (local/sam-env.json), so that priming goes past the settings
+        // (Aws.setting) to the handlers' calls; the pins name the samples' stand-in packages. Nothing listens at the
+        // endpoint: a call that priming let out would fail, and the handler's error would show.
+        pb.environment().putAll(StartupBenchmark.primingEnvironment(ROOT));
         Process p = pb.start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), output);
