@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Priming for the SnapStart snapshot runs every handler's calls without sending any: the SDK clients are built and the
- * handler's request paths run, answered in the process. Afterwards the same clients send their calls. The surefire
+ * handler's request paths run, the HTTP client's included, answered by a loopback server open only while priming. Afterwards the same clients send their calls. The surefire
  * configuration points the SDK at a closed local port ({@code aws.endpointUrl}), so a call that is sent fails at once.
  */
 class PrimingTest {
@@ -40,11 +40,33 @@ class PrimingTest {
     }
 
     @Test
-    void whilePrimingTheCallsAreAnsweredInTheProcess() {
+    void whilePrimingTheCallsAreAnsweredThroughTheHttpClientFromTheLoopback() {
         long before = Aws.requestsSent();
+        long overLoopback = Aws.primedOverLoopback();
         String[] state = new String[1];
         Aws.priming(() -> state[0] = String.valueOf(Aws.ec2().describeInstances(r -> r.instanceIds("i-0a1b2c3d4e5f60001")).reservations()));
         assertEquals("[]", state[0], "the canned answer is an empty success");
         assertEquals(before, Aws.requestsSent());
+        assertEquals(overLoopback + 1, Aws.primedOverLoopback(), "the answer did not come through the HTTP client");
+        assertNoPrimingServerLeft();
+    }
+
+    /** A request with a body (S3 asks for 100-continue on a PUT), a HEAD, and a JSON call each take their answer over the loopback. */
+    @Test
+    void requestsWithABodyAndHeadsComeThroughTheLoopbackToo() {
+        long overLoopback = Aws.primedOverLoopback();
+        Aws.priming(() -> {
+            Aws.s3().putObject(b -> b.bucket("xen2nitro-priming").key("k"), software.amazon.awssdk.core.sync.RequestBody.fromString("x".repeat(10_000)));
+            Aws.s3().headObject(b -> b.bucket("xen2nitro-priming").key("k"));
+            Aws.ssm().getParameter(b -> b.name("/xen2nitro/priming"));
+        });
+        assertEquals(overLoopback + 3, Aws.primedOverLoopback(), "some answers were given in the process instead");
+        assertNoPrimingServerLeft();
+    }
+
+    /** The loopback server is closed and its thread gone once priming returns: nothing of it is in the snapshot. */
+    private static void assertNoPrimingServerLeft() {
+        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("xen2nitro-priming-server") && t.isAlive()),
+                "the priming server's thread outlived priming");
     }
 }

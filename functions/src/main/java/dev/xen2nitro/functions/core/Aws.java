@@ -12,6 +12,7 @@ import software.amazon.awssdk.http.ExecutableHttpRequest;
 import software.amazon.awssdk.http.HttpExecuteRequest;
 import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -42,8 +43,10 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  *
  * <p>While the process primes ({@link #priming}), every client's calls, on any thread, are answered here, with what AWS
  * answered the handler's sample in the local cloud ({@link PrimingAnswers}) or else an empty success, and signed with
- * placeholder credentials: the paths of the calls that run are exercised, and nothing reaches AWS or the credentials
- * endpoint, so no connection or credential is in the snapshot.
+ * placeholder credentials. Each answer comes through the HTTP client itself, from a server on the loopback address that
+ * is open only while priming ({@link PrimingServer}), so that the client's own code runs too; were that server not to
+ * open, or an exchange with it to fail, the answer is given in the process instead. The paths of the calls that run are
+ * exercised, and nothing reaches AWS or the credentials endpoint, so no connection or credential is in the snapshot.
  */
 public final class Aws {
     private Aws() {}
@@ -53,6 +56,9 @@ public final class Aws {
     private static volatile PrimingAnswers answers = PrimingAnswers.none();
     private static final java.util.concurrent.atomic.AtomicLong SENT = new java.util.concurrent.atomic.AtomicLong();
     private static final java.util.concurrent.atomic.AtomicLong ANSWERED = new java.util.concurrent.atomic.AtomicLong();
+    private static final java.util.concurrent.atomic.AtomicLong OVER_LOOPBACK = new java.util.concurrent.atomic.AtomicLong();
+    /** The loopback server of the priming under way, or null (none under way, or it could not open). */
+    private static volatile PrimingServer loopback;
 
     private static final SdkHttpClient HTTP = new PrimingAwareHttpClient(checkedEndpointOverride());
 
@@ -130,12 +136,27 @@ public final class Aws {
      */
     public static synchronized void priming(PrimingAnswers recorded, Runnable action) {
         answers = recorded;
+        loopback = openLoopback();
         priming = true;
         try {
             action.run();
         } finally {
             priming = false;
             answers = PrimingAnswers.none();
+            PrimingServer server = loopback;
+            loopback = null;
+            if (server != null) {
+                server.close();
+                OVER_LOOPBACK.addAndGet(server.exchanges());
+            }
+        }
+    }
+
+    private static PrimingServer openLoopback() {
+        try {
+            return PrimingServer.open();
+        } catch (java.io.IOException | RuntimeException e) {
+            return null; // answers are then given in the process, without the HTTP client's own code
         }
     }
 
@@ -144,9 +165,14 @@ public final class Aws {
         return SENT.get();
     }
 
-    /** Calls answered in the process while priming. */
+    /** Calls answered while priming. */
     public static long primedAnswers() {
         return ANSWERED.get();
+    }
+
+    /** Of {@link #primedAnswers()}, those the HTTP client took from the loopback server ({@link PrimingServer}). */
+    public static long primedOverLoopback() {
+        return OVER_LOOPBACK.get();
     }
 
     private static final class PrimingAwareHttpClient implements SdkHttpClient {
@@ -173,6 +199,48 @@ public final class Aws {
             boolean json = request.httpRequest().firstMatchingHeader("X-Amz-Target").isPresent();
             PrimingAnswers.Answer answer = answers.next(request.httpRequest(), sent).orElseGet(() -> new PrimingAnswers.Answer("", 200,
                     json ? "application/x-amz-json-1.1" : "text/xml", java.util.Map.of(), json ? "{}" : "<Response/>"));
+            ExecutableHttpRequest inProcess = inProcess(answer);
+            PrimingServer server = loopback;
+            if (server == null) {
+                return inProcess;
+            }
+            // The same request, to the loopback server, with the answer's name; the body as the SDK wrote it.
+            String id = server.expect(answer);
+            SdkHttpRequest.Builder to = request.httpRequest().toBuilder().protocol("http").host(server.host()).port(server.port())
+                    .putHeader(PrimingServer.ANSWER_HEADER, id);
+            HttpExecuteRequest.Builder via = HttpExecuteRequest.builder();
+            if (request.contentStreamProvider().isPresent()) {
+                byte[] content = sent;
+                to.putHeader("Content-Length", String.valueOf(content.length));
+                via.contentStreamProvider(() -> new java.io.ByteArrayInputStream(content));
+            }
+            ExecutableHttpRequest overLoopback;
+            try {
+                overLoopback = delegate.prepareRequest(via.request(to.build()).build());
+            } catch (RuntimeException e) {
+                server.forget(id);
+                return inProcess;
+            }
+            return new ExecutableHttpRequest() {
+                @Override
+                public HttpExecuteResponse call() throws java.io.IOException {
+                    try {
+                        return overLoopback.call();
+                    } catch (java.io.IOException | RuntimeException e) {
+                        server.forget(id);
+                        return inProcess.call();
+                    }
+                }
+
+                @Override
+                public void abort() {
+                    overLoopback.abort();
+                }
+            };
+        }
+
+        /** The answer given in the process, without the HTTP client. */
+        private static ExecutableHttpRequest inProcess(PrimingAnswers.Answer answer) {
             byte[] body = answer.body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
             return new ExecutableHttpRequest() {
                 @Override

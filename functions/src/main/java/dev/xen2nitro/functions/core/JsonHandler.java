@@ -161,8 +161,8 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler, Resourc
     /**
      * Primes for the SnapStart snapshot without calling AWS: parses the recorded sample (or else {@link #sampleInput()}) as
      * an input, builds every SDK client
-     * ({@link Aws#prime()}), then runs the action on the sample with the clients' calls answered in the process
-     * ({@link Aws#priming}) with what AWS answered that sample in the local cloud ({@link PrimingAnswers}, recorded per
+     * ({@link Aws#prime()}), then runs the action on the sample with the clients' calls answered within the execution
+     * environment, through the HTTP client from a loopback server open only meanwhile ({@link Aws#priming}) with what AWS answered that sample in the local cloud ({@link PrimingAnswers}, recorded per
      * handler), so that the marshalling, endpoint, signing and response paths of the calls the sample makes are loaded and
      * run once. A call with no recorded answer left gets an empty one; the action may then end in an error, which is
      * expected and dropped, as is one from the sample's settings not being those of the deployment; an {@link Error} (a

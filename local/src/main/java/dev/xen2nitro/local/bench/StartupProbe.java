@@ -28,7 +28,8 @@ import java.util.List;
  * Prints {@code key=value} pairs: constructMs, primeMs, firstMs, warmMs (the median of the warm ones), outcome (ok or the
  * error's class), cpuMs (the process's CPU time) and peakKiB (VmHWM, the resident set's peak, from /proc/self/status).
  * {@code prime-all}: constructs and primes each handler in turn, as SnapStart would before its snapshot, and prints
- * {@code primed=N}, the handlers whose priming reached no SDK call ({@code noCall}), and those that left recorded answers
+ * {@code primed=N}, the calls answered while priming ({@code answered}) and of those the ones the HTTP client took from
+ * the loopback server ({@code loopback}), the handlers whose priming reached no SDK call ({@code noCall}), and those that left recorded answers
  * untaken ({@code left}, each with its calls and how many of each were left); a class the package lacks ends it with the
  * error (priming lets no {@link Error} pass).
  */
@@ -61,7 +62,9 @@ public final class StartupProbe {
                 }
                 n++;
             }
-            System.out.println("STARTUP primed=" + n + " noCall=" + none + " left=" + left.toString().replace(' ', '_'));
+            System.out.println("STARTUP primed=" + n + " answered=" + dev.xen2nitro.functions.core.Aws.primedAnswers()
+                    + " loopback=" + dev.xen2nitro.functions.core.Aws.primedOverLoopback() + " noCall=" + none
+                    + " left=" + left.toString().replace(' ', '_'));
             System.out.flush();
             Runtime.getRuntime().halt(0);
         }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The package template.yaml deploys (functions/target/xen2nitro-functions.zip, which the build shades before these tests
  * run), on its own in a fresh JVM: every handler of the template constructs and primes from it, as SnapStart primes
- * before its snapshot. Priming runs each handler's SDK calls (answered in the process, so no endpoint is needed) and lets
+ * before its snapshot. Priming runs each handler's SDK calls (answered by a loopback server of the process, so no endpoint is needed) and lets
  * no Error pass, so a class the package lacks fails here rather than in Lambda. It holds no Log4j, which is what lets
  * template.yaml turn off the Lambda runtime's Log4Shell patch.
  */
@@ -41,6 +41,11 @@ public class DeployedPackageTest {
         assertEquals(0, p.waitFor(), output);
         assertTrue(output.contains("STARTUP primed=" + handlers.size() + " "), output);
         String line = output.lines().filter(l -> l.startsWith("STARTUP")).findFirst().orElseThrow();
+        // Every call priming answered came through the HTTP client itself, from the loopback server open while priming
+        // (PrimingServer), so that the client's own code is in the snapshot too; none fell back to the in-process answer.
+        long answered = Long.parseLong(field(line, "answered"));
+        assertTrue(answered > 100, "priming answered only " + answered + " calls: " + line);
+        assertEquals(answered, Long.parseLong(field(line, "loopback")), "calls answered in the process, not over the loopback: " + line);
         List<String> noCall = List.of(line.substring(line.indexOf("noCall=") + "noCall=".length(), line.indexOf(" left=")).split(","));
         // Priming replays what the local cloud answered each sample (PrimingAnswers): every handler takes every answer
         // recorded for it, so its priming walks its sample's whole path; a handler that leaves some has changed its calls
@@ -59,6 +64,13 @@ public class DeployedPackageTest {
                 "CheckPackagesStaged", "InstallPvDriver", "InstallEnaDriver", "InstallNvmeDriver", "UpdateLaunchAgent")) {
             assertFalse(noCall.contains(h), h + "'s priming reached no SDK call: " + line);
         }
+    }
+
+    /** The value of {@code name=} in the probe's line. */
+    static String field(String line, String name) {
+        int start = line.indexOf(" " + name + "=") + name.length() + 2;
+        int end = line.indexOf(' ', start);
+        return line.substring(start, end < 0 ? line.length() : end);
     }
 
     /** sam local without its env file gives the declared AWS_ENDPOINT_URL an empty value: the function says what to do. */

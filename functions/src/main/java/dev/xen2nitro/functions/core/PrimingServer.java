@@ -1,0 +1,204 @@
+package dev.xen2nitro.functions.core;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A server on the loopback interface, open only while the process primes, that gives each priming request the answer
+ * chosen for it ({@link Aws#priming}), so that priming runs the HTTP client's own code (the URL connection client writing
+ * the request, HttpURLConnection sending it and reading the status, headers and body) as an invocation will, not only the
+ * SDK's code above it: the Lambda guide recommends preloading what contributes to startup latency with dummy invocations
+ * before the snapshot (Lambda Developer Guide, "Maximize Lambda SnapStart performance", performance tuning; the AWS
+ * Compute Blog calls it invoke priming: "Optimizing cold start performance of AWS Lambda using advanced priming
+ * strategies with SnapStart").
+ *
+ * <p>Nothing leaves the execution environment: the server listens on the loopback address only, answers one exchange per
+ * connection with {@code Connection: close} (so HttpURLConnection keeps no connection alive for later) and is closed, its
+ * thread ended, before priming returns: no socket is open in the snapshot, as the SnapStart guide asks of connections
+ * made before it ("Maximize Lambda SnapStart performance", networking best practices). The exchange is plain HTTP: the TLS of the real endpoints
+ * is not primed.
+ */
+final class PrimingServer implements AutoCloseable {
+    /** The request header that names the answer a priming request is to get. */
+    static final String ANSWER_HEADER = "X-Xen2nitro-Priming-Answer";
+
+    private static final int TIMEOUT_MILLIS = 10_000;
+
+    private final ServerSocket socket;
+    private final Map<String, PrimingAnswers.Answer> expected = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    private final AtomicLong exchanges = new AtomicLong();
+    private final Thread acceptor;
+
+    private PrimingServer(ServerSocket socket) {
+        this.socket = socket;
+        this.acceptor = new Thread(this::serve, "xen2nitro-priming-server");
+        this.acceptor.setDaemon(true);
+        this.acceptor.start();
+    }
+
+    /** Opens the server on an ephemeral port of the loopback address. */
+    static PrimingServer open() throws IOException {
+        ServerSocket s = new ServerSocket();
+        try {
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+            return new PrimingServer(s);
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    /** The loopback address as a URI's host: 127.0.0.1, or [::1] where the JVM prefers IPv6. */
+    String host() {
+        InetAddress a = socket.getInetAddress();
+        return a instanceof java.net.Inet6Address ? "[" + a.getHostAddress() + "]" : a.getHostAddress();
+    }
+
+    int port() {
+        return socket.getLocalPort();
+    }
+
+    /** Holds {@code answer} for the request that will carry the returned value in {@link #ANSWER_HEADER}. */
+    String expect(PrimingAnswers.Answer answer) {
+        String id = Long.toString(ids.incrementAndGet());
+        expected.put(id, answer);
+        return id;
+    }
+
+    /** Drops an answer no request came for (its request failed before it was sent). */
+    void forget(String id) {
+        expected.remove(id);
+    }
+
+    /** Exchanges answered so far. */
+    long exchanges() {
+        return exchanges.get();
+    }
+
+    private void serve() {
+        while (!socket.isClosed()) {
+            try (Socket s = socket.accept()) {
+                s.setSoTimeout(TIMEOUT_MILLIS);
+                exchange(s.getInputStream(), s.getOutputStream());
+            } catch (IOException | RuntimeException e) {
+                // Closed (priming is over), or one broken exchange: its request fails in the client, which then takes
+                // its answer in the process (Aws.PrimingAwareHttpClient); the server goes on.
+            }
+        }
+    }
+
+    private void exchange(InputStream raw, OutputStream out) throws IOException {
+        InputStream in = new BufferedInputStream(raw);
+        String requestLine = line(in);
+        String method = requestLine.isEmpty() ? "" : requestLine.substring(0, Math.max(0, requestLine.indexOf(' ')));
+        long length = 0;
+        boolean chunked = false;
+        boolean expectContinue = false;
+        String id = null;
+        for (String header = line(in); !header.isEmpty(); header = line(in)) {
+            int colon = header.indexOf(':');
+            if (colon < 0) {
+                continue;
+            }
+            String name = header.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+            String value = header.substring(colon + 1).trim();
+            switch (name) {
+                case "content-length" -> length = Long.parseLong(value);
+                case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
+                case "expect" -> expectContinue = value.equalsIgnoreCase("100-continue");
+                default -> {
+                    if (name.equals(ANSWER_HEADER.toLowerCase(Locale.ROOT))) {
+                        id = value;
+                    }
+                }
+            }
+        }
+        if (expectContinue) {
+            out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        }
+        if (chunked) {
+            skipChunks(in);
+        } else {
+            in.skipNBytes(length);
+        }
+        PrimingAnswers.Answer answer = id == null ? null : expected.remove(id);
+        if (answer == null) {
+            throw new IOException("a request with no answer held for it: " + requestLine);
+        }
+        byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
+        StringBuilder head = new StringBuilder("HTTP/1.1 ").append(answer.status()).append(" Primed\r\n")
+                .append("Content-Type: ").append(answer.contentType()).append("\r\n");
+        String contentLength = String.valueOf(body.length);
+        for (var h : answer.headers().entrySet()) {
+            if (h.getKey().equalsIgnoreCase("Content-Length")) {
+                contentLength = h.getValue(); // a HEAD's: the object's length, with no body sent
+            } else {
+                head.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
+            }
+        }
+        head.append("Content-Length: ").append(contentLength).append("\r\nConnection: close\r\n\r\n");
+        out.write(head.toString().getBytes(StandardCharsets.UTF_8));
+        if (!method.equals("HEAD")) {
+            out.write(body);
+        }
+        out.flush();
+        exchanges.incrementAndGet();
+    }
+
+    private static void skipChunks(InputStream in) throws IOException {
+        for (;;) {
+            String size = line(in);
+            int ext = size.indexOf(';');
+            long n = Long.parseLong((ext < 0 ? size : size.substring(0, ext)).trim(), 16);
+            if (n == 0) {
+                while (!line(in).isEmpty()) {
+                    // trailers
+                }
+                return;
+            }
+            in.skipNBytes(n);
+            line(in);
+        }
+    }
+
+    /** One CRLF-ended line, without its end; empty at the end of the stream. */
+    private static String line(InputStream in) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (int c = in.read(); c != -1 && c != '\n'; c = in.read()) {
+            if (c != '\r') {
+                b.write(c);
+            }
+        }
+        return b.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Closes the socket and waits for the server's thread to end. */
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // Closing: nothing to do.
+        }
+        try {
+            acceptor.join(TIMEOUT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        expected.clear();
+    }
+}
