@@ -51,7 +51,7 @@ class PrimingTest {
         assertNoPrimingServerLeft();
     }
 
-    /** A request with a body (S3 asks for 100-continue on a PUT), a HEAD, and a JSON call each take their answer over the loopback. */
+    /** A request with a body (an S3 PUT), a HEAD, and a JSON call each take their answer over the loopback. */
     @Test
     void requestsWithABodyAndHeadsComeThroughTheLoopbackToo() {
         long overLoopback = Aws.primedOverLoopback();

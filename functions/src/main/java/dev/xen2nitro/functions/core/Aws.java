@@ -43,9 +43,10 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  *
  * <p>While the process primes ({@link #priming}), every client's calls, on any thread, are answered here, with what AWS
  * answered the handler's sample in the local cloud ({@link PrimingAnswers}) or else an empty success, and signed with
- * placeholder credentials. Each answer comes through the HTTP client itself, from a server on the loopback address that
- * is open only while priming ({@link PrimingServer}), so that the client's own code runs too; were that server not to
- * open, or an exchange with it to fail, the answer is given in the process instead. The paths of the calls that run are
+ * placeholder credentials. Each answer comes through the HTTP client's own code (a URL connection client of its own,
+ * told of no proxy), from a server on the loopback address that is open only while priming ({@link PrimingServer}), so
+ * that this code runs too; were that server not to open, or an exchange with it to fail, the answer is given in the
+ * process instead. The paths of the calls that run are
  * exercised, and nothing reaches AWS or the credentials endpoint, so no connection or credential is in the snapshot.
  */
 public final class Aws {
@@ -147,17 +148,42 @@ public final class Aws {
             loopback = null;
             if (server != null) {
                 server.close();
-                OVER_LOOPBACK.addAndGet(server.exchanges());
             }
         }
     }
 
+    /**
+     * The loopback server for a priming, or null, when it cannot open or a proxy would carry a request to it (the JDK's
+     * proxy selector, which the client falls back to, may be told to proxy loopback): answers are then given in the
+     * process, without the HTTP client's own code.
+     */
     private static PrimingServer openLoopback() {
+        PrimingServer server = null;
         try {
-            return PrimingServer.open();
+            server = PrimingServer.open();
+            java.util.List<java.net.Proxy> proxies = java.net.ProxySelector.getDefault() == null ? java.util.List.of()
+                    : java.net.ProxySelector.getDefault().select(URI.create("http://" + server.host() + ":" + server.port() + "/"));
+            if (proxies.stream().allMatch(p -> p.type() == java.net.Proxy.Type.DIRECT)) {
+                return server;
+            }
         } catch (java.io.IOException | RuntimeException e) {
-            return null; // answers are then given in the process, without the HTTP client's own code
+            // no server: answered in the process
         }
+        if (server != null) {
+            server.close();
+        }
+        return null;
+    }
+
+    /**
+     * The client of the loopback exchanges: the same URL connection client as every SDK client's, but told of no proxy,
+     * whatever the environment's proxy settings, which the SDK's default proxy configuration reads.
+     */
+    private static final class LoopbackClientHolder {
+        static final SdkHttpClient CLIENT = UrlConnectionHttpClient.builder()
+                .proxyConfiguration(software.amazon.awssdk.http.urlconnection.ProxyConfiguration.builder()
+                        .useSystemPropertyValues(false).useEnvironmentVariablesValues(false).build())
+                .build();
     }
 
     /** Requests the clients of this JVM have sent to an endpoint (primed ones are not sent). */
@@ -170,7 +196,10 @@ public final class Aws {
         return ANSWERED.get();
     }
 
-    /** Of {@link #primedAnswers()}, those the HTTP client took from the loopback server ({@link PrimingServer}). */
+    /**
+     * Of {@link #primedAnswers()}, those the HTTP client took from the loopback server ({@link PrimingServer}), whole and
+     * named as sent; the others were given in the process.
+     */
     public static long primedOverLoopback() {
         return OVER_LOOPBACK.get();
     }
@@ -216,7 +245,7 @@ public final class Aws {
             }
             ExecutableHttpRequest overLoopback;
             try {
-                overLoopback = delegate.prepareRequest(via.request(to.build()).build());
+                overLoopback = LoopbackClientHolder.CLIENT.prepareRequest(via.request(to.build()).build());
             } catch (RuntimeException e) {
                 server.forget(id);
                 return inProcess;
@@ -225,7 +254,20 @@ public final class Aws {
                 @Override
                 public HttpExecuteResponse call() throws java.io.IOException {
                     try {
-                        return overLoopback.call();
+                        // Read whole here, so that an exchange that fails at any point is answered in the process instead.
+                        HttpExecuteResponse r = overLoopback.call();
+                        byte[] received = null;
+                        if (r.responseBody().isPresent()) {
+                            try (AbortableInputStream in = r.responseBody().get()) {
+                                received = in.readAllBytes();
+                            }
+                        }
+                        if (!id.equals(r.httpResponse().firstMatchingHeader(PrimingServer.ANSWER_HEADER).orElse(null))) {
+                            throw new java.io.IOException("not the loopback server's answer " + id + ": HTTP " + r.httpResponse().statusCode());
+                        }
+                        OVER_LOOPBACK.incrementAndGet();
+                        return HttpExecuteResponse.builder().response(r.httpResponse())
+                                .responseBody(received == null ? null : AbortableInputStream.create(new java.io.ByteArrayInputStream(received))).build();
                     } catch (java.io.IOException | RuntimeException e) {
                         server.forget(id);
                         return inProcess.call();

@@ -24,11 +24,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * Compute Blog calls it invoke priming: "Optimizing cold start performance of AWS Lambda using advanced priming
  * strategies with SnapStart").
  *
- * <p>Nothing leaves the execution environment: the server listens on the loopback address only, answers one exchange per
- * connection with {@code Connection: close} (so HttpURLConnection keeps no connection alive for later) and is closed, its
- * thread ended, before priming returns: no socket is open in the snapshot, as the SnapStart guide asks of connections
- * made before it ("Maximize Lambda SnapStart performance", networking best practices). The exchange is plain HTTP: the TLS of the real endpoints
- * is not primed.
+ * <p>Nothing leaves the execution environment: the server listens on the loopback address only, and its requests are sent
+ * by a client that uses no proxy ({@link Aws}); it answers one exchange per connection with {@code Connection: close} (so
+ * HttpURLConnection keeps no connection alive for later) and echoes the answer's name, which the client checks; it is
+ * closed, its thread ended, before priming returns. So no socket is open in the snapshot: the SnapStart guide does not
+ * guarantee the state of connections made before it ("Maximize Lambda SnapStart performance", networking best
+ * practices). The exchange is plain HTTP, one request a connection: the TLS of AWS's endpoints, and the reuse of a kept
+ * connection, are not primed.
  */
 final class PrimingServer implements AutoCloseable {
     /** The request header that names the answer a priming request is to get. */
@@ -39,8 +41,9 @@ final class PrimingServer implements AutoCloseable {
     private final ServerSocket socket;
     private final Map<String, PrimingAnswers.Answer> expected = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
-    private final AtomicLong exchanges = new AtomicLong();
     private final Thread acceptor;
+    /** The connection being answered, closed by {@link #close} should it hang. */
+    private volatile Socket current;
 
     private PrimingServer(ServerSocket socket) {
         this.socket = socket;
@@ -83,15 +86,12 @@ final class PrimingServer implements AutoCloseable {
         expected.remove(id);
     }
 
-    /** Exchanges answered so far. */
-    long exchanges() {
-        return exchanges.get();
-    }
-
     private void serve() {
         while (!socket.isClosed()) {
             try (Socket s = socket.accept()) {
+                current = s;
                 s.setSoTimeout(TIMEOUT_MILLIS);
+                s.setTcpNoDelay(true);
                 exchange(s.getInputStream(), s.getOutputStream());
             } catch (IOException | RuntimeException e) {
                 // Closed (priming is over), or one broken exchange: its request fails in the client, which then takes
@@ -139,24 +139,29 @@ final class PrimingServer implements AutoCloseable {
         if (answer == null) {
             throw new IOException("a request with no answer held for it: " + requestLine);
         }
+        boolean head = method.equals("HEAD");
         byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
-        StringBuilder head = new StringBuilder("HTTP/1.1 ").append(answer.status()).append(" Primed\r\n")
-                .append("Content-Type: ").append(answer.contentType()).append("\r\n");
+        StringBuilder lines = new StringBuilder("HTTP/1.1 ").append(answer.status()).append(" Primed\r\n")
+                .append("Content-Type: ").append(answer.contentType()).append("\r\n")
+                .append(ANSWER_HEADER).append(": ").append(id).append("\r\n");
         String contentLength = String.valueOf(body.length);
         for (var h : answer.headers().entrySet()) {
             if (h.getKey().equalsIgnoreCase("Content-Length")) {
-                contentLength = h.getValue(); // a HEAD's: the object's length, with no body sent
+                if (head) {
+                    contentLength = h.getValue(); // a HEAD's: the object's length, with no body sent
+                }
             } else {
-                head.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
+                lines.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
             }
         }
-        head.append("Content-Length: ").append(contentLength).append("\r\nConnection: close\r\n\r\n");
-        out.write(head.toString().getBytes(StandardCharsets.UTF_8));
-        if (!method.equals("HEAD")) {
-            out.write(body);
+        lines.append("Content-Length: ").append(contentLength).append("\r\nConnection: close\r\n\r\n");
+        ByteArrayOutputStream response = new ByteArrayOutputStream();
+        response.write(lines.toString().getBytes(StandardCharsets.UTF_8));
+        if (!head) {
+            response.write(body);
         }
+        out.write(response.toByteArray()); // at once
         out.flush();
-        exchanges.incrementAndGet();
     }
 
     private static void skipChunks(InputStream in) throws IOException {
@@ -191,6 +196,10 @@ final class PrimingServer implements AutoCloseable {
     public void close() {
         try {
             socket.close();
+            Socket s = current;
+            if (s != null) {
+                s.close();
+            }
         } catch (IOException e) {
             // Closing: nothing to do.
         }

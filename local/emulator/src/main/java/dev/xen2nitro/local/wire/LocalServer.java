@@ -15,9 +15,10 @@ import java.util.concurrent.Executors;
 public final class LocalServer implements AutoCloseable {
     static {
         // Every response at once: without TCP_NODELAY the JDK's server sends a response's body only after the client has
-        // acknowledged its headers, which a client holding its ACK back (Linux's delayed ACK, up to 40 ms) makes wait on
+        // acknowledged its headers, which a client holding its ACK back (Linux's delayed ACK, 40 ms at least) makes wait on
         // every reused connection; AWS's endpoints add no such wait. Read once, when the JDK's server is first loaded
-        // (sun.net.httpserver.ServerConfig), which this class does before any.
+        // (sun.net.httpserver.ServerConfig), which this class does before any of its own; the tests set it from the start
+        // (local/pom.xml), for the servers they start themselves.
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }
