@@ -29,6 +29,19 @@ class PrimingServerTest {
         return c;
     }
 
+    /** Sends {@code body}, of a fixed length or in chunks of 1,000 bytes, as the URL connection client streams one. */
+    private static void send(HttpURLConnection c, byte[] body, boolean chunked) throws IOException {
+        c.setDoOutput(true);
+        if (chunked) {
+            c.setChunkedStreamingMode(1000);
+        } else {
+            c.setFixedLengthStreamingMode(body.length);
+        }
+        try (OutputStream out = c.getOutputStream()) {
+            out.write(body);
+        }
+    }
+
     private static String read(InputStream in) throws IOException {
         try (in) {
             return in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -40,13 +53,8 @@ class PrimingServerTest {
         try (PrimingServer server = PrimingServer.open()) {
             String id = server.expect(new PrimingAnswers.Answer("s3 PUT", 200, "text/xml", Map.of("ETag", "\"e\""), "<Done/>"));
             HttpURLConnection c = open(server, "PUT", id);
-            byte[] body = new byte[2 * 1024 * 1024];
-            c.setDoOutput(true);
             c.setRequestProperty("Expect", "100-continue");
-            c.setFixedLengthStreamingMode(body.length);
-            try (OutputStream out = c.getOutputStream()) {
-                out.write(body);
-            }
+            send(c, new byte[2 * 1024 * 1024], false);
             assertEquals(200, c.getResponseCode());
             assertEquals(id, c.getHeaderField(PrimingServer.ANSWER_HEADER));
             assertEquals("\"e\"", c.getHeaderField("ETag"));
@@ -79,11 +87,7 @@ class PrimingServerTest {
         try (PrimingServer server = PrimingServer.open()) {
             String id = server.expect(new PrimingAnswers.Answer("ssm GetParameter", 200, "application/x-amz-json-1.1", Map.of(), "{\"a\":1}"));
             HttpURLConnection c = open(server, "POST", id);
-            c.setDoOutput(true);
-            c.setChunkedStreamingMode(1000);
-            try (OutputStream out = c.getOutputStream()) {
-                out.write("x".repeat(5_500).getBytes(StandardCharsets.US_ASCII));
-            }
+            send(c, "x".repeat(5_500).getBytes(StandardCharsets.US_ASCII), true);
             assertEquals(200, c.getResponseCode());
             assertEquals("{\"a\":1}", read(c.getInputStream()));
         }
@@ -109,11 +113,7 @@ class PrimingServerTest {
         try (PrimingServer server = PrimingServer.open()) {
             String id = server.expect(new PrimingAnswers.Answer("ec2 StopInstances", 400, "text/xml", Map.of(), "<Response><Errors/></Response>"));
             HttpURLConnection c = open(server, "POST", id);
-            c.setDoOutput(true);
-            c.setFixedLengthStreamingMode(3);
-            try (OutputStream out = c.getOutputStream()) {
-                out.write("a=b".getBytes(StandardCharsets.US_ASCII));
-            }
+            send(c, "a=b".getBytes(StandardCharsets.US_ASCII), false);
             assertEquals(400, c.getResponseCode());
             assertEquals("<Response><Errors/></Response>", read(c.getErrorStream()));
         }
