@@ -64,6 +64,40 @@ class PrimingTest {
         assertNoPrimingServerLeft();
     }
 
+    /**
+     * Where the JDK's proxy selector would send loopback to a proxy, priming answers in the process: nothing reaches the
+     * proxy, and no answer comes over the loopback.
+     */
+    @Test
+    void aProxyForLoopbackKeepsTheAnswersInTheProcess() throws Exception {
+        java.net.ProxySelector before = java.net.ProxySelector.getDefault();
+        try (java.net.ServerSocket proxy = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            java.net.Proxy http = new java.net.Proxy(java.net.Proxy.Type.HTTP, proxy.getLocalSocketAddress());
+            java.net.ProxySelector.setDefault(new java.net.ProxySelector() {
+                @Override
+                public java.util.List<java.net.Proxy> select(java.net.URI uri) {
+                    return java.util.List.of(http);
+                }
+
+                @Override
+                public void connectFailed(java.net.URI uri, java.net.SocketAddress sa, java.io.IOException e) {
+                }
+            });
+            long answered = Aws.primedAnswers();
+            long overLoopback = Aws.primedOverLoopback();
+            String[] state = new String[1];
+            Aws.priming(() -> state[0] = String.valueOf(Aws.ec2().describeInstances(r -> r.instanceIds("i-0a1b2c3d4e5f60001")).reservations()));
+            assertEquals("[]", state[0], "answered in the process");
+            assertEquals(answered + 1, Aws.primedAnswers());
+            assertEquals(overLoopback, Aws.primedOverLoopback(), "an answer came over a proxied loopback");
+            proxy.setSoTimeout(200);
+            assertThrows(java.net.SocketTimeoutException.class, proxy::accept, "the proxy was connected to");
+        } finally {
+            java.net.ProxySelector.setDefault(before);
+        }
+        assertNoPrimingServerLeft();
+    }
+
     /** The loopback server is closed and its thread gone once priming returns: nothing of it is in the snapshot. */
     private static void assertNoPrimingServerLeft() {
         assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("xen2nitro-priming-server") && t.isAlive()),

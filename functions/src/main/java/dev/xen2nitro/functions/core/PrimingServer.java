@@ -36,14 +36,18 @@ final class PrimingServer implements AutoCloseable {
     /** The request header that names the answer a priming request is to get. */
     static final String ANSWER_HEADER = "X-Xen2nitro-Priming-Answer";
 
+    /** How long a read of an exchange may wait. */
     private static final int TIMEOUT_MILLIS = 10_000;
+    /** How long {@link #close} waits for the thread, once every socket is closed (which ends it at once). */
+    private static final int JOIN_MILLIS = 2_000;
 
     private final ServerSocket socket;
     private final Map<String, PrimingAnswers.Answer> expected = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final Thread acceptor;
-    /** The connection being answered, closed by {@link #close} should it hang. */
-    private volatile Socket current;
+    /** The connection being answered, closed by {@link #close} should it hang; and whether closed: both under this. */
+    private Socket current;
+    private boolean closed;
 
     private PrimingServer(ServerSocket socket) {
         this.socket = socket;
@@ -87,16 +91,39 @@ final class PrimingServer implements AutoCloseable {
     }
 
     private void serve() {
-        while (!socket.isClosed()) {
-            try (Socket s = socket.accept()) {
+        for (;;) {
+            Socket s;
+            try {
+                s = socket.accept();
+            } catch (IOException e) {
+                // Closed (priming is over), or unable to accept: stop listening, so that a client is refused at once
+                // and takes its answer in the process (Aws.PrimingAwareHttpClient).
+                closeQuietly(socket);
+                return;
+            }
+            synchronized (this) {
+                if (closed) {
+                    closeQuietly(s);
+                    return;
+                }
                 current = s;
+            }
+            try (s) {
                 s.setSoTimeout(TIMEOUT_MILLIS);
                 s.setTcpNoDelay(true);
                 exchange(s.getInputStream(), s.getOutputStream());
             } catch (IOException | RuntimeException e) {
-                // Closed (priming is over), or one broken exchange: its request fails in the client, which then takes
-                // its answer in the process (Aws.PrimingAwareHttpClient); the server goes on.
+                // One broken exchange: its request fails in the client, which then takes its answer in the process;
+                // the server goes on.
             }
+        }
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            // Closing: nothing to do.
         }
     }
 
@@ -191,23 +218,35 @@ final class PrimingServer implements AutoCloseable {
         return b.toString(StandardCharsets.ISO_8859_1);
     }
 
-    /** Closes the socket and waits for the server's thread to end. */
+    /**
+     * Closes the server's socket and the connection it is answering, if any (a client that stopped half-way), which ends
+     * its thread at once, and waits for that. Should the thread still run, says so on standard error, which Lambda
+     * logs: it would be in the snapshot.
+     */
     @Override
     public void close() {
-        try {
-            socket.close();
-            Socket s = current;
-            if (s != null) {
-                s.close();
-            }
-        } catch (IOException e) {
-            // Closing: nothing to do.
+        Socket s;
+        synchronized (this) {
+            closed = true;
+            s = current;
+        }
+        closeQuietly(socket);
+        if (s != null) {
+            closeQuietly(s);
         }
         try {
-            acceptor.join(TIMEOUT_MILLIS);
+            acceptor.join(JOIN_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (acceptor.isAlive()) {
+            System.err.println("xen2nitro: the priming server's thread did not end within " + JOIN_MILLIS + " ms of its close");
+        }
         expected.clear();
+    }
+
+    /** Whether the server's thread still runs. */
+    boolean running() {
+        return acceptor.isAlive();
     }
 }
