@@ -12,7 +12,6 @@ import software.amazon.awssdk.http.ExecutableHttpRequest;
 import software.amazon.awssdk.http.HttpExecuteRequest;
 import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -137,7 +136,7 @@ public final class Aws {
      */
     public static synchronized void priming(PrimingAnswers recorded, Runnable action) {
         answers = recorded;
-        loopback = openLoopback();
+        loopback = PrimingServer.openUnproxied();
         priming = true;
         try {
             action.run();
@@ -148,42 +147,9 @@ public final class Aws {
             loopback = null;
             if (server != null) {
                 server.close();
+                OVER_LOOPBACK.addAndGet(server.answered());
             }
         }
-    }
-
-    /**
-     * The loopback server for a priming, or null, when it cannot open or a proxy would carry a request to it (the JDK's
-     * proxy selector, which the client falls back to, may be told to proxy loopback): answers are then given in the
-     * process, without the HTTP client's own code.
-     */
-    private static PrimingServer openLoopback() {
-        PrimingServer server = null;
-        try {
-            server = PrimingServer.open();
-            java.util.List<java.net.Proxy> proxies = java.net.ProxySelector.getDefault() == null ? java.util.List.of()
-                    : java.net.ProxySelector.getDefault().select(URI.create("http://" + server.host() + ":" + server.port() + "/"));
-            if (proxies.stream().allMatch(p -> p.type() == java.net.Proxy.Type.DIRECT)) {
-                return server;
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            // no server: answered in the process
-        }
-        if (server != null) {
-            server.close();
-        }
-        return null;
-    }
-
-    /**
-     * The client of the loopback exchanges: the same URL connection client as every SDK client's, but told of no proxy,
-     * whatever the environment's proxy settings, which the SDK's default proxy configuration reads.
-     */
-    private static final class LoopbackClientHolder {
-        static final SdkHttpClient CLIENT = UrlConnectionHttpClient.builder()
-                .proxyConfiguration(software.amazon.awssdk.http.urlconnection.ProxyConfiguration.builder()
-                        .useSystemPropertyValues(false).useEnvironmentVariablesValues(false).build())
-                .build();
     }
 
     /** Requests the clients of this JVM have sent to an endpoint (primed ones are not sent). */
@@ -197,8 +163,8 @@ public final class Aws {
     }
 
     /**
-     * Of {@link #primedAnswers()}, those the HTTP client took from the loopback server ({@link PrimingServer}), whole and
-     * named as sent; the others were given in the process.
+     * Of {@link #primedAnswers()}, those the HTTP client took from the loopback server ({@link PrimingServer#send}); the
+     * others were given in the process.
      */
     public static long primedOverLoopback() {
         return OVER_LOOPBACK.get();
@@ -233,52 +199,7 @@ public final class Aws {
             if (server == null) {
                 return inProcess;
             }
-            // The same request, to the loopback server, with the answer's name; the body as the SDK wrote it.
-            String id = server.expect(answer);
-            SdkHttpRequest.Builder to = request.httpRequest().toBuilder().protocol("http").host(server.host()).port(server.port())
-                    .putHeader(PrimingServer.ANSWER_HEADER, id);
-            HttpExecuteRequest.Builder via = HttpExecuteRequest.builder();
-            if (request.contentStreamProvider().isPresent()) {
-                byte[] content = sent;
-                to.putHeader("Content-Length", String.valueOf(content.length));
-                via.contentStreamProvider(() -> new java.io.ByteArrayInputStream(content));
-            }
-            ExecutableHttpRequest overLoopback;
-            try {
-                overLoopback = LoopbackClientHolder.CLIENT.prepareRequest(via.request(to.build()).build());
-            } catch (RuntimeException e) {
-                server.forget(id);
-                return inProcess;
-            }
-            return new ExecutableHttpRequest() {
-                @Override
-                public HttpExecuteResponse call() throws java.io.IOException {
-                    try {
-                        // Read whole here, so that an exchange that fails at any point is answered in the process instead.
-                        HttpExecuteResponse r = overLoopback.call();
-                        byte[] received = null;
-                        if (r.responseBody().isPresent()) {
-                            try (AbortableInputStream in = r.responseBody().get()) {
-                                received = in.readAllBytes();
-                            }
-                        }
-                        if (!id.equals(r.httpResponse().firstMatchingHeader(PrimingServer.ANSWER_HEADER).orElse(null))) {
-                            throw new java.io.IOException("not the loopback server's answer " + id + ": HTTP " + r.httpResponse().statusCode());
-                        }
-                        OVER_LOOPBACK.incrementAndGet();
-                        return HttpExecuteResponse.builder().response(r.httpResponse())
-                                .responseBody(received == null ? null : AbortableInputStream.create(new java.io.ByteArrayInputStream(received))).build();
-                    } catch (java.io.IOException | RuntimeException e) {
-                        server.forget(id);
-                        return inProcess.call();
-                    }
-                }
-
-                @Override
-                public void abort() {
-                    overLoopback.abort();
-                }
-            };
+            return server.send(request, sent, answer, inProcess);
         }
 
         /** The answer given in the process, without the HTTP client. */

@@ -10,10 +10,19 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import software.amazon.awssdk.http.AbortableInputStream;
+import software.amazon.awssdk.http.ExecutableHttpRequest;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.HttpExecuteResponse;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.urlconnection.ProxyConfiguration;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 
 /**
  * A server on the loopback interface, open only while the process primes, that gives each priming request the answer
@@ -25,7 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * strategies with SnapStart").
  *
  * <p>Nothing leaves the execution environment: the server listens on the loopback address only, and its requests are sent
- * by a client that uses no proxy ({@link Aws}); it answers one exchange per connection with {@code Connection: close} (so
+ * by a URL connection client told of no proxy ({@link #send}); it answers one exchange per connection with {@code Connection: close} (so
  * HttpURLConnection keeps no connection alive for later) and echoes the answer's name, which the client checks; it is
  * closed, its thread ended, before priming returns. So no socket is open in the snapshot: the SnapStart guide does not
  * guarantee the state of connections made before it ("Maximize Lambda SnapStart performance", networking best
@@ -44,6 +53,7 @@ final class PrimingServer implements AutoCloseable {
     private final ServerSocket socket;
     private final Map<String, PrimingAnswers.Answer> expected = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
+    private final AtomicLong answered = new AtomicLong();
     private final Thread acceptor;
     /** The connection being answered, closed by {@link #close} should it hang; and whether closed: both under this. */
     private Socket current;
@@ -66,6 +76,94 @@ final class PrimingServer implements AutoCloseable {
             s.close();
             throw e;
         }
+    }
+
+    /**
+     * The server, or null when it cannot open or a proxy would carry a request to it (the JDK's proxy selector, which the
+     * client falls back to, may be told to proxy loopback): answers are then given in the process.
+     */
+    static PrimingServer openUnproxied() {
+        PrimingServer server = null;
+        try {
+            server = open();
+            java.net.ProxySelector selector = java.net.ProxySelector.getDefault();
+            List<java.net.Proxy> proxies = selector == null ? List.of()
+                    : selector.select(java.net.URI.create("http://" + server.host() + ":" + server.port() + "/"));
+            if (proxies.stream().allMatch(p -> p.type() == java.net.Proxy.Type.DIRECT)) {
+                return server;
+            }
+        } catch (IOException | RuntimeException e) {
+            // no server: answered in the process
+        }
+        if (server != null) {
+            server.close();
+        }
+        return null;
+    }
+
+    /**
+     * The client of the exchanges: the URL connection client every SDK client uses, but told of no proxy, whatever the
+     * environment's proxy settings, which the SDK's default proxy configuration reads.
+     */
+    private static final class ClientHolder {
+        static final SdkHttpClient CLIENT = UrlConnectionHttpClient.builder()
+                .proxyConfiguration(ProxyConfiguration.builder().useSystemPropertyValues(false).useEnvironmentVariablesValues(false).build())
+                .build();
+    }
+
+    /**
+     * {@code request} as the SDK prepared it (its body {@code sent}), sent to this server through the URL connection
+     * client and answered with {@code answer}; should the exchange fail at any point (the answer is read whole, and must
+     * carry its name back), {@code otherwise} answers it.
+     */
+    ExecutableHttpRequest send(HttpExecuteRequest request, byte[] sent, PrimingAnswers.Answer answer, ExecutableHttpRequest otherwise) {
+        String id = expect(answer);
+        SdkHttpRequest.Builder to = request.httpRequest().toBuilder().protocol("http").host(host()).port(port()).putHeader(ANSWER_HEADER, id);
+        HttpExecuteRequest.Builder via = HttpExecuteRequest.builder();
+        if (request.contentStreamProvider().isPresent()) {
+            to.putHeader("Content-Length", String.valueOf(sent.length));
+            via.contentStreamProvider(() -> new java.io.ByteArrayInputStream(sent));
+        }
+        ExecutableHttpRequest exchange;
+        try {
+            exchange = ClientHolder.CLIENT.prepareRequest(via.request(to.build()).build());
+        } catch (RuntimeException e) {
+            forget(id);
+            return otherwise;
+        }
+        return new ExecutableHttpRequest() {
+            @Override
+            public HttpExecuteResponse call() throws IOException {
+                try {
+                    HttpExecuteResponse r = exchange.call();
+                    byte[] received = null;
+                    if (r.responseBody().isPresent()) {
+                        try (AbortableInputStream in = r.responseBody().get()) {
+                            received = in.readAllBytes();
+                        }
+                    }
+                    if (!id.equals(r.httpResponse().firstMatchingHeader(ANSWER_HEADER).orElse(null))) {
+                        throw new IOException("not the loopback server's answer " + id + ": HTTP " + r.httpResponse().statusCode());
+                    }
+                    answered.incrementAndGet();
+                    return HttpExecuteResponse.builder().response(r.httpResponse())
+                            .responseBody(received == null ? null : AbortableInputStream.create(new java.io.ByteArrayInputStream(received))).build();
+                } catch (IOException | RuntimeException e) {
+                    forget(id);
+                    return otherwise.call();
+                }
+            }
+
+            @Override
+            public void abort() {
+                exchange.abort();
+            }
+        };
+    }
+
+    /** Requests {@link #send} has had answered by this server, whole and named as sent. */
+    long answered() {
+        return answered.get();
     }
 
     /** The loopback address as a URI's host: 127.0.0.1, or [::1] where the JVM prefers IPv6. */
@@ -97,7 +195,7 @@ final class PrimingServer implements AutoCloseable {
                 s = socket.accept();
             } catch (IOException e) {
                 // Closed (priming is over), or unable to accept: stop listening, so that a client is refused at once
-                // and takes its answer in the process (Aws.PrimingAwareHttpClient).
+                // and takes its answer in the process ({@link #send}).
                 closeQuietly(socket);
                 return;
             }
