@@ -43,7 +43,7 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * <p>While the process primes ({@link #priming}), every client's calls, on any thread, are answered here, with what AWS
  * answered the handler's sample in the local cloud ({@link PrimingAnswers}) or else an empty success, and signed with
  * placeholder credentials. Each answer comes through the HTTP client's own code (a URL connection client of its own,
- * told of no proxy), from a server on the loopback address that is open only while priming ({@link PrimingServer}), so
+ * which uses no proxy), from a server on the loopback address that is open only while priming ({@link PrimingServer}), so
  * that this code runs too; were that server not to open, or an exchange with it to fail, the answer is given in the
  * process instead. The paths of the calls that run are
  * exercised, and nothing reaches AWS or the credentials endpoint, so no connection or credential is in the snapshot.
@@ -136,7 +136,11 @@ public final class Aws {
      */
     public static synchronized void priming(PrimingAnswers recorded, Runnable action) {
         answers = recorded;
-        loopback = PrimingServer.openUnproxied();
+        try {
+            loopback = PrimingServer.open();
+        } catch (java.io.IOException | RuntimeException e) {
+            loopback = null; // answered in the process
+        }
         priming = true;
         try {
             action.run();

@@ -10,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,7 +20,6 @@ import software.amazon.awssdk.http.HttpExecuteRequest;
 import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.urlconnection.ProxyConfiguration;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 
 /**
@@ -34,7 +32,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
  * strategies with SnapStart").
  *
  * <p>Nothing leaves the execution environment: the server listens on the loopback address only, and its requests are sent
- * by a URL connection client told of no proxy ({@link #send}); it answers one exchange per connection with {@code Connection: close} (so
+ * by a URL connection client that opens them with no proxy ({@link #send}); it answers one exchange per connection with {@code Connection: close} (so
  * HttpURLConnection keeps no connection alive for later) and echoes the answer's name, which the client checks; it is
  * closed, its thread ended, before priming returns. So no socket is open in the snapshot: the SnapStart guide does not
  * guarantee the state of connections made before it ("Maximize Lambda SnapStart performance", networking best
@@ -79,36 +77,21 @@ final class PrimingServer implements AutoCloseable {
     }
 
     /**
-     * The server, or null when it cannot open or a proxy would carry a request to it (the JDK's proxy selector, which the
-     * client falls back to, may be told to proxy loopback): answers are then given in the process.
-     */
-    static PrimingServer openUnproxied() {
-        PrimingServer server = null;
-        try {
-            server = open();
-            java.net.ProxySelector selector = java.net.ProxySelector.getDefault();
-            List<java.net.Proxy> proxies = selector == null ? List.of()
-                    : selector.select(java.net.URI.create("http://" + server.host() + ":" + server.port() + "/"));
-            if (proxies.stream().allMatch(p -> p.type() == java.net.Proxy.Type.DIRECT)) {
-                return server;
-            }
-        } catch (IOException | RuntimeException e) {
-            // no server: answered in the process
-        }
-        if (server != null) {
-            server.close();
-        }
-        return null;
-    }
-
-    /**
-     * The client of the exchanges: the URL connection client every SDK client uses, but told of no proxy, whatever the
-     * environment's proxy settings, which the SDK's default proxy configuration reads.
+     * The client of the exchanges: the URL connection client every SDK client uses, its connections opened with no proxy
+     * whatever the JVM's or the environment's proxy settings ({@code Proxy.NO_PROXY}), and, as the SDK's own factory
+     * would, with timeouts (2 s to connect, as the SDK's default; {@link #TIMEOUT_MILLIS} to read).
      */
     private static final class ClientHolder {
-        static final SdkHttpClient CLIENT = UrlConnectionHttpClient.builder()
-                .proxyConfiguration(ProxyConfiguration.builder().useSystemPropertyValues(false).useEnvironmentVariablesValues(false).build())
-                .build();
+        static final SdkHttpClient CLIENT = UrlConnectionHttpClient.create(uri -> {
+            try {
+                java.net.HttpURLConnection c = (java.net.HttpURLConnection) uri.toURL().openConnection(java.net.Proxy.NO_PROXY);
+                c.setConnectTimeout(2_000);
+                c.setReadTimeout(TIMEOUT_MILLIS);
+                return c;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e); // the exchange fails, and the answer is given in the process
+            }
+        });
     }
 
     /**

@@ -160,11 +160,15 @@ public class PlanFleet extends JsonHandler<PlanFleet.Input, PlanFleet.Result> {
             }
             throw new IllegalStateException(e.getCause());
         } finally {
-            // No preflight outlives the plan: none calls AWS after the invocation (or the priming) that started it has ended.
+            // No preflight should outlive the plan, calling AWS after the invocation (or the priming) that started it has ended.
             pool.shutdownNow();
             // Waits rather than throws: a throw here would replace the exception under way, if any.
             try {
-                pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+                if (!pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    // A preflight stuck in a read the interrupt does not end (the SDK's own timeout ends it): say so in
+                    // the function's log.
+                    System.err.println("PlanFleet: a preflight still runs 30 s after the plan ended");
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
