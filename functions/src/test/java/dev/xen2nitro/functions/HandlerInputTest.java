@@ -121,6 +121,34 @@ class HandlerInputTest {
                 .contains("'instanceType' is \"M4 XLarge\", which is not an instance type name"));
     }
 
+    /**
+     * A fleet's plan key selects what the handlers read from and write to the stack's bucket: each handler that takes one
+     * refuses any key PlanFleet does not make, a path out of fleet-plans/ included, naming the field, before any call.
+     */
+    @Test
+    void aPlanKeyPlanFleetDidNotMakeIsRefusedByEachHandlerThatTakesOne() {
+        String execution = "arn:aws:states:us-east-1:123456789012:execution:xen2nitro-MigrateFleet:7b1e4c2a";
+        for (String key : List.of("fleet-plans/../approvals/x.json", "fleet-plans/224F6D87.json", "other/224f6d87.json",
+                "fleet-plans/224f6d87.json.bak")) {
+            String k = "\"" + key + "\"";
+            assertTrue(refused(new dev.xen2nitro.functions.fleet.PublishFleetReport(),
+                    "{\"execution\":\"" + execution + "\",\"planKey\":" + k + ",\"phase\":\"ended\"}").getMessage()
+                    .contains("'planKey' is " + k + ", which is not a key PlanFleet returns"), key);
+            assertTrue(refused(new dev.xen2nitro.functions.approval.RequestApproval(),
+                    "{\"execution\":\"" + execution + "\",\"taskToken\":\"t\",\"fleet\":{\"planKey\":" + k + ",\"planHash\":\"ab\"}}")
+                    .getMessage().contains("'fleet.planKey' is " + k + ", which is not a key PlanFleet returns"), key);
+            assertTrue(refused(new dev.xen2nitro.functions.approval.VerifyApproval(),
+                    "{\"execution\":\"" + execution + "\",\"fleet\":{\"planKey\":" + k + "},\"answer\":{}}")
+                    .getMessage().contains("'fleet.planKey' is " + k + ", which is not a key PlanFleet returns"), key);
+        }
+        assertTrue(refused(new dev.xen2nitro.functions.fleet.PublishFleetReport(),
+                "{\"execution\":\"" + execution + "\",\"phase\":\"ended\"}").getMessage()
+                .contains("'planKey' is required: the plan's key PlanFleet returned (fleet-plans/DIGEST.json)"));
+        // The key PlanFleet makes passes.
+        new dev.xen2nitro.functions.fleet.PublishFleetReport.Input(execution, "fleet-plans/224f6d874dfe7c38.json", "ended", List.of(),
+                null, null, null).validate();
+    }
+
     @Test
     void instanceRefAcceptsBothIdLengths() {
         new InstanceRef("i-0a1b2c3d").validate();

@@ -1,6 +1,7 @@
 package dev.xen2nitro.functions.approval;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.xen2nitro.functions.core.InvalidInputException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,8 +35,18 @@ public record FleetPlan(String planKey, String planHash) {
 
     public static final String TARGET = "the types of the fleet plan";
 
-    public static boolean valid(String planKey) {
-        return planKey != null && planKey.matches("fleet-plans/[0-9a-f]{1,64}\\.json");
+    /**
+     * Refuses a plan key that PlanFleet does not make (fleet-plans/, the plan's hexadecimal digest, .json), so that no
+     * handler reads or writes any other key of the stack's bucket on the strength of its input.
+     */
+    public static void requireKey(String field, String planKey) {
+        if (planKey == null || planKey.isBlank()) {
+            throw new InvalidInputException("'" + field + "' is required: the plan's key PlanFleet returned (fleet-plans/DIGEST.json)");
+        }
+        if (!planKey.matches("fleet-plans/[0-9a-f]{1,64}\\.json")) {
+            throw new InvalidInputException("'" + field + "' is \"" + planKey + "\", which is not a key PlanFleet returns: "
+                    + "expected fleet-plans/ followed by the plan's hexadecimal digest and .json");
+        }
     }
 
     /** The type the plan moves {@code instanceId} to, or null when the plan does not move it. */

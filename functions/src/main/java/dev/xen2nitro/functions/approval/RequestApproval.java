@@ -45,9 +45,7 @@ public class RequestApproval extends JsonHandler<RequestApproval.Input, RequestA
         public void validate() {
             Executions.require("execution", execution);
             if (fleet != null) {
-                if (!FleetPlan.valid(fleet.planKey())) {
-                    throw new InvalidInputException("'fleet.planKey' is \"" + fleet.planKey() + "\"; expected the key PlanFleet returned");
-                }
+                FleetPlan.requireKey("fleet.planKey", fleet.planKey());
                 if (instanceId != null || targetType != null || report != null) {
                     throw new InvalidInputException("a batch approval names its plan ('fleet'), not an 'instanceId', 'targetType' or 'report'");
                 }

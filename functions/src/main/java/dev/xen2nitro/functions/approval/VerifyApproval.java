@@ -37,9 +37,7 @@ public class VerifyApproval extends JsonHandler<VerifyApproval.Input, VerifyAppr
         public void validate() {
             Executions.require("execution", execution);
             if (fleet != null) {
-                if (!FleetPlan.valid(fleet.planKey())) {
-                    throw new InvalidInputException("'fleet.planKey' is \"" + fleet.planKey() + "\"; expected the key PlanFleet returned");
-                }
+                FleetPlan.requireKey("fleet.planKey", fleet.planKey());
                 if ((instanceId == null) != (targetType == null)) {
                     throw new InvalidInputException("a migration of a fleet gives both its 'instanceId' and 'targetType'; the fleet gives neither");
                 }

@@ -45,9 +45,7 @@ public class PublishFleetReport extends JsonHandler<PublishFleetReport.Input, Pu
         @Override
         public void validate() {
             Executions.require("execution", execution);
-            if (!dev.xen2nitro.functions.approval.FleetPlan.valid(planKey)) {
-                throw new InvalidInputException("'planKey' is the key PlanFleet returned (fleet-plans/...)");
-            }
+            dev.xen2nitro.functions.approval.FleetPlan.requireKey("planKey", planKey);
             if (!List.of("planned", "rejected", "ended").contains(phase)) {
                 throw new InvalidInputException("'phase' is \"" + phase + "\"; use planned, rejected or ended");
             }
