@@ -427,6 +427,11 @@ class MigrationWorkflowTest {
             assertEquals("FAILED", o.report().status(), id);
             assertEquals("Xen2Nitro.PreflightRefused", o.report().error(), id + ": " + o.report().cause());
             o.assertNothingChanged();
+            // The refusal's report alone: the cleanup that follows the FAILED execution finds nothing of its own to do,
+            // also for an ID that names no instance (i-0123456789abcdef0), and sends no second report.
+            List<Map<String, Object>> mails = o.list("notifications");
+            assertEquals(1, mails.size(), id + ": " + mails + "\n" + o.progress());
+            assertTrue(String.valueOf(mails.get(0).get("subject")).contains("refused"), id + ": " + mails.get(0).get("subject"));
         }
         Outcome asg = run("mixed-fleet", inGroup("InService"), input("i-0f1e2d3c4b5a60002", ""), "auto");
         assertEquals("Xen2Nitro.PreflightRefused", asg.report().error());

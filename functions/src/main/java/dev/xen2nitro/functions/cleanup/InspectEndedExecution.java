@@ -4,6 +4,7 @@ import dev.xen2nitro.functions.core.Aws;
 import dev.xen2nitro.functions.core.AwsCalls;
 import dev.xen2nitro.functions.core.Ec2Calls;
 import dev.xen2nitro.functions.core.Executions;
+import dev.xen2nitro.functions.core.InstanceNotFoundException;
 import dev.xen2nitro.functions.core.InvalidInputException;
 import dev.xen2nitro.functions.core.JsonHandler;
 import dev.xen2nitro.functions.core.Tags;
@@ -84,7 +85,16 @@ public class InspectEndedExecution extends JsonHandler<InspectEndedExecution.Inp
             return new Result(null, in.status(), "none", ended + " Its input, as the event carries it, names no instance (an input too large for the event is left out of it): there is no lock of its own to find.",
                     false, List.of(), null, null, null, null, null, null, null, null);
         }
-        Instance i = Ec2Calls.describeInstance(instanceId);
+        Instance i;
+        try {
+            i = Ec2Calls.describeInstance(instanceId);
+        } catch (InstanceNotFoundException gone) {
+            // An ID that names no instance (the migration's preflight refused it), or one terminated long enough ago that
+            // DescribeInstances no longer lists it: no lock of its own to find, nothing of it to change or roll back.
+            return new Result(instanceId, in.status(), "none", ended + " Its instance " + instanceId + " is not in this account"
+                    + " and Region (" + gone.getMessage() + "): there is no lock of its own to find and nothing to change.",
+                    false, List.of(), null, null, null, null, null, null, null, null);
+        }
         Map<String, String> tags = i.tags().stream().collect(Collectors.toMap(Tag::key, Tag::value, (a, b) -> b));
         String type = i.instanceTypeAsString();
         // DescribeInstances leaves enaSupport out when it is not enabled.
