@@ -361,7 +361,8 @@ public final class Runner {
                                 + "    or, as %s, approve:%n      %s%n    reject:%n      %s%n    what waits: GET %s?execution=%s (signed likewise)%n",
                         at, state, planHash, links.length() == 0 ? "      (no links: the stack takes answers only at its URL)\n" : links,
                         approver.name(), Approvers.curl(url, approve, approver, cloud.region),
-                        Approvers.curl(url, reject, approver, cloud.region), url, executionArn);
+                        Approvers.curl(url, reject, approver, cloud.region), url,
+                        java.net.URLEncoder.encode(executionArn, java.nio.charset.StandardCharsets.UTF_8));
                 return;
             }
             Approvers.Reply r = Approvers.call(url, "POST", null, approval.equals("reject") ? reject : approve, approver, cloud.region);

@@ -153,6 +153,16 @@ class ApprovalWorkflowTest {
             String mail = String.valueOf(((List<Map<String, Object>>) local.world().get("notifications")).get(0).get("message"));
             String planHash = pending.get("planHash").asText();
             assertTrue(mail.contains("Plan hash: " + planHash), mail);
+            // What is waiting, at the URL the mail gives (the ARN in its query URL-encoded: curl signs the query as written).
+            java.util.regex.Matcher waiting = java.util.regex.Pattern.compile("What is waiting \\(read only\\): curl --aws-sigv4 \\.\\.\\. '([^']+)'")
+                    .matcher(mail);
+            assertTrue(waiting.find(), mail);
+            Process read = new ProcessBuilder("curl", "-sS", "--aws-sigv4", "aws:amz:" + local.emulator().cloud().region + ":lambda",
+                    "--user", LocalPeople.ALICE.accessKeyId() + ":" + LocalPeople.ALICE.secretAccessKey(), waiting.group(1))
+                    .redirectErrorStream(true).start();
+            String shown = new String(read.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, read.waitFor());
+            assertTrue(shown.contains("\"planHash\":\"" + planHash + "\""), waiting.group(1) + " -> " + shown);
             String body = Approvers.answer(pending.get("execution").asText(), true, planHash, null);
             Process curl = new ProcessBuilder("curl", "-sS", "--aws-sigv4", "aws:amz:" + local.emulator().cloud().region + ":lambda",
                     "--user", LocalPeople.ALICE.accessKeyId() + ":" + LocalPeople.ALICE.secretAccessKey(),

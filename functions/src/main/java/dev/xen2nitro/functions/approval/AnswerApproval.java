@@ -123,7 +123,7 @@ public class AnswerApproval extends JsonHandler<AnswerApproval.Request, AnswerAp
     private Response show(Request in, Approvers approvers) {
         String execution = in.queryStringParameters() == null ? null : in.queryStringParameters().get("execution");
         if (!Executions.isArn(execution)) {
-            return message(400, "Name the execution: ?execution=arn:aws:states:REGION:ACCOUNT:execution:STATE-MACHINE:NAME");
+            return message(400, "Name the execution, URL-encoded: ?execution=arn%3Aaws%3Astates%3AREGION%3AACCOUNT%3Aexecution%3ASTATE-MACHINE%3ANAME");
         }
         PendingApproval p = pending(execution);
         if (p == null) {
