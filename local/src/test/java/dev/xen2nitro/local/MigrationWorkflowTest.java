@@ -43,6 +43,8 @@ class MigrationWorkflowTest {
         /** The refusal of a guest before anything changed: asserts both, and returns the report mailed to the operator. */
         String guestRefusedWithNothingChanged() {
             assertEquals("Xen2Nitro.GuestRefused", report.error(), progress);
+            // The cause names the failed checks of the guest, as the console shows it.
+            assertTrue(report.cause().startsWith("The guest was refused: ") && report.cause().contains(": "), report.cause());
             assertNothingChanged();
             return String.valueOf(list("notifications").get(0).get("message"));
         }
@@ -432,7 +434,12 @@ class MigrationWorkflowTest {
             List<Map<String, Object>> mails = o.list("notifications");
             assertEquals(1, mails.size(), id + ": " + mails + "\n" + o.progress());
             assertTrue(String.valueOf(mails.get(0).get("subject")).contains("refused"), id + ": " + mails.get(0).get("subject"));
+            // The execution's cause names each failed check and what to do, as the console shows it.
+            assertTrue(o.report().cause().startsWith("Preflight refused: ") && o.report().cause().endsWith("Nothing was changed."),
+                    o.report().cause());
         }
+        assertTrue(run("mixed-fleet", input("i-0123456789abcdef0", "")).report().cause()
+                .contains("instance-exists: instance i-0123456789abcdef0 was not found in this account and region"));
         Outcome asg = run("mixed-fleet", inGroup("InService"), input("i-0f1e2d3c4b5a60002", ""), "auto");
         assertEquals("Xen2Nitro.PreflightRefused", asg.report().error());
         String report = String.valueOf(asg.list("notifications").get(0).get("message"));

@@ -27,7 +27,7 @@ public final class GuestRules {
         }
     }
 
-    public record Assessment(boolean ready, List<Check> checks, Step pv, Step ena, Step nvme, Step launchAgent,
+    public record Assessment(boolean ready, List<Check> checks, String refusal, Step pv, Step ena, Step nvme, Step launchAgent,
                              String launchAgentName, Step powerManagement, List<GuestFacts.Nic> network) {}
 
     /**
@@ -98,7 +98,7 @@ public final class GuestRules {
                         + " (see README#domain-controllers): migrate it by hand with the AWS procedure for domain controllers")
                 : Check.pass("not-domain-controller", "not a domain controller"));
         if (!osKnown) {
-            return new Assessment(false, checks, null, null, null, null, null, null, g.network());
+            return new Assessment(false, checks, Check.refusal(checks), null, null, null, null, null, null, g.network());
         }
         String os = release.release();
         DriverMatrix.Pinned pinned = DriverMatrix.forOs(os);
@@ -128,7 +128,7 @@ public final class GuestRules {
         }
         Step power = power(g.power());
         boolean ready = checks.stream().allMatch(Check::passed);
-        return new Assessment(ready, checks, pv, ena, nvme, launch, agent == null ? null : agent.name(), power, g.network());
+        return new Assessment(ready, checks, Check.refusal(checks), pv, ena, nvme, launch, agent == null ? null : agent.name(), power, g.network());
     }
 
     /** What Windows must have before the package steps can work; each refusal names what to install. */

@@ -39,7 +39,7 @@ public class Preflight extends JsonHandler<Preflight.Input, Preflight.Result> {
     }
 
     public record Result(String instanceId, boolean ready, boolean dryRun, String targetType, String targetReason,
-                         List<Check> checks, List<String> missingEndpoints, Map<String, Object> facts,
+                         List<Check> checks, String refusal, List<String> missingEndpoints, Map<String, Object> facts,
                          boolean allowInstanceStoreLoss, String driverSource, int approvalTimeoutSeconds, boolean rehearse) {}
 
     public Preflight() {
@@ -58,7 +58,7 @@ public class Preflight extends JsonHandler<Preflight.Input, Preflight.Result> {
         InstanceFacts facts = gather(req);
         PreflightRules.Verdict v = PreflightRules.assess(facts, req.instanceStoreLossAllowed());
         return new Result(req.instanceId(), v.ready(), req.isDryRun(), v.targetType(), v.targetReason(), v.checks(),
-                v.missingEndpoints(), summary(facts), req.instanceStoreLossAllowed(), req.driverSourceOrDefault(), req.approvalTimeout(),
+                Check.refusal(v.checks()), v.missingEndpoints(), summary(facts), req.instanceStoreLossAllowed(), req.driverSourceOrDefault(), req.approvalTimeout(),
                 req.rehearses());
     }
 
