@@ -279,7 +279,12 @@ public final class Runner {
         // aws-local-stepfunctions prefixes a failed execution's cause with its error name.
         String error = text(result.path("error"));
         String cause = text(result.path("cause"));
-        progress.printf("%8.3fs  execution %s%s%n", duration / 1000.0, status, error == null ? "" : " (" + error + ": " + cause + ")");
+        // A migration's outcome (migrated, restored, ...) is in its output; a failed execution says its error and cause.
+        JsonNode outcome = result.path("output").path("outcome");
+        String said = error != null ? " (" + error + ": " + cause + ")"
+                : outcome.hasNonNull("status") ? " (outcome " + outcome.get("status").asText()
+                        + (outcome.hasNonNull("reason") ? ": " + outcome.get("reason").asText() : "") + ")" : "";
+        progress.printf("%8.3fs  execution %s%s%n", duration / 1000.0, status, said);
         List<Report> triggered = new ArrayList<>();
         for (var d : childDeliveries) {
             triggered.addAll(d.join());
@@ -357,9 +362,14 @@ public final class Runner {
             if (approval.equals("manual")) {
                 StringBuilder links = new StringBuilder();
                 mailedLinks(executionArn).forEach((who, link) -> links.append(String.format("      %s's: %s%n", who.substring(who.lastIndexOf('/') + 1), link)));
-                progress.printf("%8.3fs    %s waits for the approvers (alice or bob; plan %s). Open the link mailed to each:%n%s"
+                // The mail's "until" is in AWS time; the wait passes at the time factor.
+                String expiresAt = e.path("response").path("expiresAt").asText(null);
+                String until = expiresAt == null ? "" : String.format("; it times out in about %.0f s real, %s in AWS time at time factor %s",
+                        Math.max(0, java.time.Duration.between(java.time.Instant.now(), java.time.Instant.parse(expiresAt)).toMillis() / 1000.0
+                                * cloud.timeFactor), expiresAt, cloud.timeFactor);
+                progress.printf("%8.3fs    %s waits for the approvers (alice or bob; plan %s%s). Open the link mailed to each:%n%s"
                                 + "    or, as %s, approve:%n      %s%n    reject:%n      %s%n    what waits: GET %s?execution=%s (signed likewise)%n",
-                        at, state, planHash, links.length() == 0 ? "      (no links: the stack takes answers only at its URL)\n" : links,
+                        at, state, planHash, until, links.length() == 0 ? "      (no links: the stack takes answers only at its URL)\n" : links,
                         approver.name(), Approvers.curl(url, approve, approver, cloud.region),
                         Approvers.curl(url, reject, approver, cloud.region), url,
                         java.net.URLEncoder.encode(executionArn, java.nio.charset.StandardCharsets.UTF_8));
