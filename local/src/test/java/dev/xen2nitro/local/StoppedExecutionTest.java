@@ -31,6 +31,12 @@ class StoppedExecutionTest {
     }
 
     static MigrationWorkflowTest.Outcome stopAt(String state, String approval, java.util.function.UnaryOperator<String> edit) throws Exception {
+        return stopAt(state, approval, edit, local -> { });
+    }
+
+    /** Stops the migration as it enters {@code state}, after {@code first} has done to the local cloud what happens meanwhile. */
+    static MigrationWorkflowTest.Outcome stopAt(String state, String approval, java.util.function.UnaryOperator<String> edit,
+                                                java.util.function.Consumer<LocalCloud> first) throws Exception {
         try (LocalCloud local = LocalCloud.open(Worlds.root(), WorldLoader.load(edit.apply(Worlds.read("seed-2012r2-private")), "seed-2012r2-private"));
              SfnClient sfn = Worlds.sfn(local.emulator())) {
             Map<String, Object> before = local.world();
@@ -39,6 +45,7 @@ class StoppedExecutionTest {
             Runner.Report report = local.run("MigrateInstanceStateMachine", MigrationWorkflowTest.input(SEED, "\"targetType\":\"m5.xlarge\""),
                     approval, new PrintStream(progress, true, StandardCharsets.UTF_8), (arn, entered) -> {
                         if (entered.equals(state) && stopped.compareAndSet(false, true)) {
+                            first.accept(local);
                             sfn.stopExecution(r -> r.executionArn(arn).error("Operator.Stop").cause("stopped in " + state));
                         }
                     });
@@ -151,6 +158,40 @@ class StoppedExecutionTest {
         assertAsBefore(o);
         assertEquals("restored", o.tags(SEED).get("xen2nitro:status"), o.progress());
         assertEquals("succeeded", o.list("replaceRootVolumeTasks").get(o.list("replaceRootVolumeTasks").size() - 1).get("state"));
+    }
+
+    /**
+     * The instance terminated while its migration waited for the approval, then the migration stopped: nothing is left to
+     * roll back or unlock, and the report says that the backup AMI, all that is left of the instance, is kept. Terminated
+     * and still listed (EC2 lists a terminated instance for about an hour), or listed no more.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"terminated", "listed no more"})
+    void anInstanceGoneWhileItsMigrationWaitedIsReportedWithItsBackupAmiKept(String how) throws Exception {
+        MigrationWorkflowTest.Outcome o = stopAt("RequestApproval", "manual", w -> w, local -> {
+            if (how.equals("terminated")) {
+                try (var ec2 = Worlds.ec2(local.emulator())) {
+                    ec2.terminateInstances(r -> r.instanceIds(SEED));
+                }
+            } else {
+                var cloud = local.emulator().cloud();
+                synchronized (cloud) {
+                    cloud.instances.remove(SEED);
+                }
+            }
+        });
+        Runner.Report c = cleanup(o);
+        assertFalse(c.visited().contains("RollBackInstance"), c.visited().toString());
+        assertTrue(c.visited().contains("MarkNeedsAttention"), c.visited().toString());
+        String ami = c.output().path("inspection").path("backupImageId").asText();
+        assertTrue(o.list("images").stream().anyMatch(im -> im.get("id").equals(ami)), "the backup AMI " + ami + " is kept");
+        assertTrue(o.list("vpcEndpoints").isEmpty(), "temporary endpoints are gone:\n" + o.progress());
+        assertTrue(o.list("parameters").isEmpty(), "no approval is kept for a stopped execution: " + o.list("parameters"));
+        List<Map<String, Object>> mails = o.list("notifications");
+        Map<String, Object> last = mails.get(mails.size() - 1);
+        assertTrue(String.valueOf(last.get("subject")).startsWith("xen2nitro: ACTION REQUIRED"), String.valueOf(last.get("subject")));
+        String report = String.valueOf(last.get("message"));
+        assertTrue(report.contains("is gone") && report.contains("backup AMI " + ami + " is kept"), report);
     }
 
     @Test

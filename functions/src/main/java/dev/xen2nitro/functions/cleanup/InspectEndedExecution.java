@@ -88,18 +88,20 @@ public class InspectEndedExecution extends JsonHandler<InspectEndedExecution.Inp
         Instance i;
         try {
             i = Ec2Calls.describeInstance(instanceId);
-        } catch (InstanceNotFoundException gone) {
-            // An ID that names no instance (the migration's preflight refused it), or one terminated long enough ago that
-            // DescribeInstances no longer lists it: no lock of its own to find, nothing of it to change or roll back.
-            return new Result(instanceId, in.status(), "none", ended + " Its instance " + instanceId + " is not in this account"
-                    + " and Region (" + gone.getMessage() + "): there is no lock of its own to find and nothing to change.",
-                    false, List.of(), null, null, null, null, null, null, null, null);
+        } catch (InstanceNotFoundException notListed) {
+            // An ID that names no instance (the migration's preflight refused it), or an instance terminated long enough ago
+            // that DescribeInstances no longer lists it ("Terminated instances remain visible after termination (for
+            // approximately one hour)", EC2 API Reference, TerminateInstances).
+            return gone(in, ended, instanceId, "EC2 does not list it: " + notListed.getMessage());
+        }
+        String state = i.state().nameAsString();
+        if ("terminated".equals(state) || "shutting-down".equals(state)) {
+            return gone(in, ended, instanceId, "it is " + state);
         }
         Map<String, String> tags = i.tags().stream().collect(Collectors.toMap(Tag::key, Tag::value, (a, b) -> b));
         String type = i.instanceTypeAsString();
         // DescribeInstances leaves enaSupport out when it is not enabled.
         Boolean ena = Boolean.TRUE.equals(i.enaSupport());
-        String state = i.state().nameAsString();
         if (!in.execution().equals(tags.get(Tags.LOCK))) {
             return new Result(instanceId, in.status(), "none", ended + " It does not hold the instance's lock ("
                     + (tags.containsKey(Tags.LOCK) ? "another execution does" : "none is set") + "): the instance is not this cleanup's to change.",
@@ -125,10 +127,7 @@ public class InspectEndedExecution extends JsonHandler<InspectEndedExecution.Inp
         List<String> pastApproval = commands.stream().filter(c -> !step(c).beforeApproval()).map(c -> step(c).name()).distinct().toList();
         List<String> unfinished = commands.stream().filter(c -> c.status() != CommandInvocationStatus.SUCCESS)
                 .map(c -> step(c).name() + " " + c.statusAsString()).distinct().toList();
-        List<Image> images = Ec2Calls.call("DescribeImages of " + in.execution(), () -> Aws.ec2().describeImages(r -> r.owners("self")
-                .filters(f -> f.name("tag:" + Tags.EXECUTION).values(in.execution()), f -> f.name("tag:" + Tags.INSTANCE).values(instanceId))))
-                .images();
-        Image backup = images.isEmpty() ? null : images.get(0);
+        Image backup = backupImage(in.execution(), instanceId);
         Map<String, String> original = backup == null ? Map.of()
                 : backup.tags().stream().collect(Collectors.toMap(Tag::key, Tag::value, (a, b) -> b));
         String originalType = original.get(Tags.ORIGINAL_TYPE);
@@ -159,6 +158,32 @@ public class InspectEndedExecution extends JsonHandler<InspectEndedExecution.Inp
         }
         return new Result(instanceId, in.status(), "rollback", ended + " The instance had changed (" + String.join("; ", what)
                 + "): it is rolled back from " + backupId + ".", true, sent, backupId, originalType, originalEna, originalState, null, type, ena, state);
+    }
+
+    /** The backup AMI the execution took of the instance (found by its tags), or null. */
+    private static Image backupImage(String execution, String instanceId) {
+        List<Image> images = Ec2Calls.call("DescribeImages of " + execution, () -> Aws.ec2().describeImages(r -> r.owners("self")
+                .filters(f -> f.name("tag:" + Tags.EXECUTION).values(execution), f -> f.name("tag:" + Tags.INSTANCE).values(instanceId))))
+                .images();
+        return images.isEmpty() ? null : images.get(0);
+    }
+
+    /**
+     * The instance is gone, terminated or never there: nothing of it is left to change, roll back or unlock (the lock is
+     * a tag of the instance). A backup AMI the execution took is then all that is left of the instance: the operator is
+     * told it is kept ({@code attention}), so that a termination nobody meant is not found out too late.
+     */
+    private static Result gone(Input in, String ended, String instanceId, String why) {
+        Image backup = backupImage(in.execution(), instanceId);
+        if (backup == null) {
+            return new Result(instanceId, in.status(), "none", ended + " Its instance " + instanceId + " is gone (" + why
+                    + ") and it had taken no backup AMI: there is nothing of it to change, roll back or keep.",
+                    false, List.of(), null, null, null, null, null, null, null, null);
+        }
+        return new Result(instanceId, in.status(), "attention", ended + " Its instance " + instanceId + " is gone (" + why
+                + "): nothing is rolled back. Its backup AMI " + backup.imageId() + " is kept: launch an instance from it if the"
+                + " instance was not meant to go; otherwise deregister it and delete its snapshots.",
+                false, List.of(), backup.imageId(), null, null, null, null, null, null, null);
     }
 
     /** The guest step a command of this workflow ran ("xen2nitro STEP ..."), or null. */
