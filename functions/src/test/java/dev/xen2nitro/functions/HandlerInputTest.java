@@ -141,6 +141,11 @@ class HandlerInputTest {
                     "{\"execution\":\"" + execution + "\",\"fleet\":{\"planKey\":" + k + "},\"answer\":{}}")
                     .getMessage().contains("'fleet.planKey' is " + k + ", which is not a key PlanFleet returns"), key);
         }
+        // A fleet's migration is refused at its preflight, before anything changes, not at the approval after the drivers.
+        assertTrue(refused(new dev.xen2nitro.functions.preflight.Preflight(), "{\"execution\":\"" + execution.replace("MigrateFleet", "MigrateInstance")
+                + "\",\"request\":{\"instanceId\":\"i-0a1b2c3d4e5f60001\",\"targetType\":\"m5.xlarge\",\"fleetApproval\":{\"execution\":\""
+                + execution + "\",\"planKey\":\"fleet-plans/../x.json\"}}}").getMessage()
+                .contains("'fleetApproval.planKey' is \"fleet-plans/../x.json\", which is not a key PlanFleet returns"));
         assertTrue(refused(new dev.xen2nitro.functions.fleet.PublishFleetReport(),
                 "{\"execution\":\"" + execution + "\",\"phase\":\"ended\"}").getMessage()
                 .contains("'planKey' is required: the plan's key PlanFleet returned (fleet-plans/DIGEST.json)"));

@@ -145,6 +145,63 @@ class ApprovalWorkflowTest {
         }
     }
 
+    /**
+     * What changed while the approval waited ends the migration after the approval, before anything irreversible, and its
+     * cause says what: a check the preflight now refuses, a type changed by someone else, or a preflight that could not run.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"stopped meanwhile", "type changed meanwhile", "preflight failing"})
+    void whatChangedWhileTheApprovalWaitedEndsItBeforeTheStopAndTheCauseSaysWhat(String what) throws Exception {
+        Outcome o = run((local, pending) -> {
+            Cloud cloud = local.emulator().cloud();
+            switch (what) {
+                case "stopped meanwhile" -> {
+                    try (var ec2 = Worlds.ec2(local.emulator())) {
+                        ec2.stopInstances(r -> r.instanceIds(SEED));
+                    }
+                }
+                case "type changed meanwhile" -> {
+                    synchronized (cloud) {
+                        cloud.instances.get(SEED).instanceType = "m4.2xlarge";
+                    }
+                }
+                default -> {
+                    Cloud.Fault denied = new Cloud.Fault();
+                    denied.service = "ec2";
+                    denied.operation = "DescribeInstances";
+                    denied.code = "UnauthorizedOperation";
+                    denied.message = "You are not authorized to perform this operation.";
+                    denied.status = 403;
+                    denied.remaining = 1;
+                    synchronized (cloud) {
+                        cloud.faults.add(denied);
+                    }
+                }
+            }
+            assertEquals(200, approve(local, LocalPeople.ALICE).status());
+        });
+        assertEquals("Xen2Nitro.PreflightRefused", o.report().error(), o.progress());
+        String cause = o.report().cause();
+        switch (what) {
+            case "stopped meanwhile" -> assertTrue(cause.startsWith("After the approval the preflight ran again and refused: state-running: the instance is "),
+                    cause);
+            case "type changed meanwhile" -> {
+                assertTrue(cause.startsWith("After the approval the instance is m4.2xlarge, not the m4.xlarge the plan was approved for"), cause);
+                assertEquals("m4.2xlarge", o.instance().get("instanceType"));
+            }
+            default -> assertTrue(cause.startsWith("After the approval the preflight could not run again (") && cause.contains("UnauthorizedOperation"),
+                    cause);
+        }
+        assertFalse(cause.contains("null"), cause);
+        assertTrue(o.report().visited().contains("PreflightBeforeStop"), o.report().visited().toString());
+        if (!what.equals("stopped meanwhile")) {
+            assertEquals(0, ((Number) o.instance().get("stopCount")).intValue(), "the migration stopped nothing");
+        }
+        assertFalse(o.report().visited().contains("StopInstance"), o.report().visited().toString());
+        assertFalse(o.report().visited().contains("InstallNvmeDriver"), o.report().visited().toString());
+        assertEquals("refused", o.tags().get("xen2nitro:status"));
+    }
+
     @Test
     void anApproverApprovesWithCurlAndTheInstanceAndReportSayWhoHowAndWhen() throws Exception {
         List<String> replies = new ArrayList<>();

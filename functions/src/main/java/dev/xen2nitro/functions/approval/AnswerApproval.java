@@ -120,8 +120,20 @@ public class AnswerApproval extends JsonHandler<AnswerApproval.Request, AnswerAp
         return "No approval of " + execution + " is waiting: it was answered, it expired, or the execution never asked.";
     }
 
+    /**
+     * The execution a GET names. Its ARN comes URL-encoded (README: curl before 8.3.0 signs a query as written). The
+     * Lambda Developer Guide's request payload ("Invoking Lambda function URLs") does not say whether the values of
+     * {@code queryStringParameters} come decoded (the local host decodes them); should one still hold its
+     * percent-encoding, it is decoded here: an ARN holds no {@code %} of its own, and a {@code +} stays a plus.
+     */
+    static String executionOf(Map<String, String> query) {
+        String execution = query == null ? null : query.get("execution");
+        return execution == null || execution.indexOf('%') < 0 ? execution
+                : java.net.URLDecoder.decode(execution.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private Response show(Request in, Approvers approvers) {
-        String execution = in.queryStringParameters() == null ? null : in.queryStringParameters().get("execution");
+        String execution = executionOf(in.queryStringParameters());
         if (!Executions.isArn(execution)) {
             return message(400, "Name the execution, URL-encoded: ?execution=arn%3Aaws%3Astates%3AREGION%3AACCOUNT%3Aexecution%3ASTATE-MACHINE%3ANAME");
         }

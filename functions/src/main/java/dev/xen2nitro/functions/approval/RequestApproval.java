@@ -123,7 +123,7 @@ public class RequestApproval extends JsonHandler<RequestApproval.Input, RequestA
                 + "\"}' \\\n       " + url + "\n\n"
                 + "Reject:\n  " + curl + "       --data '{\"execution\":\"" + in.execution() + "\",\"decision\":\"reject\",\"reason\":\"YOUR REASON\"}' \\\n"
                 + "       " + url + "\n\n"
-                // The ARN URL-encoded: curl signs the query as written, and AWS signs it encoded (curl/curl issue 11794).
+                // The ARN URL-encoded: curl before 8.3.0 signs the query as written, and AWS over it encoded (curl/curl issue 11794).
                 + "What is waiting (read only): curl --aws-sigv4 ... '" + url + "?execution="
                 + java.net.URLEncoder.encode(in.execution(), java.nio.charset.StandardCharsets.UTF_8) + "'\n\n"
                 + "Preflight report and plan:\n" + report + "\n";

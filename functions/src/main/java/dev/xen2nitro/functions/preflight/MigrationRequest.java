@@ -53,6 +53,9 @@ public record MigrationRequest(String instanceId, String targetType, Boolean dry
             throw new InvalidInputException("'fleetApproval' is given by a fleet execution with its 'execution' and 'planKey', and the"
                     + " migration's 'targetType'; start a single migration without it");
         }
+        if (fleetApproval != null) {
+            dev.xen2nitro.functions.approval.FleetPlan.requireKey("fleetApproval.planKey", fleetApproval.planKey());
+        }
         if (rehearsalOf != null) {
             InstanceIds.require("rehearsalOf", rehearsalOf);
             if (Boolean.TRUE.equals(rehearse) || fleetApproval != null || isDryRun()) {

@@ -227,4 +227,15 @@ class ApprovalRulesTest {
         assertTrue(ApprovalPage.HEADERS.get("content-security-policy").startsWith("default-src 'none'"));
         assertEquals("no-referrer", ApprovalPage.HEADERS.get("referrer-policy"));
     }
+
+    /** The execution a GET names is the same whether the query's value comes decoded or still percent-encoded. */
+    @Test
+    void theExecutionOfAGetIsReadDecodedOrEncoded() {
+        String named = "arn:aws:states:us-east-1:123456789012:execution:xen2nitro-MigrateInstance:a+b(c)@d";
+        String encoded = "arn%3Aaws%3Astates%3Aus-east-1%3A123456789012%3Aexecution%3Axen2nitro-MigrateInstance%3Aa%2Bb%28c%29%40d";
+        assertEquals(named, AnswerApproval.executionOf(java.util.Map.of("execution", named)));
+        assertEquals(named, AnswerApproval.executionOf(java.util.Map.of("execution", encoded)));
+        assertNull(AnswerApproval.executionOf(null));
+        assertNull(AnswerApproval.executionOf(java.util.Map.of()));
+    }
 }
