@@ -161,14 +161,15 @@ class StoppedExecutionTest {
     }
 
     /**
-     * The instance terminated while its migration waited for the approval, then the migration stopped: nothing is left to
-     * roll back or unlock, and the report says that the backup AMI, all that is left of the instance, is kept. Terminated
-     * and still listed (EC2 lists a terminated instance for about an hour), or listed no more.
+     * The instance went while its migration ran, then the migration stopped: nothing is left to roll back, unlock or tag,
+     * and the cleanup's report says so, and that the backup AMI, all that is left of the instance, is kept when the
+     * migration had taken it. Terminated and still listed (EC2 lists a terminated instance for about an hour), or listed
+     * no more; while the approval waited (the AMI taken), or before the backup.
      */
-    @ParameterizedTest(name = "{0}")
-    @CsvSource({"terminated", "listed no more"})
-    void anInstanceGoneWhileItsMigrationWaitedIsReportedWithItsBackupAmiKept(String how) throws Exception {
-        MigrationWorkflowTest.Outcome o = stopAt("RequestApproval", "manual", w -> w, local -> {
+    @ParameterizedTest(name = "{0}, stopped in {1}")
+    @CsvSource({"terminated,RequestApproval", "listed no more,RequestApproval", "listed no more,WaitForSsmOnline"})
+    void anInstanceGoneWhileItsMigrationRanIsReportedWithItsBackupAmiKept(String how, String state) throws Exception {
+        MigrationWorkflowTest.Outcome o = stopAt(state, state.equals("RequestApproval") ? "manual" : "auto", w -> w, local -> {
             if (how.equals("terminated")) {
                 try (var ec2 = Worlds.ec2(local.emulator())) {
                     ec2.terminateInstances(r -> r.instanceIds(SEED));
@@ -182,16 +183,26 @@ class StoppedExecutionTest {
         });
         Runner.Report c = cleanup(o);
         assertFalse(c.visited().contains("RollBackInstance"), c.visited().toString());
-        assertTrue(c.visited().contains("MarkNeedsAttention"), c.visited().toString());
-        String ami = c.output().path("inspection").path("backupImageId").asText();
-        assertTrue(o.list("images").stream().anyMatch(im -> im.get("id").equals(ami)), "the backup AMI " + ami + " is kept");
+        assertFalse(c.visited().contains("RecordOutcome"), "nothing to tag: " + c.visited());
         assertTrue(o.list("vpcEndpoints").isEmpty(), "temporary endpoints are gone:\n" + o.progress());
         assertTrue(o.list("parameters").isEmpty(), "no approval is kept for a stopped execution: " + o.list("parameters"));
         List<Map<String, Object>> mails = o.list("notifications");
         Map<String, Object> last = mails.get(mails.size() - 1);
-        assertTrue(String.valueOf(last.get("subject")).startsWith("xen2nitro: ACTION REQUIRED"), String.valueOf(last.get("subject")));
+        String subject = String.valueOf(last.get("subject"));
         String report = String.valueOf(last.get("message"));
-        assertTrue(report.contains("is gone") && report.contains("backup AMI " + ami + " is kept"), report);
+        assertTrue(report.contains("ended ABORTED") && report.contains("Its instance " + SEED + " is gone"), report);
+        if (state.equals("RequestApproval")) {
+            assertTrue(c.visited().contains("MarkGoneWithBackup"), c.visited().toString());
+            String ami = c.output().path("inspection").path("backupImageId").asText();
+            assertTrue(o.list("images").stream().anyMatch(im -> im.get("id").equals(ami)), "the backup AMI " + ami + " is kept");
+            assertTrue(subject.startsWith("xen2nitro: ACTION REQUIRED"), subject);
+            assertTrue(report.contains("backup AMI " + ami + " is kept"), report);
+        } else {
+            assertTrue(c.visited().contains("MarkGone"), c.visited().toString());
+            assertTrue(o.list("images").isEmpty(), "no backup was taken");
+            assertFalse(subject.contains("ACTION REQUIRED"), subject);
+            assertTrue(report.contains("it had taken no backup AMI"), report);
+        }
     }
 
     @Test

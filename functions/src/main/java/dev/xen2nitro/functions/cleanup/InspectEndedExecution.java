@@ -66,7 +66,8 @@ public class InspectEndedExecution extends JsonHandler<InspectEndedExecution.Inp
     /**
      * @param action none (the lock is not this execution's), finish (it had recorded its outcome), release (nothing had
      *               changed that a rejected migration would not leave), rollback (something had, and the backup AMI
-     *               records what it was) or attention (something had, and nothing records what it was)
+     *               records what it was), attention (something had, and nothing records what it was) or gone (the
+     *               instance is gone: a report, with the backup AMI when there is one, and nothing else)
      * @param recordedStatus the outcome the execution recorded (action finish)
      */
     public record Result(String instanceId, String status, String action, String reason, boolean held, List<String> guestStepsSent,
@@ -170,17 +171,21 @@ public class InspectEndedExecution extends JsonHandler<InspectEndedExecution.Inp
 
     /**
      * The instance is gone, terminated or never there: nothing of it is left to change, roll back or unlock (the lock is
-     * a tag of the instance). A backup AMI the execution took is then all that is left of the instance: the operator is
-     * told it is kept ({@code attention}), so that a termination nobody meant is not found out too late.
+     * a tag of the instance), and nothing can be recorded on it ({@code gone}: the report alone). A backup AMI the
+     * execution took is then all that is left of the instance, and the report says it is kept, so that a termination
+     * nobody meant is not found out too late. With no AMI, a FAILED execution had run its own final states (a preflight
+     * refuses an ID that names no instance) and reported: nothing more is said ({@code none}); a stopped or timed-out one
+     * had reported nothing, so the cleanup does.
      */
     private static Result gone(Input in, String ended, String instanceId, String why) {
         Image backup = backupImage(in.execution(), instanceId);
         if (backup == null) {
-            return new Result(instanceId, in.status(), "none", ended + " Its instance " + instanceId + " is gone (" + why
-                    + ") and it had taken no backup AMI: there is nothing of it to change, roll back or keep.",
+            String reason = ended + " Its instance " + instanceId + " is gone (" + why
+                    + ") and it had taken no backup AMI: there is nothing of it to change, roll back or keep.";
+            return new Result(instanceId, in.status(), in.status().equals("FAILED") ? "none" : "gone", reason,
                     false, List.of(), null, null, null, null, null, null, null, null);
         }
-        return new Result(instanceId, in.status(), "attention", ended + " Its instance " + instanceId + " is gone (" + why
+        return new Result(instanceId, in.status(), "gone", ended + " Its instance " + instanceId + " is gone (" + why
                 + "): nothing is rolled back. Its backup AMI " + backup.imageId() + " is kept: launch an instance from it if the"
                 + " instance was not meant to go; otherwise deregister it and delete its snapshots.",
                 false, List.of(), backup.imageId(), null, null, null, null, null, null, null);
