@@ -448,6 +448,22 @@ class MigrationWorkflowTest {
         asg.assertNothingChanged();
     }
 
+    /**
+     * A refusal whose own report could not be sent (SNS refused it once; PublishReport's failure is caught and the
+     * execution ends FAILED): the cleanup finds in the execution's history that no report went out, and sends one.
+     */
+    @Test
+    void aRefusalWhoseReportWasNotSentIsReportedByTheCleanup() throws Exception {
+        Outcome o = run("mixed-fleet", FaultSuiteTest.faults("{\"service\":\"sns\",\"operation\":\"Publish\",\"code\":\"AuthorizationError\","
+                + "\"message\":\"not allowed\",\"status\":403,\"count\":1}"), input("i-0123456789abcdef0", ""), "auto");
+        assertEquals("Xen2Nitro.PreflightRefused", o.report().error(), o.progress());
+        List<Map<String, Object>> mails = o.list("notifications");
+        assertEquals(1, mails.size(), mails + "\n" + o.progress());
+        String report = String.valueOf(mails.get(0).get("message"));
+        assertTrue(report.contains("Its instance i-0123456789abcdef0 is gone") && report.contains("it had taken no backup AMI"), report);
+        assertFalse(String.valueOf(mails.get(0).get("subject")).contains("ACTION REQUIRED"), String.valueOf(mails.get(0).get("subject")));
+    }
+
     static UnaryOperator<String> inGroup(String lifecycle) {
         return s -> s.replace("\"tags\": {\n        \"Name\": \"batch-2012r2\"",
                 "\"autoScaling\": { \"groupName\": \"batch\", \"lifecycleState\": \"" + lifecycle + "\" },\n      \"tags\": {\n        \"Name\": \"batch-2012r2\"");

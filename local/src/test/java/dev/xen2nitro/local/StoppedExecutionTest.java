@@ -197,6 +197,7 @@ class StoppedExecutionTest {
             assertTrue(o.list("images").stream().anyMatch(im -> im.get("id").equals(ami)), "the backup AMI " + ami + " is kept");
             assertTrue(subject.startsWith("xen2nitro: ACTION REQUIRED"), subject);
             assertTrue(report.contains("backup AMI " + ami + " is kept"), report);
+            assertTrue(report.startsWith("ACTION REQUIRED: the instance is gone, and its backup AMI (below) is all that is left of it"), report);
         } else {
             assertTrue(c.visited().contains("MarkGone"), c.visited().toString());
             assertTrue(o.list("images").isEmpty(), "no backup was taken");

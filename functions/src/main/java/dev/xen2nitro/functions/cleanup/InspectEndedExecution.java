@@ -161,6 +161,49 @@ public class InspectEndedExecution extends JsonHandler<InspectEndedExecution.Inp
                 + "): it is rolled back from " + backupId + ".", true, sent, backupId, originalType, originalEna, originalState, null, type, ena, state);
     }
 
+    /** The original a rehearsal's clone stands for, as the execution's input names it, or null. */
+    static String rehearsalOf(String input) {
+        if (input == null) {
+            return null;
+        }
+        try {
+            return JSON.readTree(input).path("rehearsalOf").asText(null);
+        } catch (java.io.IOException notJson) {
+            return null;
+        }
+    }
+
+    /**
+     * Whether the execution's own PublishReport state ran to its end without failing, as its history (GetExecutionHistory)
+     * records it: a state entered, no failure event while it was the current state, then exited. Only that says its report
+     * went out; a FAILED status does not (its PublishReport may have failed and been caught, or the execution may have
+     * failed with an error no Catch takes).
+     */
+    static boolean reported(String execution) {
+        return AwsCalls.call("GetExecutionHistory " + execution, () -> {
+            String current = null;
+            boolean failed = false;
+            for (software.amazon.awssdk.services.sfn.model.HistoryEvent e : Aws.sfn().getExecutionHistoryPaginator(
+                    r -> r.executionArn(execution).includeExecutionData(false).maxResults(1000)).events()) {
+                String type = e.typeAsString();
+                if (type.endsWith("StateEntered") && e.stateEnteredEventDetails() != null) {
+                    current = e.stateEnteredEventDetails().name();
+                    failed = false;
+                } else if (type.endsWith("StateExited") && e.stateExitedEventDetails() != null) {
+                    if (e.stateExitedEventDetails().name().equals(REPORT_STATE) && !failed) {
+                        return true;
+                    }
+                } else if (type.endsWith("Failed") && !type.startsWith("Execution") && REPORT_STATE.equals(current)) {
+                    failed = true;
+                }
+            }
+            return false;
+        });
+    }
+
+    /** The migration's state that mails its report (statemachine/migrate-instance.asl.yaml). */
+    static final String REPORT_STATE = "PublishReport";
+
     /** The backup AMI the execution took of the instance (found by its tags), or null. */
     private static Image backupImage(String execution, String instanceId) {
         List<Image> images = Ec2Calls.call("DescribeImages of " + execution, () -> Aws.ec2().describeImages(r -> r.owners("self")
@@ -173,17 +216,23 @@ public class InspectEndedExecution extends JsonHandler<InspectEndedExecution.Inp
      * The instance is gone, terminated or never there: nothing of it is left to change, roll back or unlock (the lock is
      * a tag of the instance), and nothing can be recorded on it ({@code gone}: the report alone). A backup AMI the
      * execution took is then all that is left of the instance, and the report says it is kept, so that a termination
-     * nobody meant is not found out too late. With no AMI, a FAILED execution had run its own final states (a preflight
-     * refuses an ID that names no instance) and reported: nothing more is said ({@code none}); a stopped or timed-out one
-     * had reported nothing, so the cleanup does.
+     * nobody meant is not found out too late. Nothing is said ({@code none}) when the execution had sent its own report
+     * (a preflight refuses an ID that names no instance, and says so), or when it was a rehearsal clone's run.
      */
     private static Result gone(Input in, String ended, String instanceId, String why) {
+        String gone = " Its instance " + instanceId + " is gone (" + why + ")";
+        if (rehearsalOf(in.input()) != null) {
+            return new Result(instanceId, in.status(), "none", ended + gone + ": it was the rehearsal clone of " + rehearsalOf(in.input())
+                    + ", which the rehearsing execution removes and reports.", false, List.of(), null, null, null, null, null, null, null, null);
+        }
+        if (reported(in.execution())) {
+            return new Result(instanceId, in.status(), "none", ended + gone + ", and the execution had sent its own report"
+                    + " (PublishReport succeeded): nothing more is said.", false, List.of(), null, null, null, null, null, null, null, null);
+        }
         Image backup = backupImage(in.execution(), instanceId);
         if (backup == null) {
-            String reason = ended + " Its instance " + instanceId + " is gone (" + why
-                    + ") and it had taken no backup AMI: there is nothing of it to change, roll back or keep.";
-            return new Result(instanceId, in.status(), in.status().equals("FAILED") ? "none" : "gone", reason,
-                    false, List.of(), null, null, null, null, null, null, null, null);
+            return new Result(instanceId, in.status(), "gone", ended + gone + " and it had taken no backup AMI: there is nothing of it"
+                    + " to change, roll back or keep.", false, List.of(), null, null, null, null, null, null, null, null);
         }
         return new Result(instanceId, in.status(), "gone", ended + " Its instance " + instanceId + " is gone (" + why
                 + "): nothing is rolled back. Its backup AMI " + backup.imageId() + " is kept: launch an instance from it if the"

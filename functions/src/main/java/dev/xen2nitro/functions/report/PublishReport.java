@@ -40,9 +40,12 @@ public class PublishReport extends JsonHandler<PublishReport.Input, PublishRepor
         String subject = (act ? "xen2nitro: ACTION REQUIRED: " : "xen2nitro: ") + instance + " " + status;
         String body;
         try {
-            body = (act ? "ACTION REQUIRED: the rollback did not complete and stopped; nothing was deleted. Fix the cause, then roll the"
+            // What to do: the outcome's own advice where its state gives one, else what a failed rollback needs.
+            String advice = in.outcome().hasNonNull("advice") ? in.outcome().get("advice").asText()
+                    : "the rollback did not complete and stopped; nothing was deleted. Fix the cause, then roll the"
                     + " instance back by hand (README, \"Restoring by hand\"): its backup AMI is its xen2nitro:backup-image tag, and the"
-                    + " original type, enaSupport and state are in the migration document below.\n\n" : "")
+                    + " original type, enaSupport and state are in the migration document below.";
+            body = (act ? "ACTION REQUIRED: " + advice + "\n\n" : "")
                     + "Execution " + in.execution() + ": instance " + instance + " is " + status + ".\n"
                     + (in.outcome().hasNonNull("reason") ? in.outcome().get("reason").asText() + "\n" : "")
                     + (in.document() != null && in.document().hasNonNull("recorded") ? "Now: " + in.document().get("recorded") + "\n" : "")
