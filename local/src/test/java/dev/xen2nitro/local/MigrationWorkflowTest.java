@@ -464,6 +464,19 @@ class MigrationWorkflowTest {
         assertFalse(String.valueOf(mails.get(0).get("subject")).contains("ACTION REQUIRED"), String.valueOf(mails.get(0).get("subject")));
     }
 
+    /** A report that went out on the state's retry (SNS failing the first attempt's calls) is the only one. */
+    @Test
+    void aRefusalWhoseReportWentOutOnARetryIsNotReportedTwice() throws Exception {
+        // Four failures: the SDK's own four attempts (legacy retry mode: three retries) of the first invocation; the state's retry then succeeds.
+        Outcome o = run("mixed-fleet", FaultSuiteTest.faults("{\"service\":\"sns\",\"operation\":\"Publish\",\"code\":\"InternalError\","
+                + "\"message\":\"try again\",\"status\":500,\"count\":4}"), input("i-0123456789abcdef0", ""), "auto");
+        assertEquals("Xen2Nitro.PreflightRefused", o.report().error(), o.progress());
+        assertTrue(o.progress().contains("PublishReport retried"), "the state's first attempt failed:\n" + o.progress());
+        List<Map<String, Object>> mails = o.list("notifications");
+        assertEquals(1, mails.size(), mails + "\n" + o.progress());
+        assertTrue(String.valueOf(mails.get(0).get("subject")).contains("refused"), String.valueOf(mails.get(0).get("subject")));
+    }
+
     static UnaryOperator<String> inGroup(String lifecycle) {
         return s -> s.replace("\"tags\": {\n        \"Name\": \"batch-2012r2\"",
                 "\"autoScaling\": { \"groupName\": \"batch\", \"lifecycleState\": \"" + lifecycle + "\" },\n      \"tags\": {\n        \"Name\": \"batch-2012r2\"");

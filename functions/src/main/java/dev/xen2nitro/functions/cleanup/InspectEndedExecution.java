@@ -174,27 +174,30 @@ public class InspectEndedExecution extends JsonHandler<InspectEndedExecution.Inp
     }
 
     /**
-     * Whether the execution's own PublishReport state ran to its end without failing, as its history (GetExecutionHistory)
-     * records it: a state entered, no failure event while it was the current state, then exited. Only that says its report
-     * went out; a FAILED status does not (its PublishReport may have failed and been caught, or the execution may have
-     * failed with an error no Catch takes).
+     * Whether the execution's own PublishReport state sent its report, as its history (GetExecutionHistory) records it:
+     * the state exited, and its last attempt before that succeeded (LambdaFunctionSucceeded or TaskSucceeded; a retried
+     * attempt that failed or timed out first does not count against it). Only that says the report went out; a FAILED
+     * status does not (its PublishReport may have failed and been caught, or the execution may have failed with an error
+     * no Catch takes).
      */
     static boolean reported(String execution) {
         return AwsCalls.call("GetExecutionHistory " + execution, () -> {
             String current = null;
-            boolean failed = false;
+            boolean lastAttemptSucceeded = false;
             for (software.amazon.awssdk.services.sfn.model.HistoryEvent e : Aws.sfn().getExecutionHistoryPaginator(
                     r -> r.executionArn(execution).includeExecutionData(false).maxResults(1000)).events()) {
                 String type = e.typeAsString();
                 if (type.endsWith("StateEntered") && e.stateEnteredEventDetails() != null) {
                     current = e.stateEnteredEventDetails().name();
-                    failed = false;
+                    lastAttemptSucceeded = false;
                 } else if (type.endsWith("StateExited") && e.stateExitedEventDetails() != null) {
-                    if (e.stateExitedEventDetails().name().equals(REPORT_STATE) && !failed) {
+                    if (e.stateExitedEventDetails().name().equals(REPORT_STATE) && lastAttemptSucceeded) {
                         return true;
                     }
-                } else if (type.endsWith("Failed") && !type.startsWith("Execution") && REPORT_STATE.equals(current)) {
-                    failed = true;
+                } else if (REPORT_STATE.equals(current) && (type.equals("LambdaFunctionSucceeded") || type.equals("TaskSucceeded"))) {
+                    lastAttemptSucceeded = true;
+                } else if (REPORT_STATE.equals(current) && !type.startsWith("Execution") && (type.endsWith("Failed") || type.endsWith("TimedOut"))) {
+                    lastAttemptSucceeded = false;
                 }
             }
             return false;
