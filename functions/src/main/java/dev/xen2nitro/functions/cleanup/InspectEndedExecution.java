@@ -53,11 +53,16 @@ public class InspectEndedExecution extends JsonHandler<InspectEndedExecution.Inp
 
     /** The instance an execution's input (as the event carries it) names, or null. */
     public static String instanceIdOf(String input) {
+        return inputField(input, "instanceId");
+    }
+
+    /** A text field of an execution's input as the event carries it (a JSON string, null when too large), or null. */
+    static String inputField(String input, String field) {
         if (input == null) {
             return null;
         }
         try {
-            return JSON.readTree(input).path("instanceId").asText(null);
+            return JSON.readTree(input).path(field).asText(null);
         } catch (java.io.IOException notJson) {
             return null;
         }
@@ -161,18 +166,6 @@ public class InspectEndedExecution extends JsonHandler<InspectEndedExecution.Inp
                 + "): it is rolled back from " + backupId + ".", true, sent, backupId, originalType, originalEna, originalState, null, type, ena, state);
     }
 
-    /** The original a rehearsal's clone stands for, as the execution's input names it, or null. */
-    static String rehearsalOf(String input) {
-        if (input == null) {
-            return null;
-        }
-        try {
-            return JSON.readTree(input).path("rehearsalOf").asText(null);
-        } catch (java.io.IOException notJson) {
-            return null;
-        }
-    }
-
     /**
      * Whether the execution's own PublishReport state sent its report, as its history (GetExecutionHistory) records it:
      * the state exited, and its last attempt before that succeeded (LambdaFunctionSucceeded or TaskSucceeded; a retried
@@ -224,8 +217,9 @@ public class InspectEndedExecution extends JsonHandler<InspectEndedExecution.Inp
      */
     private static Result gone(Input in, String ended, String instanceId, String why) {
         String gone = " Its instance " + instanceId + " is gone (" + why + ")";
-        if (rehearsalOf(in.input()) != null) {
-            return new Result(instanceId, in.status(), "none", ended + gone + ": it was the rehearsal clone of " + rehearsalOf(in.input())
+        String original = inputField(in.input(), "rehearsalOf");
+        if (original != null) {
+            return new Result(instanceId, in.status(), "none", ended + gone + ": it was the rehearsal clone of " + original
                     + ", which the rehearsing execution removes and reports.", false, List.of(), null, null, null, null, null, null, null, null);
         }
         if (reported(in.execution())) {
@@ -237,8 +231,7 @@ public class InspectEndedExecution extends JsonHandler<InspectEndedExecution.Inp
             return new Result(instanceId, in.status(), "gone", ended + gone + " and it had taken no backup AMI: there is nothing of it"
                     + " to change, roll back or keep.", false, List.of(), null, null, null, null, null, null, null, null);
         }
-        return new Result(instanceId, in.status(), "gone", ended + " Its instance " + instanceId + " is gone (" + why
-                + "): nothing is rolled back. Its backup AMI " + backup.imageId() + " is kept: launch an instance from it if the"
+        return new Result(instanceId, in.status(), "gone", ended + gone + ": nothing is rolled back. Its backup AMI " + backup.imageId() + " is kept: launch an instance from it if the"
                 + " instance was not meant to go; otherwise deregister it and delete its snapshots.",
                 false, List.of(), backup.imageId(), null, null, null, null, null, null, null);
     }
