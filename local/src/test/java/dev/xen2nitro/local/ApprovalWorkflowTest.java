@@ -150,7 +150,7 @@ class ApprovalWorkflowTest {
      * cause says what: a check the preflight now refuses, a type changed by someone else, or a preflight that could not run.
      */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"stopped meanwhile", "type changed meanwhile", "preflight failing"})
+    @ValueSource(strings = {"stopped meanwhile", "type changed meanwhile", "type changed to Nitro meanwhile", "preflight failing"})
     void whatChangedWhileTheApprovalWaitedEndsItBeforeTheStopAndTheCauseSaysWhat(String what) throws Exception {
         Outcome o = run((local, pending) -> {
             Cloud cloud = local.emulator().cloud();
@@ -160,9 +160,9 @@ class ApprovalWorkflowTest {
                         ec2.stopInstances(r -> r.instanceIds(SEED));
                     }
                 }
-                case "type changed meanwhile" -> {
+                case "type changed meanwhile", "type changed to Nitro meanwhile" -> {
                     synchronized (cloud) {
-                        cloud.instances.get(SEED).instanceType = "m4.2xlarge";
+                        cloud.instances.get(SEED).instanceType = what.contains("Nitro") ? "m5.2xlarge" : "m4.2xlarge";
                     }
                 }
                 default -> {
@@ -185,9 +185,10 @@ class ApprovalWorkflowTest {
         switch (what) {
             case "stopped meanwhile" -> assertTrue(cause.startsWith("After the approval the preflight ran again and refused: state-running: the instance is "),
                     cause);
-            case "type changed meanwhile" -> {
-                assertTrue(cause.startsWith("After the approval the instance is m4.2xlarge, not the m4.xlarge the plan was approved for"), cause);
-                assertEquals("m4.2xlarge", o.instance().get("instanceType"));
+            case "type changed meanwhile", "type changed to Nitro meanwhile" -> {
+                String now = what.contains("Nitro") ? "m5.2xlarge" : "m4.2xlarge";
+                assertTrue(cause.startsWith("After the approval the instance is " + now + ", not the m4.xlarge the plan was approved for"), cause);
+                assertEquals(now, o.instance().get("instanceType"));
             }
             default -> assertTrue(cause.startsWith("After the approval the preflight could not run again (") && cause.contains("UnauthorizedOperation"),
                     cause);
